@@ -1,0 +1,77 @@
+-- Capture: counts, normalisation, nesting levels, application name.
+CREATE EXTENSION IF NOT EXISTS pg_advisor;
+SET pg_advisor.sample_rate = 0;
+CREATE TABLE capture_t (id int PRIMARY KEY, name text, score numeric);
+INSERT INTO capture_t SELECT g, 'n' || g, g * 1.5 FROM generate_series(1, 20) g;
+SELECT advisor.reset();
+
+-- One statement shape run 7 times with different constants: one pattern, calls = 7.
+SELECT name FROM capture_t WHERE id = 1;
+SELECT name FROM capture_t WHERE id = 2;
+SELECT name FROM capture_t WHERE id = 3;
+SELECT name FROM capture_t WHERE id = 4;
+SELECT name FROM capture_t WHERE id = 5;
+SELECT name FROM capture_t WHERE id = 99;
+SELECT name FROM capture_t WHERE id = 7;
+SELECT query, calls, rows, command, toplevel
+  FROM advisor.query_patterns WHERE query LIKE '%capture_t%' ORDER BY query COLLATE "C";
+SELECT mean_exec_ms * calls - total_exec_ms BETWEEN -1e-6 AND 1e-6 AS mean_is_total_over_calls,
+       min_exec_ms <= mean_exec_ms AND mean_exec_ms <= max_exec_ms AS min_mean_max_ordered,
+       first_seen <= last_seen AS seen_ordered, userid = 'postgres'::regrole AS userid,
+       dbid = (SELECT oid FROM pg_database WHERE datname = current_database()) AS dbid
+  FROM advisor.query_patterns WHERE query = 'SELECT name FROM capture_t WHERE id = $1';
+
+-- Prepared statements keep their $n; each EXECUTE is one call of the prepared query.
+PREPARE capture_p(int) AS SELECT score FROM capture_t WHERE id = $1 AND score > 0;
+EXECUTE capture_p(1);
+EXECUTE capture_p(2);
+EXECUTE capture_p(3);
+SELECT query, calls, rows FROM advisor.query_patterns WHERE query LIKE '%capture_p%';
+
+-- Writes are patterns too, with their affected rows.
+UPDATE capture_t SET score = score + 1 WHERE id <= 4;
+DELETE FROM capture_t WHERE id = 20;
+INSERT INTO capture_t VALUES (20, 'n20', 30);
+SELECT query, calls, rows, command FROM advisor.query_patterns
+  WHERE command <> 'SELECT' ORDER BY query COLLATE "C";
+
+-- Statements inside functions are nested: recorded only with track = all.
+CREATE FUNCTION capture_f(i int) RETURNS text LANGUAGE plpgsql
+  AS $$ BEGIN RETURN (SELECT name FROM capture_t WHERE id = i AND name IS NOT NULL); END $$;
+SELECT capture_f(3);
+SELECT count(*) AS inner_recorded FROM advisor.query_patterns WHERE query LIKE '%name IS NOT NULL%';
+SET pg_advisor.track = 'all';
+SELECT capture_f(4);
+SELECT capture_f(5);
+SELECT query, calls, toplevel FROM advisor.query_patterns
+  WHERE query LIKE '%name IS NOT NULL%' OR query LIKE '%capture_f%' ORDER BY toplevel, query COLLATE "C";
+SET pg_advisor.track = 'none';
+SELECT name FROM capture_t WHERE id = 8;
+RESET pg_advisor.track;
+SELECT calls AS still_7 FROM advisor.query_patterns WHERE query = 'SELECT name FROM capture_t WHERE id = $1';
+
+-- pg_advisor.enabled = off records nothing.
+SET pg_advisor.enabled = off;
+SELECT name FROM capture_t WHERE id = 9;
+RESET pg_advisor.enabled;
+SELECT calls AS still_7 FROM advisor.query_patterns WHERE query = 'SELECT name FROM capture_t WHERE id = $1';
+
+-- The last application_name is kept.
+SET application_name = 'capture_app';
+SELECT name FROM capture_t WHERE id = 10;
+RESET application_name;
+SELECT calls, application_name FROM advisor.query_patterns WHERE query = 'SELECT name FROM capture_t WHERE id = $1';
+
+-- EXPLAIN without ANALYZE executes nothing and counts nothing.
+EXPLAIN (COSTS OFF) SELECT name FROM capture_t WHERE id = 11;
+SELECT calls AS still_8 FROM advisor.query_patterns WHERE query = 'SELECT name FROM capture_t WHERE id = $1';
+
+-- A failing statement is not a completed call.
+SELECT name, 1 / (id - id) FROM capture_t WHERE id = 1;
+SELECT query, calls FROM advisor.query_patterns WHERE query LIKE '%(id - id)%';
+
+-- Utility statements are not patterns.
+SELECT count(*) AS utility_patterns FROM advisor.query_patterns WHERE command = 'UTILITY';
+
+DROP FUNCTION capture_f(int);
+DROP TABLE capture_t;

@@ -1,0 +1,77 @@
+#include "core/query_pattern.h"
+
+#include <cstring>
+
+#include "core/hash.h"
+#include "core/shared_atomic.h"
+#include "core/no_postgres.h"
+
+namespace pg_advisor {
+
+uint64_t PatternEntry::hash_key(const PatternKey &k) {
+    return hash_combine(hash_combine(k.queryid, (uint64_t{k.userid} << 32) | k.dbid), k.toplevel);
+}
+
+void PatternEntry::snapshot_to(PatternEntry &dst) const {
+    {
+        SpinGuard guard(const_cast<uint32_t &>(lock));
+        std::memcpy(&dst, this, sizeof(PatternEntry));
+    }
+    dst.lock = 0;
+    dst.usage = atomic_load(usage);
+    dst.calls = atomic_load(calls);
+    dst.total_ns = atomic_load(total_ns);
+    dst.min_ns = atomic_load(min_ns);
+    dst.max_ns = atomic_load(max_ns);
+    dst.rows = atomic_load(rows);
+    dst.sampled_calls = atomic_load(sampled_calls);
+    dst.last_seen = atomic_load(last_seen);
+}
+
+PatternEntry *insert_pattern(PatternStore &store, const PatternKey &key, std::string_view text,
+                             uint8_t command, int64_t now) {
+    PatternEntry *e = store.insert(key, text);
+    if (e && e->calls == 0 && e->first_seen == 0) {
+        e->min_ns = UINT64_MAX;
+        e->first_seen = now;
+        e->last_seen = now;
+        e->command = command;
+    }
+    return e;
+}
+
+void record_execution(PatternEntry &e, const ExecutionSample &x) {
+    atomic_add(e.calls, 1);
+    atomic_add(e.total_ns, x.elapsed_ns);
+    atomic_add(e.rows, x.rows);
+    atomic_add(e.usage, PatternStore::kUsagePerCall);
+    atomic_min(e.min_ns, x.elapsed_ns);
+    atomic_max(e.max_ns, x.elapsed_ns);
+    atomic_max(e.last_seen, x.now);
+    if (x.sampled) atomic_add(e.sampled_calls, 1);
+}
+
+void record_context(PatternEntry &e, uint64_t tags_fp, std::string_view serialized_tags,
+                    uint64_t appname_fp, std::string_view appname) {
+    // Untagged calls keep the last tags: they tell where the pattern was last seen from.
+    bool tags_changed = tags_fp != 0 && atomic_load(e.tags_fp) != tags_fp;
+    bool app_changed = atomic_load(e.appname_fp) != appname_fp;
+    if (!tags_changed && !app_changed) return;
+    SpinGuard guard(e.lock);
+    if (tags_changed) {
+        size_t n = serialized_tags.size();
+        if (n > PatternEntry::kTagsSize) n = 0;  // callers serialise within the limit
+        std::memcpy(e.tags, serialized_tags.data(), n);
+        e.tags_len = static_cast<uint16_t>(n);
+        atomic_store(e.tags_fp, tags_fp);
+    }
+    if (app_changed) {
+        size_t n = appname.size();
+        if (n > PatternEntry::kAppNameSize) n = PatternEntry::kAppNameSize;
+        std::memcpy(e.appname, appname.data(), n);
+        e.appname_len = static_cast<uint16_t>(n);
+        atomic_store(e.appname_fp, appname_fp);
+    }
+}
+
+}  // namespace pg_advisor

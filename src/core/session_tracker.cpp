@@ -1,0 +1,71 @@
+#include "core/session_tracker.h"
+
+#include <cstring>
+
+#include "core/no_postgres.h"
+
+namespace pg_advisor {
+
+const char *boundary_name(Boundary b) {
+    switch (b) {
+        case Boundary::None:
+            return "";
+        case Boundary::Begin:
+            return "BEGIN";
+        case Boundary::Commit:
+            return "COMMIT";
+        case Boundary::Rollback:
+            return "ROLLBACK";
+        case Boundary::Savepoint:
+            return "SAVEPOINT";
+        case Boundary::Release:
+            return "RELEASE";
+        case Boundary::RollbackTo:
+            return "ROLLBACK TO";
+        case Boundary::Prepare:
+            return "PREPARE TRANSACTION";
+    }
+    return "";
+}
+
+void SessionTracker::advance_burst(int64_t start_us, uint16_t nesting) {
+    // Only top-level statements open bursts: a function's inner statements belong to the
+    // burst of the statement that called it.
+    if (nesting != 0) return;
+    if (!any_ || start_us - last_end_us_ > idle_gap_us_) burst_seq_++;
+    any_ = true;
+}
+
+const StatementEvent &SessionTracker::record(const StatementEvent &ev) {
+    advance_burst(ev.start_us, ev.nesting);
+    StatementEvent &slot = ring_[(next_seq_ - 1) % kCapacity];
+    slot = ev;
+    slot.seq = next_seq_++;
+    slot.xact_seq = xact_seq_;
+    slot.burst_seq = burst_seq_;
+    if (ev.nesting == 0 && ev.end_us > last_end_us_) last_end_us_ = ev.end_us;
+    return slot;
+}
+
+const StatementEvent &SessionTracker::record_boundary(Boundary b, int64_t now_us,
+                                                      bool explicit_xact) {
+    StatementEvent ev{};
+    ev.start_us = ev.end_us = now_us;
+    ev.command = 6;  // CommandKind::Utility
+    ev.boundary = static_cast<uint8_t>(b);
+    if (explicit_xact) ev.flags |= kEventExplicitXact;
+    return record(ev);
+}
+
+const StatementEvent &SessionTracker::at(size_t i) const {
+    uint64_t first = next_seq_ - size();
+    return ring_[(first + i - 1) % kCapacity];
+}
+
+void SessionTracker::clear() {
+    next_seq_ = 1;
+    any_ = false;
+    last_end_us_ = 0;
+}
+
+}  // namespace pg_advisor

@@ -1,0 +1,144 @@
+// post_parse_analyze_hook: gives each new query pattern its normalised text (constants replaced
+// by $n, tag comments removed) and fingerprints the constant values of simple-protocol
+// statements for the executor.
+#include <exception>
+#include <string_view>
+
+#include "core/query_normalizer.h"
+#include "core/query_pattern.h"
+#include "core/query_tags.h"
+
+extern "C" {
+#include "postgres.h"
+
+#include "access/parallel.h"
+#include "mb/pg_wchar.h"
+#include "miscadmin.h"
+#include "parser/analyze.h"
+#include "parser/parser.h"
+#include "storage/lwlock.h"
+#include "utils/timestamp.h"
+}
+
+#include "pg/compat.h"
+#include "pg/capture.h"
+#include "pg/guc.h"
+#include "pg/protect.h"
+#include "pg/shared_state.h"
+
+static post_parse_analyze_hook_type prev_post_parse_analyze_hook = NULL;
+
+// A statement is parsed, then (simple protocol) planned and executed before the next is parsed;
+// nested statements parse while an outer one runs. A few slots cover both.
+struct PendingConstants {
+    uint64 queryid;
+    int location;
+    uint64 fingerprint;
+};
+static PendingConstants pending[4];
+static int pending_next = 0;
+
+uint64 pga_take_pending_constants(uint64 queryid, int stmt_location) {
+    for (PendingConstants &p : pending) {
+        if (p.queryid == queryid && p.location == stmt_location) {
+            p.queryid = 0;
+            return p.fingerprint;
+        }
+    }
+    return 0;
+}
+
+void pga_clear_pending_constants(void) {
+    for (PendingConstants &p : pending)
+        p.queryid = 0;
+}
+
+static void remember_constants(uint64 queryid, int location, uint64 fingerprint) {
+    PendingConstants &p = pending[pending_next++ % 4];
+    p.queryid = queryid;
+    p.location = location;
+    p.fingerprint = fingerprint;
+}
+
+// Builds the text stored for a new pattern, in palloc'd memory.
+static char *pattern_text(const char *source, const Query *query, const JumbleState *jstate,
+                          int *len_out) {
+    std::string_view text(source);
+    pg_advisor::StatementSpan span =
+        pg_advisor::statement_span(text, query->stmt_location, query->stmt_len);
+    int nconst = jstate ? jstate->clocations_count : 0;
+    size_t cap = pg_advisor::normalized_capacity(span, (size_t)nconst);
+    char *normalized = static_cast<char *>(palloc(cap));
+    pg_advisor::sql::LexOptions opts;
+    opts.standard_conforming_strings = standard_conforming_strings;
+    if (nconst > 0) {
+        int *locations = static_cast<int *>(palloc(sizeof(int) * nconst));
+        for (int i = 0; i < nconst; i++)
+            locations[i] = jstate->clocations[i].location;
+        pg_advisor::normalize_constants(text, span, locations, (size_t)nconst,
+                                        jstate->highest_extern_param_id + 1, normalized, cap, opts);
+        pfree(locations);
+    } else {
+        memcpy(normalized, source + span.begin, span.size());
+        normalized[span.size()] = '\0';
+    }
+    char *stripped = static_cast<char *>(palloc(cap));
+    size_t n = pg_advisor::strip_tag_comments(normalized, stripped, cap);
+    pfree(normalized);
+    int len = pg_mbcliplen(stripped, (int)n, pga_max_query_length);
+    stripped[len] = '\0';
+    *len_out = len;
+    return stripped;
+}
+
+static void note_parsed_statement(ParseState *pstate, Query *query, JumbleState *jstate) {
+    uint64 queryid = pga_queryid(query->queryId);
+    const char *source = pstate->p_sourcetext;
+    if (source == NULL) return;
+
+    if (jstate && jstate->clocations_count > 0) {
+        int n = jstate->clocations_count;
+        int local[64];
+        int *locations = n <= 64 ? local : static_cast<int *>(palloc(sizeof(int) * n));
+        for (int i = 0; i < n; i++)
+            locations[i] = jstate->clocations[i].location;
+        pg_advisor::sql::LexOptions opts;
+        opts.standard_conforming_strings = standard_conforming_strings;
+        remember_constants(queryid, query->stmt_location,
+                           pg_advisor::constants_fingerprint(source, locations, (size_t)n, opts));
+        if (locations != local) pfree(locations);
+    }
+
+    pg_advisor::PatternStore store = pga_pattern_store();
+    pg_advisor::PatternKey key =
+        pg_advisor::make_pattern_key(GetUserId(), MyDatabaseId, queryid, pga_nesting_level == 0);
+    LWLockAcquire(pga_shared->patterns_lock, LW_SHARED);
+    bool exists = store.find(key) != nullptr;
+    LWLockRelease(pga_shared->patterns_lock);
+    if (exists) return;
+
+    int len;
+    char *text = pattern_text(source, query, jstate, &len);
+    uint8 command = static_cast<uint8>(pga_command_kind(query->commandType));
+    TimestampTz now = GetCurrentTimestamp();
+    LWLockAcquire(pga_shared->patterns_lock, LW_EXCLUSIVE);
+    bool stored = pg_advisor::insert_pattern(store, key, std::string_view(text, (size_t)len),
+                                             command, now) != nullptr;
+    LWLockRelease(pga_shared->patterns_lock);
+    pfree(text);
+    if (!stored) pga_capture_failed("storing a new query pattern", "no room in shared memory");
+}
+
+static void pga_post_parse_analyze(PGA_POST_PARSE_PARAMS) {
+    if (prev_post_parse_analyze_hook) prev_post_parse_analyze_hook(PGA_POST_PARSE_ARGS);
+    if (pga_shared == NULL || !pga_tracking(pga_nesting_level) || IsParallelWorker()) return;
+    if (pga_internal_planning) return;  // pg_advisor's own what-if planning
+    if (query->utilityStmt != NULL || pga_queryid(query->queryId) == 0) return;
+    pga_run_protected("recording a parsed statement",
+                      [&] { note_parsed_statement(pstate, query, jstate); });
+}
+
+void pga_install_analyze_hook(void) {
+    prev_post_parse_analyze_hook = post_parse_analyze_hook;
+    post_parse_analyze_hook = pga_post_parse_analyze;
+}

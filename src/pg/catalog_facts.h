@@ -1,0 +1,56 @@
+// What the index advisor needs to know about a table, read from the catalogs and statistics
+// into plain palloc'd structs (no C++ objects: the reads can raise). Include after postgres.h.
+#pragma once
+
+struct PgaColumnFacts {
+    AttrNumber attnum;
+    char *name;
+    char *name_sql;
+    char *type_name;
+    bool btree;
+    const char *pattern_opclass;  // NULL unless LIKE prefixes need one (non-C collation)
+    bool is_bool;
+    double n_distinct;
+    double null_frac;
+    int32 avg_width;
+    int nmcv;
+    char **mcv_values;
+    double *mcv_freqs;
+};
+
+struct PgaIndexFacts {
+    Oid oid;
+    char *name;
+    bool valid;
+    bool btree;
+    int nkeys;
+    AttrNumber *keys;  // 0 for expressions
+    char **exprs;      // deparsed expression per key (NULL for columns)
+    bool *desc;
+    int ninclude;
+    AttrNumber *include;
+    char *predicate;  // deparsed, NULL when not partial
+};
+
+struct PgaTableFacts {
+    Oid relid;
+    char *name;
+    char *name_sql;
+    char relkind;
+    bool catalog;
+    bool temporary;
+    double reltuples;  // planner's estimate (leaf partitions summed for a partitioned table)
+    double relpages;
+    int ncolumns;
+    PgaColumnFacts *columns;
+    int nindexes;
+    PgaIndexFacts *indexes;
+    int npk;
+    AttrNumber *pk;
+};
+
+// The table indexes would be created on: the root of a partition tree, else relid itself.
+Oid pga_index_target(Oid relid);
+
+// Reads the facts of a table (must exist; raises otherwise).
+void pga_read_table_facts(Oid relid, PgaTableFacts *out);

@@ -1,0 +1,145 @@
+// Every difference between the PostgreSQL majors pg_advisor supports (14 to 18) lives here.
+// Include after postgres.h. Code elsewhere uses only the PGA_* names defined below.
+#pragma once
+
+#if PG_VERSION_NUM < 140000
+#error \
+    "pg_advisor needs PostgreSQL 14 or later (query identifiers in core, JumbleState in post_parse_analyze_hook)"
+#elif PG_VERSION_NUM >= 190000
+#error \
+    "pg_advisor has not been ported to this PostgreSQL major yet: add its hook signatures to src/pg/compat.h (supported: 14 to 18)"
+#endif
+
+extern "C" {
+#if PG_VERSION_NUM >= 160000
+#include "nodes/queryjumble.h"
+#else
+#include "utils/queryjumble.h"
+#endif
+#if PG_VERSION_NUM >= 150000
+#include "common/pg_prng.h"
+#endif
+}
+
+// ---- Query identifiers: uint64 up to 17, int64 from 18.
+#if PG_VERSION_NUM >= 180000
+typedef int64 pga_queryid_t;
+#else
+typedef uint64 pga_queryid_t;
+#endif
+static inline uint64 pga_queryid(pga_queryid_t id) {
+    return (uint64)id;
+}
+
+// ---- ExecutorRun lost its execute_once argument in 18.
+#if PG_VERSION_NUM >= 180000
+#define PGA_EXECUTOR_RUN_PARAMS QueryDesc *queryDesc, ScanDirection direction, uint64 count
+#define PGA_EXECUTOR_RUN_ARGS queryDesc, direction, count
+#else
+#define PGA_EXECUTOR_RUN_PARAMS \
+    QueryDesc *queryDesc, ScanDirection direction, uint64 count, bool execute_once
+#define PGA_EXECUTOR_RUN_ARGS queryDesc, direction, count, execute_once
+#endif
+
+// ---- post_parse_analyze_hook takes a JumbleState (14+); it is const in 19-dev.
+#define PGA_POST_PARSE_PARAMS ParseState *pstate, Query *query, JumbleState *jstate
+#define PGA_POST_PARSE_ARGS pstate, query, jstate
+
+// ---- ProcessUtility_hook: same signature 14..18 (readOnlyTree since 14).
+#define PGA_PROCESS_UTILITY_PARAMS                                                                 \
+    PlannedStmt *pstmt, const char *queryString, bool readOnlyTree, ProcessUtilityContext context, \
+        ParamListInfo params, QueryEnvironment *queryEnv, DestReceiver *dest, QueryCompletion *qc
+#define PGA_PROCESS_UTILITY_ARGS \
+    pstmt, queryString, readOnlyTree, context, params, queryEnv, dest, qc
+
+// ---- Shared memory requests: shmem_request_hook exists from 15; 14 requests in _PG_init.
+#if PG_VERSION_NUM >= 150000
+#define PGA_HAVE_SHMEM_REQUEST_HOOK 1
+#else
+#define PGA_HAVE_SHMEM_REQUEST_HOOK 0
+#endif
+
+// ---- Random numbers for sampling.
+static inline double pga_random_fraction(void) {
+#if PG_VERSION_NUM >= 150000
+    return pg_prng_double(&pg_global_prng_state);
+#else
+    return (double)random() / ((double)MAX_RANDOM_VALUE + 1.0);
+#endif
+}
+
+// ---- Reserving the GUC prefix.
+#if PG_VERSION_NUM >= 150000
+#define PGA_RESERVE_GUC_PREFIX(prefix) MarkGUCPrefixReserved(prefix)
+#else
+#define PGA_RESERVE_GUC_PREFIX(prefix) EmitWarningsOnPlaceholders(prefix)
+#endif
+
+// ---- Set-returning functions materialised in one call.
+#if PG_VERSION_NUM >= 150000
+#define PGA_INIT_MATERIALIZED_SRF(fcinfo) InitMaterializedSRF(fcinfo, 0)
+#else
+extern "C" {
+#include "miscadmin.h"
+#include "utils/tuplestore.h"
+}
+static inline void pga_init_materialized_srf_14(FunctionCallInfo fcinfo) {
+    ReturnSetInfo *rsinfo = (ReturnSetInfo *)fcinfo->resultinfo;
+    TupleDesc tupdesc;
+    if (rsinfo == NULL || !IsA(rsinfo, ReturnSetInfo) || !(rsinfo->allowedModes & SFRM_Materialize))
+        ereport(ERROR, (errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+                        errmsg("set-valued function called in context that cannot accept a set")));
+    MemoryContext old = MemoryContextSwitchTo(rsinfo->econtext->ecxt_per_query_memory);
+    if (get_call_result_type(fcinfo, NULL, &tupdesc) != TYPEFUNC_COMPOSITE)
+        elog(ERROR, "return type must be a row type");
+    rsinfo->setDesc = CreateTupleDescCopy(tupdesc);
+    rsinfo->setResult = tuplestore_begin_heap(true, false, work_mem);
+    rsinfo->returnMode = SFRM_Materialize;
+    MemoryContextSwitchTo(old);
+}
+#define PGA_INIT_MATERIALIZED_SRF(fcinfo) pga_init_materialized_srf_14(fcinfo)
+#endif
+
+// ---- Module magic with name and version (18+).
+#ifdef PG_MODULE_MAGIC_EXT
+#define PGA_MODULE_MAGIC PG_MODULE_MAGIC_EXT(.name = "pg_advisor", .version = "0.1.0")
+#else
+#define PGA_MODULE_MAGIC PG_MODULE_MAGIC
+#endif
+
+// PGDLLEXPORT is defined by the Makefile as visibility("default") (c.h leaves it empty
+// before 16 on ELF), so PG_FUNCTION_INFO_V1, PG_MODULE_MAGIC and _PG_init stay exported
+// although the module is compiled with -fvisibility=hidden.
+
+// ---- Tree walkers: untyped callbacks (bool (*)()) before 16, typed from 16.
+#if PG_VERSION_NUM >= 160000
+#define PGA_WALKER(fn) (fn)
+#define PGA_PLANSTATE_WALKER(fn) (fn)
+#define PGA_MUTATOR(fn) (fn)
+#else
+// (Cast through void (*)(): the documented way to silence -Wcast-function-type.)
+#define PGA_WALKER(fn) (reinterpret_cast<bool (*)()>(reinterpret_cast<void (*)()>(fn)))
+#define PGA_PLANSTATE_WALKER(fn) PGA_WALKER(fn)
+#define PGA_MUTATOR(fn) (reinterpret_cast<Node *(*)()>(reinterpret_cast<void (*)()>(fn)))
+#endif
+
+// ---- SQL-callable functions: PG_FUNCTION_INFO_V1 exports the function itself only from 16.
+#define PGA_FUNCTION(name)     \
+    PG_FUNCTION_INFO_V1(name); \
+    PGDLLEXPORT Datum name(PG_FUNCTION_ARGS)
+
+// ---- Parse analysis with parameter types inferred from the statement.
+#if PG_VERSION_NUM >= 150000
+#define PGA_PARSE_ANALYZE_VARPARAMS(raw, sql, types, ntypes) \
+    parse_analyze_varparams(raw, sql, types, ntypes, NULL)
+#else
+#define PGA_PARSE_ANALYZE_VARPARAMS(raw, sql, types, ntypes) \
+    parse_analyze_varparams(raw, sql, types, ntypes)
+#endif
+
+// ---- IndexOptInfo.amcostestimate: an untyped function pointer before 16.
+#if PG_VERSION_NUM >= 160000
+#define PGA_AMCOSTESTIMATE(fn) (fn)
+#else
+#define PGA_AMCOSTESTIMATE(fn) (reinterpret_cast<void (*)()>(fn))
+#endif

@@ -1,0 +1,120 @@
+// The boundary between pg_advisor's C++ and PostgreSQL, in both directions.
+//
+// - pga_run_protected(): capture code called from a hook. Nothing may escape into the user's
+//   statement: a C++ exception or a PostgreSQL ERROR raised inside skips recording of this
+//   statement, is counted, and is logged once per backend. Query cancel and shutdown requests
+//   are re-raised: they are the user's, not ours.
+// - pga_sql_call(): SQL-callable functions. A C++ exception is caught, its message copied out of
+//   the handler, and raised as a PostgreSQL ERROR after the try block has been left.
+//
+// Code run inside either must not keep an object with a non-trivial destructor alive across a
+// PostgreSQL call that can raise (longjmp skips destructors).
+// Include after postgres.h; the including file must include <exception> before postgres.h.
+#pragma once
+
+extern "C" {
+#include "utils/elog.h"
+#include "utils/memutils.h"
+}
+
+// A PostgreSQL error carried through C++ frames as an exception (see pg_guard.h).
+struct PgError : public std::exception {
+    int sqlerrcode = 0;
+    char message[1024];
+    char detail[512];
+    PgError() {
+        message[0] = '\0';
+        detail[0] = '\0';
+    }
+    const char *what() const noexcept override { return message; }
+};
+
+// A query cancel, termination request or other operator intervention that arrived while C++
+// frames were on the stack (see pg_guard.h). Deliberately not a PgError and not a
+// std::exception: code that tolerates a failed planning step must not swallow it; only the
+// boundaries below catch it, to raise it again.
+struct PgInterrupt {
+    PgError error;
+};
+
+// Counts a statement that could not be recorded and logs the first one of this backend.
+void pga_capture_failed(const char *what, const char *detail);
+
+// True for errors pg_advisor must never swallow (cancel, termination, FATAL).
+bool pga_error_must_propagate(const ErrorData *edata);
+
+template <class Fn>
+static inline void pga_run_protected(const char *what, Fn &&fn) {
+    MemoryContext oldcxt = CurrentMemoryContext;
+    volatile bool cpp_failed = false;
+    char cpp_message[256];
+    volatile bool interrupted = false;
+    PgError interrupt;
+    PG_TRY();
+    {
+        try {
+            fn();
+        } catch (const PgInterrupt &i) {
+            interrupt = i.error;
+            interrupted = true;
+        } catch (const std::exception &e) {
+            strlcpy(cpp_message, e.what(), sizeof cpp_message);
+            cpp_failed = true;
+        } catch (...) {
+            strlcpy(cpp_message, "unknown C++ exception", sizeof cpp_message);
+            cpp_failed = true;
+        }
+    }
+    PG_CATCH();
+    {
+        MemoryContextSwitchTo(oldcxt);
+        ErrorData *edata = CopyErrorData();
+        if (pga_error_must_propagate(edata)) {
+            FreeErrorData(edata);
+            PG_RE_THROW();
+        }
+        FlushErrorState();
+        pga_capture_failed(what, edata->message);
+        FreeErrorData(edata);
+    }
+    PG_END_TRY();
+    if (interrupted)
+        ereport(ERROR, (errcode(interrupt.sqlerrcode), errmsg("%s", interrupt.message)));
+    if (cpp_failed) pga_capture_failed(what, cpp_message);
+}
+
+template <class Fn>
+static inline Datum pga_sql_call(const char *function, Fn &&fn) {
+    char message[1024];
+    char detail[512];
+    int sqlerrcode = 0;
+    bool failed = false;
+    Datum result = (Datum)0;
+    detail[0] = '\0';
+    try {
+        result = fn();
+    } catch (const PgInterrupt &i) {
+        strlcpy(message, i.error.message, sizeof message);
+        sqlerrcode = i.error.sqlerrcode;
+        failed = true;
+    } catch (const PgError &e) {
+        // A PostgreSQL error raised under pga_pg_subxact: re-raise it as it was.
+        strlcpy(message, e.message, sizeof message);
+        strlcpy(detail, e.detail, sizeof detail);
+        sqlerrcode = e.sqlerrcode;
+        failed = true;
+    } catch (const std::exception &e) {
+        strlcpy(message, e.what(), sizeof message);
+        failed = true;
+    } catch (...) {
+        strlcpy(message, "unknown C++ exception", sizeof message);
+        failed = true;
+    }
+    if (failed && sqlerrcode != 0)
+        ereport(ERROR, (errcode(sqlerrcode), errmsg("%s", message),
+                        detail[0] ? errdetail("%s", detail) : 0));
+    if (failed)
+        ereport(ERROR,
+                (errcode(ERRCODE_INTERNAL_ERROR), errmsg("%s failed: %s", function, message)));
+    return result;
+}

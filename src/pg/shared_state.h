@@ -1,0 +1,44 @@
+// pg_advisor's shared memory: one segment holding the query-pattern store and the scan-shape
+// store, each guarded by its own LWLock, plus counters of what could not be recorded.
+// Include after postgres.h (and after the core headers it names).
+#pragma once
+
+#include "core/loop_finding.h"
+#include "core/query_pattern.h"
+#include "core/shape_cache.h"
+
+extern "C" {
+#include "datatype/timestamp.h"
+#include "port/atomics.h"
+#include "storage/lwlock.h"
+}
+
+struct PgaSharedState {
+    LWLock *patterns_lock;
+    LWLock *shapes_lock;
+    LWLock *findings_lock;
+    uint32 max_patterns;
+    uint32 max_findings;
+    Size patterns_offset;
+    Size shapes_offset;
+    Size findings_offset;
+    pg_atomic_uint64 capture_failures;  // statements skipped because of an internal problem
+    pg_atomic_uint64 restored_patterns;
+    TimestampTz started_at;
+};
+
+extern PgaSharedState *pga_shared;
+
+// Installs shmem_request / shmem_startup (called from _PG_init while preloading).
+void pga_shmem_install(void);
+
+// The stores; only valid when pga_shared is set.
+pg_advisor::PatternStore pga_pattern_store(void);
+pg_advisor::ShapeStore pga_shape_store(void);
+pg_advisor::FindingStore pga_finding_store(void);
+
+// Raises the "not preloaded" error used by every SQL-callable function.
+void pga_require_shared_state(void);
+
+// Where the statistics are saved at clean shutdown (relative to the data directory).
+#define PGA_STATS_FILE "pg_stat/pg_advisor.stat"
