@@ -107,9 +107,14 @@ size_t LoopDetector::transaction_ended(uint64_t xact_seq, LoopVerdict *out, Shap
 
 LoopDetector::Scope &LoopDetector::scope_for(ScopeKind kind, uint64_t key,
                                              const StatementEvent &ev) {
+    Scope &last = scopes_[last_scope_];  // consecutive statements mostly share their scope
+    if (last.in_use && last.key == key && last.kind == kind) return last;
     Scope *victim = &scopes_[0];
     for (Scope &s : scopes_) {
-        if (s.in_use && s.key == key && s.kind == kind) return s;
+        if (s.in_use && s.key == key && s.kind == kind) {
+            last_scope_ = static_cast<size_t>(&s - scopes_);
+            return s;
+        }
         if (!s.in_use) {
             victim = &s;
         } else if (victim->in_use && s.last_used < victim->last_used) {
@@ -117,6 +122,7 @@ LoopDetector::Scope &LoopDetector::scope_for(ScopeKind kind, uint64_t key,
         }
     }
     Scope &s = *victim;
+    last_scope_ = static_cast<size_t>(victim - scopes_);
     s.in_use = true;
     s.key = key;
     s.kind = kind;
@@ -124,26 +130,31 @@ LoopDetector::Scope &LoopDetector::scope_for(ScopeKind kind, uint64_t key,
     s.nrecent = 0;
     s.trace = ev.trace;
     s.request_key = ev.request_key;
-    for (ShapeStat &st : s.shapes) {
-        st.queryid = 0;
-        st.executions = 0;
+    for (size_t i = 0; i < kMaxShapes; i++) {
+        s.shape_ids[i] = 0;
+        s.shapes[i].queryid = 0;
+        s.shapes[i].executions = 0;
     }
     return s;
 }
 
 LoopDetector::ShapeStat &LoopDetector::shape_for(Scope &s, uint64_t queryid) {
-    ShapeStat *victim = &s.shapes[0];
-    for (ShapeStat &st : s.shapes) {
-        if (st.executions > 0 && st.queryid == queryid) return st;
-        if (st.executions == 0) {
-            victim = &st;
-        } else if (victim->executions > 0 && st.last_used < victim->last_used) {
-            victim = &st;
+    // The ids sit together in one array: the common case (a shape already tracked) reads a few
+    // cache lines instead of one per ShapeStat.
+    for (size_t i = 0; i < kMaxShapes; i++)
+        if (s.shape_ids[i] == queryid) return s.shapes[i];
+    size_t victim = 0;
+    for (size_t i = 0; i < kMaxShapes; i++) {
+        if (s.shape_ids[i] == 0) {
+            victim = i;
+            break;
         }
+        if (s.shapes[i].last_used < s.shapes[victim].last_used) victim = i;
     }
-    ShapeStat &st = *victim;
+    ShapeStat &st = s.shapes[victim];
     std::memset(&st, 0, sizeof st);
     st.queryid = queryid;
+    s.shape_ids[victim] = queryid;
     return st;
 }
 
@@ -177,23 +188,32 @@ void LoopDetector::choose_parent(const Scope &s, ShapeStat &st, uint64_t queryid
 // requests interleaves one-off statements.
 double LoopDetector::noise(const Scope &s, const ShapeStat &st) const {
     size_t n = s.nrecent < kRecent ? s.nrecent : kRecent;
-    uint64_t window[kRecent];
-    size_t w = 0;
+    // Occurrences per query id in the window, counted in a small open-addressing table
+    // (linear in the window: this runs on every execution of a candidate loop).
+    constexpr size_t kSlots = 128;  // power of two, more than twice kRecent
+    static_assert(kSlots >= 2 * kRecent && (kSlots & (kSlots - 1)) == 0, "table too small");
+    uint64_t ids[kSlots];
+    uint8_t counts[kSlots];
+    std::memset(counts, 0, sizeof counts);
+    size_t w = 0, singles = 0;
     for (size_t i = 0; i < n; i++) {
         const Recent &r = s.recent[(s.nrecent - 1 - i) % kRecent];
         if (r.ordinal < st.first_ordinal) break;
         if (!r.eligible_parent && static_cast<CommandKind>(r.command) == CommandKind::Select)
             continue;  // catalog plumbing (driver introspection) is neither body nor noise
-        window[w++] = r.queryid;
+        w++;
+        size_t slot = mix64(r.queryid) & (kSlots - 1);
+        while (counts[slot] != 0 && ids[slot] != r.queryid)
+            slot = (slot + 1) & (kSlots - 1);
+        if (counts[slot] == 0) {
+            ids[slot] = r.queryid;
+            singles++;
+        } else if (counts[slot] == 1) {
+            singles--;
+        }
+        if (counts[slot] < 2) counts[slot]++;
     }
     if (w == 0) return 0;
-    size_t singles = 0;
-    for (size_t i = 0; i < w; i++) {
-        size_t same = 0;
-        for (size_t j = 0; j < w; j++)
-            same += window[j] == window[i];
-        singles += same == 1;
-    }
     return static_cast<double>(singles) / static_cast<double>(w);
 }
 
@@ -340,10 +360,17 @@ size_t LoopDetector::feed(const StatementEvent &ev, ScopeKind kind, uint64_t key
             return 0;
         }
     }
+    uint32_t sets = distinct(st);
+    if (sets >= 2 && st.parent_choice == ParentChoice::None) {
+        // Varying parameters make it no duplicate, and with no statement before it in its
+        // scope there is no parent to make it an N+1 (a benchmark or batch job repeating one
+        // statement). Both facts are final for this scope: stop judging the shape.
+        st.rejected = bit(LoopKind::NPlusOne) | bit(LoopKind::Duplicate);
+        return 0;
+    }
     if (noise(s, st) > config_.max_noise) return 0;  // may settle as the loop goes on
 
-    if (distinct(st) >= 2) {
-        if (st.parent_choice == ParentChoice::None) return 0;
+    if (sets >= 2) {
         st.reported |= bit(LoopKind::NPlusOne);
         out[0] = verdict(s, st, LoopKind::NPlusOne, true, ev);
         return 1;

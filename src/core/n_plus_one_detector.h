@@ -149,6 +149,7 @@ class LoopDetector {
         TraceId trace;
         uint64_t request_key;
         Recent recent[kRecent];
+        uint64_t shape_ids[kMaxShapes];  // query id of shapes[i], 0 when the slot is free
         ShapeStat shapes[kMaxShapes];
     };
 
@@ -165,6 +166,7 @@ class LoopDetector {
 
     DetectorConfig config_;
     Scope scopes_[kMaxScopes];
+    size_t last_scope_ = 0;  // index of the scope found last
     uint64_t clock_ = 0;
     // The first statement of an untagged explicit transaction, held until we know whether the
     // transaction has more.

@@ -4,6 +4,7 @@
 #include <exception>
 #include <string_view>
 
+#include "core/known_keys.h"
 #include "core/query_normalizer.h"
 #include "core/query_pattern.h"
 #include "core/query_tags.h"
@@ -91,51 +92,71 @@ static char *pattern_text(const char *source, const Query *query, const JumbleSt
     return stripped;
 }
 
-static void note_parsed_statement(ParseState *pstate, Query *query, JumbleState *jstate) {
-    uint64 queryid = pga_queryid(query->queryId);
-    const char *source = pstate->p_sourcetext;
-    if (source == NULL) return;
+// Fingerprints the constants of a simple-protocol statement for the executor.
+static void note_constants(const char *source, const Query *query, const JumbleState *jstate,
+                           uint64 queryid) {
+    int n = jstate->clocations_count;
+    int local[64];
+    int *locations = n <= 64 ? local : static_cast<int *>(palloc(sizeof(int) * n));
+    for (int i = 0; i < n; i++)
+        locations[i] = jstate->clocations[i].location;
+    pg_advisor::sql::LexOptions opts;
+    opts.standard_conforming_strings = standard_conforming_strings;
+    remember_constants(queryid, query->stmt_location,
+                       pg_advisor::constants_fingerprint(source, locations, (size_t)n, opts));
+    if (locations != local) pfree(locations);
+}
 
-    if (jstate && jstate->clocations_count > 0) {
-        int n = jstate->clocations_count;
-        int local[64];
-        int *locations = n <= 64 ? local : static_cast<int *>(palloc(sizeof(int) * n));
-        for (int i = 0; i < n; i++)
-            locations[i] = jstate->clocations[i].location;
-        pg_advisor::sql::LexOptions opts;
-        opts.standard_conforming_strings = standard_conforming_strings;
-        remember_constants(queryid, query->stmt_location,
-                           pg_advisor::constants_fingerprint(source, locations, (size_t)n, opts));
-        if (locations != local) pfree(locations);
-    }
+// Pattern keys this backend knows to be stored (forgotten when the store evicts or resets).
+static pg_advisor::KnownKeys<2048> known_patterns;
 
+// Stores the pattern of a statement not seen before (or evicted since).
+static void note_new_pattern(const char *source, Query *query, JumbleState *jstate,
+                             const pg_advisor::PatternKey &key) {
     pg_advisor::PatternStore store = pga_pattern_store();
-    pg_advisor::PatternKey key =
-        pg_advisor::make_pattern_key(GetUserId(), MyDatabaseId, queryid, pga_nesting_level == 0);
+    uint64 generation = store.generation();
     LWLockAcquire(pga_shared->patterns_lock, LW_SHARED);
     bool exists = store.find(key) != nullptr;
     LWLockRelease(pga_shared->patterns_lock);
-    if (exists) return;
-
-    int len;
-    char *text = pattern_text(source, query, jstate, &len);
-    uint8 command = static_cast<uint8>(pga_command_kind(query->commandType));
-    TimestampTz now = GetCurrentTimestamp();
-    LWLockAcquire(pga_shared->patterns_lock, LW_EXCLUSIVE);
-    bool stored = pg_advisor::insert_pattern(store, key, std::string_view(text, (size_t)len),
-                                             command, now) != nullptr;
-    LWLockRelease(pga_shared->patterns_lock);
-    pfree(text);
-    if (!stored) pga_capture_failed("storing a new query pattern", "no room in shared memory");
+    if (!exists) {
+        int len;
+        char *text = pattern_text(source, query, jstate, &len);
+        uint8 command = static_cast<uint8>(pga_command_kind(query->commandType));
+        TimestampTz now = GetCurrentTimestamp();
+        LWLockAcquire(pga_shared->patterns_lock, LW_EXCLUSIVE);
+        exists = pg_advisor::insert_pattern(store, key, std::string_view(text, (size_t)len),
+                                            command, now) != nullptr;
+        LWLockRelease(pga_shared->patterns_lock);
+        pfree(text);
+        if (!exists) pga_capture_failed("storing a new query pattern", "no room in shared memory");
+    }
+    if (exists) known_patterns.add(pg_advisor::PatternEntry::hash_key(key), generation);
 }
 
 static void pga_post_parse_analyze(PGA_POST_PARSE_PARAMS) {
     if (prev_post_parse_analyze_hook) prev_post_parse_analyze_hook(PGA_POST_PARSE_ARGS);
     if (pga_shared == NULL || !pga_tracking(pga_nesting_level) || IsParallelWorker()) return;
     if (pga_internal_planning) return;  // pg_advisor's own what-if planning
-    if (query->utilityStmt != NULL || pga_queryid(query->queryId) == 0) return;
+    uint64 queryid = pga_queryid(query->queryId);
+    const char *source = pstate->p_sourcetext;
+    if (query->utilityStmt != NULL || queryid == 0 || source == NULL) return;
+
+    // The per-statement path: fingerprint the constants, probe local memory. Nothing in it can
+    // raise (no allocation up to 64 constants), so it needs no error boundary.
+    if (jstate && jstate->clocations_count > 0) {
+        if (jstate->clocations_count <= 64)
+            note_constants(source, query, jstate, queryid);
+        else
+            pga_run_protected("fingerprinting constants",
+                              [&] { note_constants(source, query, jstate, queryid); });
+    }
+    pg_advisor::PatternKey key =
+        pg_advisor::make_pattern_key(GetUserId(), MyDatabaseId, queryid, pga_nesting_level == 0);
+    if (known_patterns.contains(pg_advisor::PatternEntry::hash_key(key),
+                                pga_pattern_store().generation()))
+        return;
     pga_run_protected("recording a parsed statement",
-                      [&] { note_parsed_statement(pstate, query, jstate); });
+                      [&] { note_new_pattern(source, query, jstate, key); });
 }
 
 void pga_install_analyze_hook(void) {

@@ -233,6 +233,29 @@ static void record_scan_samples(QueryDesc *queryDesc, uint64 queryid) {
     LWLockRelease(pga_shared->shapes_lock);
 }
 
+// ---- application_name, clipped and hashed once per value rather than once per execution.
+
+struct AppName {
+    char text[PatternEntry::kAppNameSize + 1];
+    size_t len;
+    uint64 fp;
+};
+
+static const AppName &current_application_name(void) {
+    static AppName cached = {{'\0'}, 0, 0};
+    const char *appname = application_name ? application_name : "";
+    if (strncmp(appname, cached.text, sizeof cached.text) == 0) return cached;
+    size_t len = strnlen(appname, PatternEntry::kAppNameSize);
+    len = (size_t)pg_mbcliplen(appname, (int)len, (int)PatternEntry::kAppNameSize);
+    // The clipped name is what is compared next time, so a name longer than the limit is
+    // recomputed each execution: such names are rare and the recomputation is cheap.
+    memcpy(cached.text, appname, len);
+    cached.text[len] = '\0';
+    cached.len = len;
+    cached.fp = len ? hash_bytes(appname, len) : 0;
+    return cached;
+}
+
 // ---- One execution.
 
 // Statements run through SPI are never the client's: functions, triggers, and the foreign-key
@@ -283,16 +306,28 @@ static void record_one_execution(QueryDesc *queryDesc) {
                       : const_fp == 0 ? param_fp
                                       : hash_combine(param_fp, const_fp);
 
-    Oid main_relid;
-    uint16 flags = plan_flags(stmt, &main_relid);
+    // A prepared statement runs the same plan again and again: read its facts once.
+    static const PlannedStmt *cached_stmt = NULL;
+    static const Plan *cached_tree = NULL;
+    static uint64 cached_queryid = 0;
+    static uint16 cached_flags = 0;
+    static Oid cached_relid = InvalidOid;
+    if (stmt != cached_stmt || stmt->planTree != cached_tree || queryid != cached_queryid) {
+        cached_flags = plan_flags(stmt, &cached_relid);
+        cached_stmt = stmt;
+        cached_tree = stmt->planTree;
+        cached_queryid = queryid;
+    }
+    Oid main_relid = cached_relid;
+    uint16 flags = cached_flags;
     if (sampled) flags |= kEventSampled;
     if (params_unknown) flags |= kEventParamsUnknown;
     if (IsTransactionBlock()) flags |= kEventExplicitXact;
 
-    const char *appname = application_name ? application_name : "";
-    size_t appname_len = strnlen(appname, PatternEntry::kAppNameSize);
-    appname_len = (size_t)pg_mbcliplen(appname, (int)appname_len, (int)PatternEntry::kAppNameSize);
-    uint64 appname_fp = appname_len ? hash_bytes(appname, appname_len) : 0;
+    const AppName &app_name = current_application_name();
+    const char *appname = app_name.text;
+    size_t appname_len = app_name.len;
+    uint64 appname_fp = app_name.fp;
 
     PatternStore store = pga_pattern_store();
     PatternKey key = make_pattern_key(GetUserId(), MyDatabaseId, queryid, toplevel);

@@ -1,10 +1,11 @@
 // planner_hook: captures the scan shapes of each query id once. A backend-local set of the ids
 // it already knows keeps repeated planning (every execution in the simple protocol) to one
-// hash probe; it is dropped whenever the shared shape store evicts or resets.
+// local probe; it is forgotten whenever the shared shape store evicts or resets.
 #include <exception>
 #include <string_view>
 
 #include "core/hash.h"
+#include "core/known_keys.h"
 #include "core/query_pattern.h"
 #include "core/scan_shape.h"
 #include "core/session_tracker.h"
@@ -31,58 +32,34 @@ using namespace pg_advisor;
 
 static planner_hook_type prev_planner_hook = NULL;
 
-// Open-addressing set of (database, query id) hashes whose shape is already stored.
-static constexpr int kKnownSlots = 2048;
-static uint64 known_shapes[kKnownSlots];
-static uint64 known_generation = UINT64_MAX;
+// (database, query id) hashes whose shape is already stored (backend-local).
+static KnownKeys<2048> known_shapes;
 
 static uint64 known_key(uint64 queryid) {
-    uint64 k = hash_combine(queryid, MyDatabaseId);
-    return k == 0 ? 1 : k;
+    return hash_combine(queryid, MyDatabaseId);
 }
 
-static bool shape_known(uint64 key, uint64 generation) {
-    if (generation != known_generation) {
-        memset(known_shapes, 0, sizeof known_shapes);
-        known_generation = generation;
-        return false;
-    }
-    for (int i = 0; i < 8; i++) {
-        uint64 slot = known_shapes[(key + i) % kKnownSlots];
-        if (slot == key) return true;
-        if (slot == 0) return false;
-    }
-    return false;
+// Whether this query id's shape is known to be stored: a local probe only. Never raises.
+static bool shape_known(uint64 queryid) {
+    return known_shapes.contains(known_key(queryid), pga_shape_store().generation());
 }
 
-static void remember_shape(uint64 key) {
-    for (int i = 0; i < 8; i++) {
-        uint64 &slot = known_shapes[(key + i) % kKnownSlots];
-        if (slot == 0 || slot == key) {
-            slot = key;
-            return;
-        }
-    }
-    known_shapes[key % kKnownSlots] = key;  // crowded: overwrite, at worst one extra probe
-}
-
-// Whether this query id still needs its shape captured (cheap: a local probe first).
+// Whether this query id still needs its shape captured (the shared store decides).
 static bool shape_needed(uint64 queryid) {
     ShapeStore store = pga_shape_store();
-    uint64 key = known_key(queryid);
-    if (shape_known(key, store.generation())) return false;
+    uint64 generation = store.generation();
     ShapeKey skey = make_shape_key(MyDatabaseId, queryid);
     LWLockAcquire(pga_shared->shapes_lock, LW_SHARED);
     bool exists = store.find(skey) != nullptr;
     LWLockRelease(pga_shared->shapes_lock);
-    if (exists) remember_shape(key);
+    if (exists) known_shapes.add(known_key(queryid), generation);
     return !exists;
 }
 
 static void capture_shape(Query *parse, PlannedStmt *stmt, uint64 queryid,
                           const PgaParamColumns *params) {
     ShapeStore store = pga_shape_store();
-    uint64 key = known_key(queryid);
+    uint64 generation = store.generation();
     ShapeKey skey = make_shape_key(MyDatabaseId, queryid);
     ShapeBuilder builder;
     pga_extract_shape(parse, stmt, params, &builder);
@@ -94,7 +71,7 @@ static void capture_shape(Query *parse, PlannedStmt *stmt, uint64 queryid,
     LWLockRelease(pga_shared->shapes_lock);
     pfree(blob);
     if (stored)
-        remember_shape(key);
+        known_shapes.add(known_key(queryid), generation);
     else
         pga_capture_failed("storing a scan shape", "no room in shared memory");
 }
@@ -108,7 +85,8 @@ static PlannedStmt *pga_planner(Query *parse, const char *query_string, int curs
     params.overflow = false;
     params.limit_param = false;
     if (queryid != 0 && pga_shared != NULL && pga_enabled && pga_track != PGA_TRACK_NONE &&
-        !pga_internal_planning && !IsParallelWorker() && parse->utilityStmt == NULL) {
+        !pga_internal_planning && !IsParallelWorker() && parse->utilityStmt == NULL &&
+        !shape_known(queryid)) {
         pga_run_protected("capturing scan shapes", [&] {
             if (!shape_needed(queryid)) return;
             // A custom plan folds bound parameters into constants: note them first.

@@ -62,7 +62,8 @@ static inline uint64 pga_queryid(pga_queryid_t id) {
 // ---- Random numbers for sampling.
 static inline double pga_random_fraction(void) {
 #if PG_VERSION_NUM >= 150000
-    return pg_prng_double(&pg_global_prng_state);
+    // 53 random bits scaled by a constant: pg_prng_double() computes the same with ldexp().
+    return (double)(pg_prng_uint64(&pg_global_prng_state) >> 11) * (1.0 / 9007199254740992.0);
 #else
     return (double)random() / ((double)MAX_RANDOM_VALUE + 1.0);
 #endif

@@ -99,6 +99,35 @@ void BM_TrackerAndDetector(benchmark::State &state) {
 }
 BENCHMARK(BM_TrackerAndDetector);
 
+// One statement repeated back to back with varying keys and nothing before it (pgbench's
+// select-only script, a batch job): no loop, judged once and then skipped.
+void BM_RepeatedStatement(benchmark::State &state) {
+    static SessionTracker tracker;
+    static LoopDetector detector;
+    LoopVerdict out[LoopDetector::kMaxVerdicts];
+    StatementEvent ev{};
+    ev.queryid = 777;
+    ev.rows = 1;
+    ev.elapsed_ns = 20'000;
+    ev.command = static_cast<uint8_t>(CommandKind::Select);
+    ev.relid = 16390;
+    int64_t now = 1'000'000;
+    uint64_t verdicts = 0, key = 1;
+    uint64_t before = g_allocations.load();
+    for (auto _ : state) {
+        ev.param_fp = key++ * 0x9e3779b97f4a7c15ULL;
+        ev.start_us = now;
+        now += 30;
+        ev.end_us = now;
+        verdicts += detector.observe(tracker.record(ev), out, no_facts, nullptr);
+        tracker.transaction_ended();
+    }
+    state.counters["allocations"] = static_cast<double>(g_allocations.load() - before);
+    state.counters["verdicts"] = static_cast<double>(verdicts);
+    benchmark::DoNotOptimize(verdicts);
+}
+BENCHMARK(BM_RepeatedStatement);
+
 void BM_ExtractTags(benchmark::State &state) {
     const std::string with_tags =
         "SELECT \"blog_comment\".\"id\", \"blog_comment\".\"body\" FROM \"blog_comment\" WHERE "

@@ -407,3 +407,41 @@ TEST(LoopDetector, ManyConcurrentScopesStayBounded) {
     EXPECT_EQ(s.first().size(), 40u);
     EXPECT_LE(s.detector.active_scopes(), LoopDetector::kMaxScopes);
 }
+
+TEST(LoopDetector, OneStatementRepeatedWithoutAParentIsNoLoop) {
+    // A benchmark or batch job: one lookup over and over with varying keys, nothing before it.
+    Session s;
+    for (uint64_t i = 0; i < 500; i++)
+        s.stmt(kChild, i + 1, 1);
+    EXPECT_TRUE(s.verdicts.empty());
+    // The same lookups after a parent in a new burst are an N+1 again.
+    s.now += 10'000'000;
+    s.n_plus_one_page(6, 1000);
+    auto f = s.first();
+    ASSERT_EQ(f.size(), 1u);
+    EXPECT_EQ(f[0].kind, LoopKind::NPlusOne);
+    EXPECT_EQ(f[0].parent_queryid, kParent);
+    EXPECT_EQ(f[0].repeats, 5u);
+}
+
+TEST(LoopDetector, NoiseCountsOneOffStatementsOfTheLoopWindow) {
+    // After the parent, every child is followed by a different one-off statement: half the
+    // window is one-off, which is not more than the 0.5 allowed -> reported at the 5th child.
+    Session s;
+    s.stmt(kParent, 7, 10);
+    for (uint64_t i = 0; i < 5; i++) {
+        s.stmt(kChild, i + 1, 1);
+        s.stmt(kOther + i, 1, 1);
+    }
+    ASSERT_EQ(s.first().size(), 1u);
+    EXPECT_EQ(s.first()[0].repeats, 5u);
+    // Two different one-off statements per child: 2/3 of the window is noise -> never.
+    Session t;
+    t.stmt(kParent, 7, 10);
+    for (uint64_t i = 0; i < 12; i++) {
+        t.stmt(kChild, i + 1, 1);
+        t.stmt(kOther + 2 * i, 1, 1);
+        t.stmt(kOther + 2 * i + 1, 1, 1);
+    }
+    EXPECT_TRUE(t.verdicts.empty());
+}
