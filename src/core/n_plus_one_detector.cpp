@@ -302,6 +302,10 @@ size_t LoopDetector::feed(const StatementEvent &ev, ScopeKind kind, uint64_t key
     st.executions++;
     st.last_ordinal = ordinal;
     st.last_used = static_cast<uint32_t>(clock_);
+    // A read judged not to be a loop in this scope (and never reported) stays so: skip the
+    // bookkeeping that only a verdict would use.
+    if (st.rejected == (bit(LoopKind::NPlusOne) | bit(LoopKind::Duplicate)) && st.reported == 0)
+        return 0;
     st.total_ns += ev.elapsed_ns;
     st.total_rows += ev.rows;
     st.flags |= ev.flags;

@@ -387,6 +387,8 @@ static bool tracked(const QueryDesc *queryDesc) {
            pga_queryid(queryDesc->plannedstmt->queryId) != 0;
 }
 
+static void pga_ExecutorEnd(QueryDesc *queryDesc);
+
 static void pga_ExecutorStart(QueryDesc *queryDesc, int eflags) {
     bool track = tracked(queryDesc) && !(eflags & EXEC_FLAG_EXPLAIN_ONLY);
     if (track) {
@@ -401,11 +403,15 @@ static void pga_ExecutorStart(QueryDesc *queryDesc, int eflags) {
         prev_ExecutorStart(queryDesc, eflags);
     else
         standard_ExecutorStart(queryDesc, eflags);
-    // Query-level totals only, allocated the way pg_stat_statements does so that both share it
-    // whatever their order in shared_preload_libraries.
+    // Query-level totals. pg_advisor reads only the time; another extension hooked into the
+    // executor (pg_stat_statements, auto_explain, ...) may share this same totaltime whatever
+    // the order of shared_preload_libraries and may want buffer and WAL counts, so those are
+    // collected (as pg_stat_statements allocates it) unless pg_advisor is the only hook.
     if (track && queryDesc->totaltime == NULL) {
+        bool alone = ExecutorStart_hook == pga_ExecutorStart && prev_ExecutorStart == NULL &&
+                     ExecutorEnd_hook == pga_ExecutorEnd && prev_ExecutorEnd == NULL;
         MemoryContext old = MemoryContextSwitchTo(queryDesc->estate->es_query_cxt);
-        queryDesc->totaltime = InstrAlloc(1, INSTRUMENT_ALL, false);
+        queryDesc->totaltime = InstrAlloc(1, alone ? INSTRUMENT_TIMER : INSTRUMENT_ALL, false);
         MemoryContextSwitchTo(old);
     }
 }

@@ -53,9 +53,12 @@ void pga_update_scope(const char *source, int stmt_location, int stmt_len) {
     s.tags_len = 0;
     s.framework[0] = '\0';
     if (source == NULL) return;
+    // Fast path: most statements carry no comment at all (one pass, no strlen first).
+    const char *slash = strchr(source, '/');
+    while (slash != NULL && slash[1] != '*')
+        slash = strchr(slash + 1, '/');
+    if (slash == NULL) return;
     std::string_view text(source);
-    // Fast path: most statements carry no comment at all.
-    if (text.find("/*") == std::string_view::npos) return;
     pg_advisor::StatementSpan span = pg_advisor::statement_span(text, stmt_location, stmt_len);
     // The span excludes a trailing ';' but the statement's own comment may follow it.
     pg_advisor::QueryTags tags;

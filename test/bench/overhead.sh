@@ -54,6 +54,7 @@
 # USAGE
 #   test/bench/overhead.sh [--quick]
 #   Environment: SCALE (5), DURATION (10 s), ROUNDS (5), WARMUP (5 s),
+#                PROTOCOLS ("prepared simple"), CLIENTS ("1 2"),
 #                PGA_BENCH_DIR (/tmp/pg_advisor_bench),
 #                OUT (test/bench/results/overhead-YYYY-MM-DD.md),
 #                PGBIN (/usr/lib/postgresql/15/bin), QUICK=1 (= --quick).
@@ -107,8 +108,14 @@ esac
 CONFIGS=(none pg_stat_statements pg_advisor)
 declare -A PORT=([none]=55461 [pg_stat_statements]=55462 [pg_advisor]=55463)
 declare -A PRELOAD=([none]="" [pg_stat_statements]=pg_stat_statements [pg_advisor]=pg_advisor)
-PROTOCOLS=(prepared simple)
-CLIENTS=(1 2)
+read -r -a PROTOCOLS <<< "${PROTOCOLS:-prepared simple}"
+read -r -a CLIENTS <<< "${CLIENTS:-1 2}"
+for p in "${PROTOCOLS[@]}"; do
+    [[ "$p" == prepared || "$p" == simple ]] || die "PROTOCOLS: '$p' is neither prepared nor simple"
+done
+for c in "${CLIENTS[@]}"; do
+    [[ "$c" =~ ^[1-9][0-9]?$ ]] || die "CLIENTS: '$c' is not a client count (1-99)"
+done
 DB=pgbench
 
 # ------------------------------------------------------------ prerequisites --
