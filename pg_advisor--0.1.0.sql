@@ -89,7 +89,8 @@ CREATE FUNCTION advisor._capture_info(
     OUT patterns_rejected bigint, OUT text_bytes_used bigint, OUT text_bytes_total bigint,
     OUT scan_shapes integer, OUT shape_evictions bigint, OUT loop_findings integer,
     OUT max_findings integer, OUT finding_evictions bigint, OUT capture_failures bigint,
-    OUT restored_patterns bigint, OUT stats_reset timestamptz, OUT started_at timestamptz)
+    OUT restored_patterns bigint, OUT stats_reset timestamptz, OUT started_at timestamptz,
+    OUT query_id_jumbles bigint, OUT query_id_mismatches bigint)
 RETURNS record
 AS 'MODULE_PATHNAME', 'pg_advisor_capture_info'
 LANGUAGE C STRICT VOLATILE PARALLEL SAFE;

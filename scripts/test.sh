@@ -81,7 +81,8 @@ e2e_tests() {
 
 want unit && run_stage "unit tests (GoogleTest)" unit_tests
 if want regress || want isolation; then
-  pga_cluster_start regress $REGRESS_PORT "shared_preload_libraries = 'pg_advisor'"
+  pga_cluster_start regress $REGRESS_PORT "shared_preload_libraries = 'pg_advisor'" \
+    "pg_advisor.verify_query_ids = on"
   want regress && run_stage "pg_regress" regress_tests
   want isolation && run_stage "isolation" isolation_tests
   pga_cluster_stop regress

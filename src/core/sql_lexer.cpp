@@ -14,8 +14,10 @@ bool is_hex(unsigned char c) {
     return is_digit(c) || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
 }
 
+}  // namespace
+
 // End of a single '...' segment whose opening quote is at pos.
-size_t quoted_string_end(std::string_view text, size_t pos, bool backslash_escapes) {
+size_t quoted_string_end(std::string_view text, size_t pos, bool backslash_escapes, bool *closed) {
     const size_t n = text.size();
     size_t p = pos + 1;
     while (p < n) {
@@ -26,19 +28,22 @@ size_t quoted_string_end(std::string_view text, size_t pos, bool backslash_escap
             if (p + 1 < n && text[p + 1] == '\'') {
                 p += 2;
             } else {
+                if (closed) *closed = true;
                 return p + 1;
             }
         } else {
             p++;
         }
     }
+    if (closed) *closed = false;
     return n;
 }
 
 // A string constant: one segment plus any segments continued across a newline
 // ('foo'<newline>'bar' is one constant in SQL).
-size_t string_constant_end(std::string_view text, size_t quote, bool backslash_escapes) {
-    size_t end = quoted_string_end(text, quote, backslash_escapes);
+size_t string_constant_end(std::string_view text, size_t quote, bool backslash_escapes,
+                           bool *closed) {
+    size_t end = quoted_string_end(text, quote, backslash_escapes, closed);
     const size_t n = text.size();
     for (;;) {
         size_t p = end;
@@ -48,7 +53,7 @@ size_t string_constant_end(std::string_view text, size_t quote, bool backslash_e
             p++;
         }
         if (!newline || p >= n || text[p] != '\'') return end;
-        end = quoted_string_end(text, p, backslash_escapes);
+        end = quoted_string_end(text, p, backslash_escapes, closed);
     }
 }
 
@@ -66,9 +71,10 @@ size_t dollar_delimiter_length(std::string_view text, size_t pos) {
     return 0;
 }
 
-size_t dollar_quote_end(std::string_view text, size_t pos, size_t delim_len) {
+size_t dollar_quote_end(std::string_view text, size_t pos, size_t delim_len, bool *closed) {
     std::string_view delim = text.substr(pos, delim_len);
     size_t close = text.find(delim, pos + delim_len);
+    if (closed) *closed = close != npos;
     return close == npos ? text.size() : close + delim_len;
 }
 
@@ -130,7 +136,23 @@ size_t identifier_end(std::string_view text, size_t pos) {
     return p;
 }
 
-}  // namespace
+size_t quoted_identifier_end(std::string_view text, size_t pos, bool *closed) {
+    const size_t n = text.size();
+    size_t p = pos + 1;
+    while (p < n) {
+        if (text[p] == '"') {
+            if (p + 1 < n && text[p + 1] == '"') {
+                p += 2;
+                continue;
+            }
+            if (closed) *closed = true;
+            return p + 1;
+        }
+        p++;
+    }
+    if (closed) *closed = false;
+    return n;
+}
 
 size_t block_comment_end(std::string_view text, size_t pos) {
     const size_t n = text.size();
@@ -182,20 +204,8 @@ size_t skip_token(std::string_view text, size_t pos, const LexOptions &opts) {
                 escapes = true;
             return quoted_string_end(text, pos, escapes);
         }
-        case '"': {
-            size_t p = pos + 1;
-            while (p < n) {
-                if (text[p] == '"') {
-                    if (p + 1 < n && text[p + 1] == '"') {
-                        p += 2;
-                        continue;
-                    }
-                    return p + 1;
-                }
-                p++;
-            }
-            return n;
-        }
+        case '"':
+            return quoted_identifier_end(text, pos);
         case '$': {
             size_t d = dollar_delimiter_length(text, pos);
             if (d) return dollar_quote_end(text, pos, d);

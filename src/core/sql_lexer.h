@@ -70,4 +70,27 @@ void for_each_block_comment(std::string_view text, Visit &&visit, const LexOptio
 // Skips whitespace and comments (line and block) from pos; returns the next position.
 size_t skip_space_and_comments(std::string_view text, size_t pos);
 
+// Building blocks (each takes the position of the construct's first byte and returns its end,
+// exclusive; unterminated constructs end at text.size(), and *closed, when asked, says whether
+// the construct was terminated):
+// a '...' segment (backslash escapes when asked; '' is a quote)
+size_t quoted_string_end(std::string_view text, size_t quote, bool backslash_escapes,
+                         bool *closed = nullptr);
+// a string constant: the segment plus segments continued across a newline ('a'<newline>'b')
+size_t string_constant_end(std::string_view text, size_t quote, bool backslash_escapes,
+                           bool *closed = nullptr);
+// length of the $tag$ or $$ delimiter at pos (0 if none starts there)
+size_t dollar_delimiter_length(std::string_view text, size_t pos);
+// a dollar-quoted string whose delimiter (of delim_len bytes) starts at pos
+size_t dollar_quote_end(std::string_view text, size_t pos, size_t delim_len,
+                        bool *closed = nullptr);
+// a number: digits, fraction, exponent, 0x / 0o / 0b prefixes and '_' separators
+size_t number_end(std::string_view text, size_t pos);
+// whether a number starts at pos (a digit, or '.' followed by a digit)
+bool starts_number(std::string_view text, size_t pos);
+// an unquoted identifier or keyword
+size_t identifier_end(std::string_view text, size_t pos);
+// a "quoted identifier" ("" is a quote)
+size_t quoted_identifier_end(std::string_view text, size_t pos, bool *closed = nullptr);
+
 }  // namespace pg_advisor::sql

@@ -30,6 +30,7 @@ void pga_install_planner_hook(void);
 void pga_install_executor_hooks(void);
 void pga_install_utility_hook(void);
 void pga_install_session_callbacks(void);
+void pga_install_invalidation_callbacks(void);
 
 // Fingerprint of the constants of a statement parsed just before it runs (simple protocol),
 // handed from post_parse_analyze to the executor. Returns 0 if none is pending.

@@ -1,6 +1,7 @@
-// post_parse_analyze_hook: gives each new query pattern its normalised text (constants replaced
-// by $n, tag comments removed) and fingerprints the constant values of simple-protocol
-// statements for the executor.
+// post_parse_analyze_hook: gives each recorded statement the server's query id (query_id.h),
+// each new query pattern its normalised text (constants replaced by $n, tag comments removed),
+// and fingerprints the constant values of simple-protocol statements for the executor, all from
+// one pass over the statement's text (core/statement_fingerprint.h).
 #include <exception>
 #include <string_view>
 
@@ -8,6 +9,7 @@
 #include "core/query_normalizer.h"
 #include "core/query_pattern.h"
 #include "core/query_tags.h"
+#include "core/statement_fingerprint.h"
 
 extern "C" {
 #include "postgres.h"
@@ -25,6 +27,7 @@ extern "C" {
 #include "pg/capture.h"
 #include "pg/guc.h"
 #include "pg/protect.h"
+#include "pg/query_id.h"
 #include "pg/shared_state.h"
 
 static post_parse_analyze_hook_type prev_post_parse_analyze_hook = NULL;
@@ -92,21 +95,6 @@ static char *pattern_text(const char *source, const Query *query, const JumbleSt
     return stripped;
 }
 
-// Fingerprints the constants of a simple-protocol statement for the executor.
-static void note_constants(const char *source, const Query *query, const JumbleState *jstate,
-                           uint64 queryid) {
-    int n = jstate->clocations_count;
-    int local[64];
-    int *locations = n <= 64 ? local : static_cast<int *>(palloc(sizeof(int) * n));
-    for (int i = 0; i < n; i++)
-        locations[i] = jstate->clocations[i].location;
-    pg_advisor::sql::LexOptions opts;
-    opts.standard_conforming_strings = standard_conforming_strings;
-    remember_constants(queryid, query->stmt_location,
-                       pg_advisor::constants_fingerprint(source, locations, (size_t)n, opts));
-    if (locations != local) pfree(locations);
-}
-
 // Pattern keys this backend knows to be stored (forgotten when the store evicts or resets).
 static pg_advisor::KnownKeys<2048> known_patterns;
 
@@ -119,6 +107,8 @@ static void note_new_pattern(const char *source, Query *query, JumbleState *jsta
     bool exists = store.find(key) != nullptr;
     LWLockRelease(pga_shared->patterns_lock);
     if (!exists) {
+        // A reused query id comes without the jumble's constant locations: jumble now.
+        if (jstate == NULL) jstate = pga_jumble(query, source);
         int len;
         char *text = pattern_text(source, query, jstate, &len);
         uint8 command = static_cast<uint8>(pga_command_kind(query->commandType));
@@ -135,28 +125,46 @@ static void note_new_pattern(const char *source, Query *query, JumbleState *jsta
 
 static void pga_post_parse_analyze(PGA_POST_PARSE_PARAMS) {
     if (prev_post_parse_analyze_hook) prev_post_parse_analyze_hook(PGA_POST_PARSE_ARGS);
-    if (pga_shared == NULL || !pga_tracking(pga_nesting_level) || IsParallelWorker()) return;
+    if (pga_shared == NULL || IsParallelWorker()) return;
     if (pga_internal_planning) return;  // pg_advisor's own what-if planning
-    uint64 queryid = pga_queryid(query->queryId);
     const char *source = pstate->p_sourcetext;
-    if (query->utilityStmt != NULL || queryid == 0 || source == NULL) return;
-
-    // The per-statement path: fingerprint the constants, probe local memory. Nothing in it can
-    // raise (no allocation up to 64 constants), so it needs no error boundary.
-    if (jstate && jstate->clocations_count > 0) {
-        if (jstate->clocations_count <= 64)
-            note_constants(source, query, jstate, queryid);
-        else
-            pga_run_protected("fingerprinting constants",
-                              [&] { note_constants(source, query, jstate, queryid); });
+    if (query->utilityStmt != NULL || source == NULL) return;
+    // Statements not recorded now still get their id: a function's statements are analysed
+    // once and run many times, perhaps after pg_advisor.track has changed.
+    bool tracking = pga_tracking(pga_nesting_level);
+    if (!tracking) {
+        if (query->queryId == 0) {
+            pg_advisor::StatementFingerprint unscanned;
+            unscanned.complete = false;  // no shape: jumbled, not cached
+            JumbleState *unused;
+            pga_assign_query_id(pstate, query, unscanned, &unused);
+        }
+        return;
     }
+
+    // The per-statement path: one pass over the text, a reused query id, a probe of local
+    // memory. Nothing in it raises; the jumble, when it runs, has its own error boundary.
+    std::string_view text(source);
+    pg_advisor::StatementSpan span =
+        pg_advisor::statement_span(text, query->stmt_location, query->stmt_len);
+    pg_advisor::sql::LexOptions opts;
+    opts.standard_conforming_strings = standard_conforming_strings;
+    pg_advisor::StatementFingerprint fp = pg_advisor::fingerprint_statement(text, span, opts);
+    uint64 queryid = pga_queryid(query->queryId);
+    JumbleState *js = jstate;
+    if (queryid == 0) {
+        queryid = pga_assign_query_id(pstate, query, fp, &js);
+        if (queryid == 0) return;
+    }
+    if (fp.literals > 0) remember_constants(queryid, query->stmt_location, fp.values);
+
     pg_advisor::PatternKey key =
         pg_advisor::make_pattern_key(GetUserId(), MyDatabaseId, queryid, pga_nesting_level == 0);
     if (known_patterns.contains(pg_advisor::PatternEntry::hash_key(key),
                                 pga_pattern_store().generation()))
         return;
     pga_run_protected("recording a parsed statement",
-                      [&] { note_new_pattern(source, query, jstate, key); });
+                      [&] { note_new_pattern(source, query, js, key); });
 }
 
 void pga_install_analyze_hook(void) {

@@ -31,6 +31,28 @@ static inline uint64 pga_queryid(pga_queryid_t id) {
     return (uint64)id;
 }
 
+// ---- The server's query jumble: takes the query text up to 15.
+#if PG_VERSION_NUM >= 160000
+#define PGA_JUMBLE_QUERY(query, source) JumbleQuery(query)
+#else
+#define PGA_JUMBLE_QUERY(query, source) JumbleQuery(query, source)
+#endif
+
+// ---- A snapshot of the effective search_path that can be compared with the current one:
+// OverrideSearchPath up to 16, SearchPathMatcher from 17.
+extern "C" {
+#include "catalog/namespace.h"
+}
+#if PG_VERSION_NUM >= 170000
+typedef SearchPathMatcher PgaSearchPath;
+#define PGA_GET_SEARCH_PATH(cxt) GetSearchPathMatcher(cxt)
+#define PGA_SEARCH_PATH_MATCHES(path) SearchPathMatchesCurrentEnvironment(path)
+#else
+typedef OverrideSearchPath PgaSearchPath;
+#define PGA_GET_SEARCH_PATH(cxt) GetOverrideSearchPath(cxt)
+#define PGA_SEARCH_PATH_MATCHES(path) OverrideSearchPathMatchesCurrent(path)
+#endif
+
 // ---- ExecutorRun lost its execute_once argument in 18.
 #if PG_VERSION_NUM >= 180000
 #define PGA_EXECUTOR_RUN_PARAMS QueryDesc *queryDesc, ScanDirection direction, uint64 count

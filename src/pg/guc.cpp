@@ -26,6 +26,8 @@ double pga_index_wider_margin_pct = 20;
 int pga_max_indexes_per_table = 3;
 double pga_hotspot_min_filter_pct = 50;
 int pga_index_size_model = 0;
+int pga_query_ids = PGA_QUERY_IDS_CACHED;
+bool pga_verify_query_ids = false;
 
 static const struct config_enum_entry size_model_options[] = {
     {"statistics", 0, false},
@@ -38,6 +40,12 @@ static const struct config_enum_entry action_options[] = {
     {"log", PGA_ACTION_LOG, false},
     {"warning", PGA_ACTION_WARNING, false},
     {"error", PGA_ACTION_ERROR, false},
+    {NULL, 0, false},
+};
+
+static const struct config_enum_entry query_id_options[] = {
+    {"cached", PGA_QUERY_IDS_CACHED, false},
+    {"core", PGA_QUERY_IDS_CORE, false},
     {NULL, 0, false},
 };
 
@@ -129,6 +137,21 @@ void pga_define_gucs(void) {
         "How the size of a hypothetical index is estimated: statistics (what CREATE INDEX would "
         "build) or hypopg (HypoPG's estimate, to compare costs with HypoPG-based tools).",
         NULL, &pga_index_size_model, 0, size_model_options, PGC_USERSET, 0, NULL, NULL, NULL);
+
+    DefineCustomEnumVariable(
+        "pg_advisor.query_ids",
+        "How statements get the server's query id: cached (pg_advisor runs the server's jumble "
+        "once per statement text shape and reuses the id) or core (EnableQueryId(): the "
+        "server jumbles every statement, as with compute_query_id = on).",
+        "Both give the same ids. With core, pg_stat_activity shows an id for every statement, "
+        "at the cost of jumbling each one.",
+        &pga_query_ids, PGA_QUERY_IDS_CACHED, query_id_options, PGC_POSTMASTER, 0, NULL, NULL,
+        NULL);
+    DefineCustomBoolVariable(
+        "pg_advisor.verify_query_ids",
+        "Checks every reused query id against a fresh jumble (for tests; mismatches are "
+        "counted in advisor.capture_info).",
+        NULL, &pga_verify_query_ids, false, PGC_SUSET, 0, NULL, NULL, NULL);
 
     PGA_RESERVE_GUC_PREFIX("pg_advisor");
 }

@@ -2,6 +2,7 @@
 #pragma once
 
 enum PgaTrackLevel { PGA_TRACK_NONE = 0, PGA_TRACK_TOP = 1, PGA_TRACK_ALL = 2 };
+enum PgaQueryIds { PGA_QUERY_IDS_CACHED = 0, PGA_QUERY_IDS_CORE = 1 };
 enum PgaLoopAction {
     PGA_ACTION_OFF = 0,
     PGA_ACTION_LOG = 1,
@@ -26,6 +27,8 @@ extern double pga_index_wider_margin_pct;
 extern int pga_max_indexes_per_table;
 extern double pga_hotspot_min_filter_pct;
 extern int pga_index_size_model;  // pg_advisor::SizeModel
+extern int pga_query_ids;         // PgaQueryIds
+extern bool pga_verify_query_ids;
 
 // Defines every setting; called once from _PG_init while preloading.
 void pga_define_gucs(void);

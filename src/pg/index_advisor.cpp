@@ -45,6 +45,7 @@ extern "C" {
 #include "pg/guc.h"
 #include "pg/index_advisor.h"
 #include "pg/pg_guard.h"
+#include "pg/query_id.h"
 #include "pg/shape_extract.h"
 #include "pg/shared_state.h"
 #include "pg/sql_support.h"
@@ -98,17 +99,6 @@ struct RelMap {
 };
 
 WhatIfCache whatif_cache;
-bool whatif_callback_registered = false;
-
-void whatif_relcache_callback(Datum, Oid relid) {
-    whatif_cache.invalidate(relid);
-}
-
-void ensure_cache_callback() {
-    if (whatif_callback_registered) return;
-    pga_pg_subxact([] { CacheRegisterRelcacheCallback(whatif_relcache_callback, (Datum)0); });
-    whatif_callback_registered = true;
-}
 
 // The planner settings costs depend on: a change of any starts a new set of cache keys.
 uint64_t cost_settings_hash() {
@@ -313,6 +303,10 @@ PgaIndexAdvice last_advice;
 
 }  // namespace
 
+void pga_whatif_relation_changed(unsigned int relid) {
+    whatif_cache.invalidate(relid);
+}
+
 const TableInfo *PgaIndexAdvice::table(uint32_t relid) const {
     for (const TableInfo &t : tables)
         if (t.relid == relid) return &t;
@@ -335,7 +329,6 @@ const PgaIndexAdvice *pga_last_index_advice(void) {
 void pga_index_advice(const char *adhoc, PgaIndexAdvice &out) {
     auto started = std::chrono::steady_clock::now();
     out = PgaIndexAdvice();
-    ensure_cache_callback();
     Workload w;
     std::map<uint32_t, RelMap> relmaps;
     std::map<uint32_t, std::vector<ScanUse>> uses;
@@ -371,6 +364,7 @@ void pga_index_advice(const char *adhoc, PgaIndexAdvice &out) {
                 char *sql = pstrdup(text.c_str());
                 pga_analyze_statement(sql, &b.analyzed);
                 Query *first = (Query *)linitial(b.analyzed.queries);
+                if (first->queryId == 0 && first->utilityStmt == NULL) pga_jumble(first, sql);
                 if (first->queryId != 0) queryid = first->queryId;
                 PgaPlanned planned;
                 pga_plan_analyzed(&b.analyzed, NULL, 0, &planned);

@@ -40,3 +40,7 @@ void pga_seq_scan_hotspots(std::vector<pg_advisor::Hotspot> &out, double *worklo
 
 // Statistics of this backend's last advisor run (for advisor.index_advice_stats).
 const PgaIndexAdvice *pga_last_index_advice(void);
+
+// A relation changed (relcache invalidation; InvalidOid: all): what-if costs that planned it
+// are forgotten. Never raises.
+void pga_whatif_relation_changed(unsigned int relid);

@@ -29,12 +29,15 @@ void _PG_init(void) {
     if (!process_shared_preload_libraries_in_progress) return;
 
     pga_define_gucs();
-    EnableQueryId();
+    // Query ids: computed per statement shape by pg_advisor (query_id.h), or by the server
+    // for every statement when asked.
+    if (pga_query_ids == PGA_QUERY_IDS_CORE) EnableQueryId();
     pga_shmem_install();
     pga_install_analyze_hook();
     pga_install_planner_hook();
     pga_install_executor_hooks();
     pga_install_utility_hook();
     pga_install_session_callbacks();
+    pga_install_invalidation_callbacks();
     pga_install_whatif_hook();
 }

@@ -123,6 +123,8 @@ static void pga_shmem_startup(void) {
         pga_shared->findings_offset = pga_shared->shapes_offset + MAXALIGN(shapes_bytes());
         pg_atomic_init_u64(&pga_shared->capture_failures, 0);
         pg_atomic_init_u64(&pga_shared->restored_patterns, 0);
+        pg_atomic_init_u64(&pga_shared->query_id_jumbles, 0);
+        pg_atomic_init_u64(&pga_shared->query_id_mismatches, 0);
         pga_shared->started_at = GetCurrentTimestamp();
         PatternStore::format(reinterpret_cast<char *>(pga_shared) + pga_shared->patterns_offset,
                              (uint32)pga_max_patterns,

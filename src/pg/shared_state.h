@@ -24,6 +24,8 @@ struct PgaSharedState {
     Size findings_offset;
     pg_atomic_uint64 capture_failures;  // statements skipped because of an internal problem
     pg_atomic_uint64 restored_patterns;
+    pg_atomic_uint64 query_id_jumbles;     // statements pg_advisor jumbled itself (cache misses)
+    pg_atomic_uint64 query_id_mismatches;  // reused ids a fresh jumble contradicted
     TimestampTz started_at;
 };
 

@@ -128,8 +128,8 @@ static Datum capture_info(FunctionCallInfo fcinfo) {
     StoreStats fstats = findings.stats();
     LWLockRelease(pga_shared->findings_lock);
 
-    Datum values[15];
-    bool nulls[15];
+    Datum values[17];
+    bool nulls[17];
     memset(nulls, 0, sizeof nulls);
     values[0] = Int32GetDatum((int32)pga_shared->max_patterns);
     values[1] = Int32GetDatum((int32)npatterns);
@@ -149,6 +149,8 @@ static Datum capture_info(FunctionCallInfo fcinfo) {
     else
         nulls[13] = true;
     values[14] = TimestampTzGetDatum(pga_shared->started_at);
+    values[15] = Int64GetDatum((int64)pg_atomic_read_u64(&pga_shared->query_id_jumbles));
+    values[16] = Int64GetDatum((int64)pg_atomic_read_u64(&pga_shared->query_id_mismatches));
     HeapTuple tuple = heap_form_tuple(tupdesc, values, nulls);
     return HeapTupleGetDatum(tuple);
 }
@@ -173,6 +175,8 @@ Datum pg_advisor_reset(PG_FUNCTION_ARGS) {
     findings.reset(now);
     LWLockRelease(pga_shared->findings_lock);
     pg_atomic_write_u64(&pga_shared->capture_failures, 0);
+    pg_atomic_write_u64(&pga_shared->query_id_jumbles, 0);
+    pg_atomic_write_u64(&pga_shared->query_id_mismatches, 0);
     pga_session.clear();
     pga_reset_detector();
     PG_RETURN_VOID();

@@ -10,7 +10,8 @@ HOST="$PGA_TMP/$NAME"
 WORK="$(mktemp -d)"
 trap 'pga_cluster_stop $NAME; rm -rf "$WORK"' EXIT
 
-pga_cluster_start $NAME $PORT "shared_preload_libraries = 'pg_advisor'" "pg_advisor.sample_rate = 0.2"
+pga_cluster_start $NAME $PORT "shared_preload_libraries = 'pg_advisor'" "pg_advisor.sample_rate = 0.2" \
+  "pg_advisor.verify_query_ids = on"
 q() { pga_psql $NAME $PORT -qAt -c "$1"; }
 bench() { pgbench -h "$HOST" -p $PORT -U postgres -n "$@" postgres; }
 
@@ -43,6 +44,8 @@ expect_true "about a fifth of executions sampled ($sampled of 12000)" test "$sam
 shape_samples=$(q "SELECT sum(sampled_execs) FROM advisor.scan_shapes WHERE relation = 'ct'::regclass")
 expect_eq "every sampled execution reached its shape" "$shape_samples" "$sampled"
 expect_eq "no capture failures" "$(q "SELECT capture_failures FROM advisor.capture_info")" 0
+expect_eq "every reused query id matched the server's jumble" \
+  "$(q "SELECT query_id_mismatches FROM advisor.capture_info")" 0
 
 # 2. The same load with a session resetting 200 times in between: no error, no deadlock.
 bench -M simple -c 3 -j 2 -T 6 -f "$WORK/simple.sql" >"$WORK/a2.log" 2>&1 & a=$!

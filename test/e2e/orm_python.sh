@@ -33,7 +33,8 @@ cleanup() {
 }
 trap cleanup EXIT
 
-pga_cluster_start $NAME $PORT "shared_preload_libraries = 'pg_advisor'"
+# Every reused query id is checked against a fresh jumble of the server (see query_id.h).
+pga_cluster_start $NAME $PORT "shared_preload_libraries = 'pg_advisor'" "pg_advisor.verify_query_ids = on"
 q() { pga_psql $NAME $PORT -qAt "$@"; }
 
 DATABASES=(django_blog sqlalchemy_blog sqlmodel_blog peewee_blog asyncpg_blog pgbouncer_blog)
@@ -83,6 +84,8 @@ for _ in $(seq 50); do [ -S "$BOUNCER_DIR/.s.PGSQL.$BOUNCER_PORT" ] && break; sl
 PGBOUNCER_HOST="$BOUNCER_DIR" PGBOUNCER_PORT=$BOUNCER_PORT run_py pgbouncer_check.py pgbouncer_blog
 stop_bouncer
 
+expect_eq "every reused query id matched the server's jumble" \
+  "$(q -d django_blog -c "SELECT query_id_mismatches FROM advisor.capture_info")" 0
 expect_true "server log has no pg_advisor failure" sh -c "! grep -q 'pg_advisor: .* failed' '$HOST/server.log'"
 expect_true "no backend crashed" sh -c "! grep -Eq 'terminated by signal|server process .* was terminated' '$HOST/server.log'"
 

@@ -33,7 +33,7 @@ cp "$HERE/package.json" "$HERE/package-lock.json" "$HERE"/*.js "$WORK/"
 NPM_PID=$!
 
 pga_cluster_start $NAME $PORT "shared_preload_libraries = 'pg_advisor'" \
-  "log_statement = 'all'" "log_line_prefix = '%m [%p] %d '"
+  "pg_advisor.verify_query_ids = on" "log_statement = 'all'" "log_line_prefix = '%m [%p] %d '"
 q() { local db="$1"; shift; pga_psql $NAME $PORT -d "$db" -qAt -c "$1"; }
 
 for db in blog_rails blog_sequelize blog_knex; do
@@ -64,6 +64,8 @@ if [ "$npm_rc" -eq 0 ]; then
 fi
 
 expect_eq "no capture failures" "$(q blog_rails "SELECT capture_failures FROM advisor.capture_info" 2>/dev/null || echo n/a)" 0
+expect_eq "every reused query id matched the server's jumble" \
+  "$(q blog_rails "SELECT query_id_mismatches FROM advisor.capture_info" 2>/dev/null || echo n/a)" 0
 expect_true "server log has no pg_advisor failure or crash" \
   sh -c "! grep -E 'pg_advisor: .* failed|terminated by signal|PANIC' '$HOST/server.log'"
 [ "$E2E_FAILED" -eq 0 ] || echo "statements as the server received them: $HOST/server.log"
