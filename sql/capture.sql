@@ -70,6 +70,28 @@ SELECT calls AS still_8 FROM advisor.query_patterns WHERE query = 'SELECT name F
 SELECT name, 1 / (id - id) FROM capture_t WHERE id = 1;
 SELECT query, calls FROM advisor.query_patterns WHERE query LIKE '%(id - id)%';
 
+-- Execution time: what the executor spent (pg_advisor times it itself when it is the only
+-- executor hook), summed over the fetches of a portal, nested statements included.
+SELECT pg_sleep(0.05);
+SELECT total_exec_ms >= 50 AND total_exec_ms < 5000 AS slept_50ms
+  FROM advisor.query_patterns WHERE query = 'SELECT pg_sleep($1)';
+BEGIN;
+DECLARE capture_c CURSOR FOR SELECT pg_sleep(0.02), g FROM generate_series(1, 3) g;
+FETCH 2 FROM capture_c;
+FETCH 2 FROM capture_c;
+COMMIT;
+SELECT calls, total_exec_ms >= 60 AND total_exec_ms < 5000 AS three_sleeps_of_20ms
+  FROM advisor.query_patterns WHERE query LIKE 'DECLARE capture_c%';
+-- CREATE TABLE AS runs its query like DECLARE does.
+CREATE TABLE capture_copy AS SELECT * FROM capture_t WHERE id < 4;
+SELECT query, calls, rows FROM advisor.query_patterns WHERE query LIKE 'CREATE TABLE capture_copy%';
+DROP TABLE capture_copy;
+SET pg_advisor.track = 'all';
+SELECT capture_f(6) FROM pg_sleep(0.03);
+RESET pg_advisor.track;
+SELECT total_exec_ms >= 30 AND total_exec_ms < 5000 AS outer_includes_sleep
+  FROM advisor.query_patterns WHERE query = 'SELECT capture_f($1) FROM pg_sleep($2)';
+
 -- Utility statements are not patterns.
 SELECT count(*) AS utility_patterns FROM advisor.query_patterns WHERE command = 'UTILITY';
 

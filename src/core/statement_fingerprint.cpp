@@ -60,7 +60,9 @@ enum CharClass : uint8_t {
 struct CharTable {
     uint8_t cls[256];
     bool ident[256];  // may continue an identifier (letters, digits, '_', '$', non-ASCII)
-    constexpr CharTable() : cls(), ident() {
+    // 1: may prefix a string literal (E'', B'', X'', N'', U&''); 2: starts TRUE, FALSE, NULL
+    uint8_t prefix[256];
+    constexpr CharTable() : cls(), ident(), prefix() {
         for (int c = 0; c < 256; c++) {
             uint8_t k = kOther;
             if (c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v')
@@ -90,6 +92,10 @@ struct CharTable {
             cls[c] = k;
             ident[c] = k == kIdent || k == kDigit || c == '$';
         }
+        for (char c : {'E', 'e', 'B', 'b', 'X', 'x', 'N', 'n', 'U', 'u'})
+            prefix[static_cast<unsigned char>(c)] = 1;
+        for (char c : {'T', 't', 'F', 'f', 'N', 'n'})
+            prefix[static_cast<unsigned char>(c)] = 2;
     }
 };
 constexpr CharTable kChars;
@@ -242,7 +248,9 @@ StatementFingerprint fingerprint_statement(std::string_view text, StatementSpan 
         const char c = data[pos];
         switch (char_class(c)) {
             case kSpace:
-                pos++;
+                do
+                    pos++;
+                while (pos < end && char_class(data[pos]) == kSpace);
                 continue;
             case kDigit: {
                 size_t e = pos + 1;
@@ -308,7 +316,9 @@ StatementFingerprint fingerprint_statement(std::string_view text, StatementSpan 
             }
             case kIdent: {
                 // Prefixed string literals: E'', B'', X'', N'', U&'' (and U&"" identifiers).
-                const char next = pos + 1 < end ? data[pos + 1] : '\0';
+                const char next = kChars.prefix[static_cast<unsigned char>(c)] && pos + 1 < end
+                                      ? data[pos + 1]
+                                      : '\0';
                 if (next == '\'') {
                     LiteralClass cls;
                     bool escapes = plain_escapes;
@@ -369,7 +379,8 @@ StatementFingerprint fingerprint_statement(std::string_view text, StatementSpan 
                 std::string_view word(data + pos, e - pos);
                 token(pos, e);
                 bool type_position =
-                    prev == Prev::Cast || (prev == Prev::Ident && is_keyword(last_ident, "as"));
+                    prev == Prev::Cast ||
+                    (prev == Prev::Ident && last_ident.size() == 2 && is_keyword(last_ident, "as"));
                 if (word.size() == 2 && prev == Prev::Ident) {
                     if (is_keyword(word, "by") &&
                         (is_keyword(last_ident, "order") || is_keyword(last_ident, "group")))
@@ -382,6 +393,7 @@ StatementFingerprint fingerprint_statement(std::string_view text, StatementSpan 
                 }
                 // TRUE, FALSE and NULL are constants to the server: their values count.
                 if ((word.size() == 4 || word.size() == 5) &&
+                    kChars.prefix[static_cast<unsigned char>(word[0])] == 2 &&
                     (is_keyword(word, "true") || is_keyword(word, "false") ||
                      is_keyword(word, "null"))) {
                     fp.literals++;

@@ -123,12 +123,31 @@ static void note_new_pattern(const char *source, Query *query, JumbleState *jsta
     if (exists) known_patterns.add(pg_advisor::PatternEntry::hash_key(key), generation);
 }
 
+// The query a utility statement runs for the client, analysed with it; NULL for others.
+static Query *runnable_query(Node *utility) {
+    Node *inner = NULL;
+    if (IsA(utility, DeclareCursorStmt))
+        inner = ((DeclareCursorStmt *)utility)->query;
+    else if (IsA(utility, CreateTableAsStmt))
+        inner = ((CreateTableAsStmt *)utility)->query;
+    if (inner == NULL || !IsA(inner, Query)) return NULL;
+    Query *q = (Query *)inner;
+    return q->utilityStmt == NULL ? q : NULL;
+}
+
 static void pga_post_parse_analyze(PGA_POST_PARSE_PARAMS) {
     if (prev_post_parse_analyze_hook) prev_post_parse_analyze_hook(PGA_POST_PARSE_ARGS);
     if (pga_shared == NULL || IsParallelWorker()) return;
     if (pga_internal_planning) return;  // pg_advisor's own what-if planning
     const char *source = pstate->p_sourcetext;
-    if (query->utilityStmt != NULL || source == NULL) return;
+    if (source == NULL) return;
+    if (query->utilityStmt != NULL) {
+        // DECLARE CURSOR and CREATE TABLE AS run a query of the client's: it is recorded like
+        // any other (the server gives it no id of its own).
+        query = runnable_query(query->utilityStmt);
+        if (query == NULL || query->queryId != 0) return;
+        jstate = NULL;
+    }
     // Statements not recorded now still get their id: a function's statements are analysed
     // once and run many times, perhaps after pg_advisor.track has changed.
     bool tracking = pga_tracking(pga_nesting_level);

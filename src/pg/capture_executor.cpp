@@ -36,6 +36,7 @@ extern "C" {
 #include "pg/compat.h"
 #include "pg/capture.h"
 #include "pg/detect_loops.h"
+#include "pg/execution_timer.h"
 #include "pg/guc.h"
 #include "pg/protect.h"
 #include "pg/shared_state.h"
@@ -285,17 +286,31 @@ static char *fallback_pattern_text(const QueryDesc *queryDesc, int *len_out) {
     return stripped;
 }
 
-static void record_one_execution(QueryDesc *queryDesc) {
+// How long an execution took and when it ended: from pg_advisor's own timer, or (timer ==
+// NULL) from the query-level instrumentation shared with other executor hooks.
+struct ExecutionTiming {
+    uint64 elapsed_ns;
+    TimestampTz end;
+};
+
+static void record_one_execution(QueryDesc *queryDesc, const ExecutionTiming *timer) {
     const PlannedStmt *stmt = queryDesc->plannedstmt;
     uint64 queryid = pga_queryid(stmt->queryId);
     int nesting = nesting_of(queryDesc);
     bool toplevel = nesting == 0;
 
-    InstrEndLoop(queryDesc->totaltime);
-    uint64 elapsed_ns = (uint64)(queryDesc->totaltime->total * 1e9);
+    uint64 elapsed_ns;
+    TimestampTz now;
+    if (timer != NULL) {
+        elapsed_ns = timer->elapsed_ns;
+        now = timer->end;
+    } else {
+        InstrEndLoop(queryDesc->totaltime);
+        elapsed_ns = (uint64)(queryDesc->totaltime->total * 1e9);
+        now = GetCurrentTimestamp();
+    }
     uint64 rows = queryDesc->estate->es_processed;
     bool sampled = (queryDesc->instrument_options & INSTRUMENT_ROWS) != 0;
-    TimestampTz now = GetCurrentTimestamp();
 
     // Parameters (extended protocol) and constants (simple protocol) make up the value set.
     uint32 array_items = 0;
@@ -403,20 +418,26 @@ static void pga_ExecutorStart(QueryDesc *queryDesc, int eflags) {
         prev_ExecutorStart(queryDesc, eflags);
     else
         standard_ExecutorStart(queryDesc, eflags);
-    // Query-level totals. pg_advisor reads only the time; another extension hooked into the
-    // executor (pg_stat_statements, auto_explain, ...) may share this same totaltime whatever
-    // the order of shared_preload_libraries and may want buffer and WAL counts, so those are
-    // collected (as pg_stat_statements allocates it) unless pg_advisor is the only hook.
+    // Query-level totals. When pg_advisor is the only executor hook it times the execution
+    // itself (execution_timer.h). Another extension hooked into the executor
+    // (pg_stat_statements, auto_explain, ...) may share the query-level instrumentation
+    // whatever the order of shared_preload_libraries, and may want buffer and WAL counts: then
+    // it is allocated as pg_stat_statements allocates it.
     if (track && queryDesc->totaltime == NULL) {
         bool alone = ExecutorStart_hook == pga_ExecutorStart && prev_ExecutorStart == NULL &&
                      ExecutorEnd_hook == pga_ExecutorEnd && prev_ExecutorEnd == NULL;
-        MemoryContext old = MemoryContextSwitchTo(queryDesc->estate->es_query_cxt);
-        queryDesc->totaltime = InstrAlloc(1, alone ? INSTRUMENT_TIMER : INSTRUMENT_ALL, false);
-        MemoryContextSwitchTo(old);
+        if (!alone || !pga_timer_start(queryDesc)) {
+            MemoryContext old = MemoryContextSwitchTo(queryDesc->estate->es_query_cxt);
+            queryDesc->totaltime = InstrAlloc(1, alone ? INSTRUMENT_TIMER : INSTRUMENT_ALL, false);
+            MemoryContextSwitchTo(old);
+        }
     }
 }
 
 static void pga_ExecutorRun(PGA_EXECUTOR_RUN_PARAMS) {
+    instr_time start;
+    bool timed = pga_timer_find(queryDesc) >= 0;
+    if (timed) INSTR_TIME_SET_CURRENT(start);
     pga_nesting_level++;
     PG_TRY();
     {
@@ -424,6 +445,8 @@ static void pga_ExecutorRun(PGA_EXECUTOR_RUN_PARAMS) {
             prev_ExecutorRun(PGA_EXECUTOR_RUN_ARGS);
         else
             standard_ExecutorRun(PGA_EXECUTOR_RUN_ARGS);
+        // Found again: nested executions may have started and stopped other timers.
+        if (timed) pga_timer_add(pga_timer_find(queryDesc), start);
     }
     PG_FINALLY();
     { pga_nesting_level--; }
@@ -431,6 +454,13 @@ static void pga_ExecutorRun(PGA_EXECUTOR_RUN_PARAMS) {
 }
 
 static void pga_ExecutorFinish(QueryDesc *queryDesc) {
+    // A SELECT without data-modifying WITH queries has nothing to finish (no AFTER triggers
+    // can be queued): not worth two clock readings.
+    instr_time start;
+    bool timed =
+        !(queryDesc->operation == CMD_SELECT && queryDesc->estate->es_auxmodifytables == NIL) &&
+        pga_timer_find(queryDesc) >= 0;
+    if (timed) INSTR_TIME_SET_CURRENT(start);
     pga_nesting_level++;
     PG_TRY();
     {
@@ -438,6 +468,7 @@ static void pga_ExecutorFinish(QueryDesc *queryDesc) {
             prev_ExecutorFinish(queryDesc);
         else
             standard_ExecutorFinish(queryDesc);
+        if (timed) pga_timer_add(pga_timer_find(queryDesc), start);
     }
     PG_FINALLY();
     { pga_nesting_level--; }
@@ -445,9 +476,12 @@ static void pga_ExecutorFinish(QueryDesc *queryDesc) {
 }
 
 static void pga_ExecutorEnd(QueryDesc *queryDesc) {
-    if (queryDesc->totaltime != NULL && tracked(queryDesc) &&
+    ExecutionTiming timing;
+    bool timed = pga_timer_stop(queryDesc, &timing.elapsed_ns, &timing.end);
+    if ((timed || queryDesc->totaltime != NULL) && tracked(queryDesc) &&
         !(queryDesc->estate->es_top_eflags & EXEC_FLAG_EXPLAIN_ONLY))
-        pga_run_protected("recording an execution", [&] { record_one_execution(queryDesc); });
+        pga_run_protected("recording an execution",
+                          [&] { record_one_execution(queryDesc, timed ? &timing : NULL); });
     if (prev_ExecutorEnd)
         prev_ExecutorEnd(queryDesc);
     else

@@ -53,6 +53,19 @@ typedef OverrideSearchPath PgaSearchPath;
 #define PGA_SEARCH_PATH_MATCHES(path) OverrideSearchPathMatchesCurrent(path)
 #endif
 
+// ---- Monotonic clock readings (instr_time) in nanoseconds: a struct timespec up to 15, int64
+// nanoseconds from 16.
+extern "C" {
+#include "portability/instr_time.h"
+}
+#if PG_VERSION_NUM >= 160000
+#define PGA_INSTR_TIME_NS(t) ((int64)INSTR_TIME_GET_NANOSEC(t))
+#elif defined(WIN32)
+#define PGA_INSTR_TIME_NS(t) ((int64)(INSTR_TIME_GET_DOUBLE(t) * 1e9))
+#else
+#define PGA_INSTR_TIME_NS(t) ((int64)(t).tv_sec * 1000000000 + (int64)(t).tv_nsec)
+#endif
+
 // ---- ExecutorRun lost its execute_once argument in 18.
 #if PG_VERSION_NUM >= 180000
 #define PGA_EXECUTOR_RUN_PARAMS QueryDesc *queryDesc, ScanDirection direction, uint64 count

@@ -16,6 +16,7 @@ extern "C" {
 
 #include "pg/compat.h"
 #include "pg/capture.h"
+#include "pg/execution_timer.h"
 #include "pg/shared_state.h"
 
 int pga_nesting_level = 0;
@@ -80,6 +81,7 @@ static void pga_xact_callback(XactEvent event, void *arg) {
         case XACT_EVENT_PREPARE:
             if (!IsParallelWorker()) pga_session.transaction_ended();
             pga_clear_pending_constants();
+            pga_timer_reset();
             break;
         default:
             break;
