@@ -172,7 +172,8 @@ COMMENT ON FUNCTION advisor.explain_recommendation(text) IS
 
 CREATE FUNCTION advisor.index_advice_stats(
     OUT statements bigint, OUT tables bigint, OUT candidates bigint, OUT planner_calls bigint,
-    OUT cache_hits bigint, OUT elapsed_ms double precision)
+    OUT cache_hits bigint, OUT elapsed_ms double precision, OUT key_samples bigint,
+    OUT key_sample_ms double precision)
 RETURNS record
 AS 'MODULE_PATHNAME', 'pg_advisor_index_advice_stats'
 LANGUAGE C STRICT VOLATILE PARALLEL UNSAFE;

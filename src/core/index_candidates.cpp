@@ -1,5 +1,7 @@
 #include "core/index_candidates.h"
 
+#include "core/key_distinct.h"
+
 #include <algorithm>
 #include <cctype>
 #include <cmath>
@@ -566,10 +568,9 @@ double index_data_width(const TableInfo &t, const Candidate &c, SizeModel model)
 }
 
 double index_distinct_keys(const TableInfo &t, const Candidate &c) {
-    if (c.keys.size() != 1 || !c.include.empty() || c.keys[0].attnum == 0) return 0;
-    const ColumnInfo *col = t.column(c.keys[0].attnum);
-    if (col == nullptr || col->n_distinct == 0) return 0;
-    return t.distinct_values(*col);
+    KeyDistinct k = key_distinct_bounds(t, c);
+    if (k.high <= 0) return 0;
+    return c.distinct_keys > 0 ? std::min(std::max(c.distinct_keys, k.low), k.high) : k.high;
 }
 
 BtreeSize estimate_index_size(const TableInfo &t, const Candidate &c, SizeModel model) {

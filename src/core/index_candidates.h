@@ -34,6 +34,7 @@ struct ColumnInfo {
     std::string name_sql;         // quoted for SQL
     std::string type_name;        // e.g. "jsonb", for messages
     bool btree = true;            // has a default btree operator class
+    bool dedup = true;            // ... that can deduplicate (not numeric, float, jsonb, ...)
     std::string pattern_opclass;  // e.g. "text_pattern_ops" when LIKE prefixes need one, else ""
     double n_distinct = 0;        // pg_stats: > 0 absolute, < 0 fraction of rows, 0 unknown
     double null_frac = 0;
@@ -130,6 +131,7 @@ struct Candidate {
     std::vector<int16_t> include;
     std::string predicate;          // SQL, "" for a full index
     double predicate_fraction = 1;  // estimated share of rows the predicate keeps
+    double distinct_keys = 0;       // sampled distinct keys (key_distinct.h), 0 when not sampled
     CandidateRule rule = CandidateRule::Equality;
     std::vector<uint64_t> queryids;  // statements it was derived from
 
@@ -180,8 +182,9 @@ std::vector<std::string> include_column_names(const TableInfo &table, const Cand
 // the width of lower()/upper() of a column, 32 for md5(), else the model's default).
 double index_data_width(const TableInfo &table, const Candidate &c,
                         SizeModel model = SizeModel::Statistics);
-// Distinct key values of a single-column index without INCLUDE (what deduplication works
-// with), else 0 (unknown / treated as unique).
+// Distinct key values (what deduplication works with, key_distinct.h): the sampled count when
+// there is one, else the column's (one key) or the upper bound (several keys); 0 when
+// deduplication does not apply (every entry its own index tuple).
 double index_distinct_keys(const TableInfo &table, const Candidate &c);
 // Size from the table's statistics (btree_size.h), rows scaled by the predicate's share.
 BtreeSize estimate_index_size(const TableInfo &table, const Candidate &c,

@@ -5,6 +5,7 @@ extern "C" {
 #include "postgres.h"
 
 #include "access/genam.h"
+#include "access/nbtree.h"
 #include "access/htup_details.h"
 #include "access/relation.h"
 #include "access/sysattr.h"
@@ -25,6 +26,7 @@ extern "C" {
 #include "nodes/makefuncs.h"
 #include "optimizer/optimizer.h"
 #include "optimizer/plancat.h"
+#include "executor/spi.h"
 #include "utils/builtins.h"
 #include "utils/lsyscache.h"
 #include "utils/pg_locale.h"
@@ -79,6 +81,19 @@ static const char *pattern_opclass(Oid type, Oid collation) {
         default:
             return NULL;
     }
+}
+
+// Whether a btree index on the type (default operator class) can deduplicate: its operator
+// family's "equalimage" support function says so for the collation (numeric, float, jsonb and
+// nondeterministic collations cannot).
+static bool deduplicates(Oid type, Oid collation) {
+    Oid opclass = GetDefaultOpClass(type, BTREE_AM_OID);
+    if (!OidIsValid(opclass)) return false;
+    Oid family = get_opclass_family(opclass);
+    Oid intype = get_opclass_input_type(opclass);
+    Oid proc = get_opfamily_proc(family, intype, intype, BTEQUALIMAGE_PROC);
+    if (!OidIsValid(proc)) return false;
+    return DatumGetBool(OidFunctionCall1Coll(proc, collation, ObjectIdGetDatum(intype)));
 }
 
 static void read_column_stats(Oid relid, bool inherited, PgaColumnFacts *c, Oid type) {
@@ -182,6 +197,7 @@ void pga_read_table_facts(Oid relid, PgaTableFacts *out) {
         c->name_sql = pstrdup(quote_identifier(c->name));
         c->type_name = format_type_be(att->atttypid);
         c->btree = OidIsValid(GetDefaultOpClass(att->atttypid, BTREE_AM_OID));
+        c->dedup = c->btree && deduplicates(att->atttypid, att->attcollation);
         c->pattern_opclass = pattern_opclass(att->atttypid, att->attcollation);
         c->is_bool = att->atttypid == BOOLOID;
         c->avg_width = get_typavgwidth(att->atttypid, att->atttypmod);
@@ -204,4 +220,77 @@ void pga_read_table_facts(Oid relid, PgaTableFacts *out) {
     out->pk = static_cast<AttrNumber *>(palloc(sizeof(AttrNumber) * Max(bms_num_members(pk), 1)));
     for (int x = bms_next_member(pk, -1); x >= 0; x = bms_next_member(pk, x))
         out->pk[out->npk++] = (AttrNumber)(x + FirstLowInvalidHeapAttributeNumber);
+}
+
+bool pga_sample_key_groups(const PgaKeySample *sample, PgaKeyGroups *out) {
+    StringInfoData sql;
+    initStringInfo(&sql);
+    // Columns of every set, once; GROUPING() over them tells the sets apart.
+    List *columns = NIL;
+    for (int i = 0; i < sample->nsets; i++)
+        for (int k = 0; k < sample->set_sizes[i]; k++)
+            columns = list_append_unique(columns, makeString(pstrdup(sample->sets[i][k])));
+    if (list_length(columns) > 31) return false;
+    StringInfoData all;
+    initStringInfo(&all);
+    ListCell *lc;
+    foreach (lc, columns)
+        appendStringInfo(&all, "%s%s", foreach_current_index(lc) > 0 ? ", " : "",
+                         strVal(lfirst(lc)));
+    appendStringInfo(&sql,
+                     "SELECT g, count(*)::float8, (count(*) FILTER (WHERE n = 1))::float8, "
+                     "sum(n)::float8 FROM (SELECT GROUPING(%s)::int AS g, count(*) AS n FROM %s%s "
+                     "TABLESAMPLE SYSTEM (%g) REPEATABLE (0)",
+                     all.data, sample->inherited ? "" : "ONLY ", sample->table_sql,
+                     sample->percent);
+    if (sample->predicate != NULL) appendStringInfo(&sql, " WHERE %s", sample->predicate);
+    appendStringInfoString(&sql, " GROUP BY GROUPING SETS (");
+    for (int i = 0; i < sample->nsets; i++) {
+        appendStringInfoString(&sql, i > 0 ? ", (" : "(");
+        for (int k = 0; k < sample->set_sizes[i]; k++)
+            appendStringInfo(&sql, "%s%s", k > 0 ? ", " : "", sample->sets[i][k]);
+        appendStringInfoChar(&sql, ')');
+    }
+    appendStringInfoString(&sql, ")) s GROUP BY g");
+
+    // GROUPING() bit for each column: the leftmost argument is the most significant bit; a bit
+    // is set when the column is not grouped in that set.
+    int ncols = list_length(columns);
+    int *masks = static_cast<int *>(palloc0(sizeof(int) * sample->nsets));
+    for (int i = 0; i < sample->nsets; i++) {
+        int mask = (1 << ncols) - 1;
+        for (int k = 0; k < sample->set_sizes[i]; k++) {
+            int pos = 0;
+            foreach (lc, columns) {
+                if (strcmp(strVal(lfirst(lc)), sample->sets[i][k]) == 0) {
+                    pos = foreach_current_index(lc);
+                    break;
+                }
+            }
+            mask &= ~(1 << (ncols - 1 - pos));
+        }
+        masks[i] = mask;
+    }
+
+    out->rows = static_cast<double *>(palloc0(sizeof(double) * sample->nsets));
+    out->groups = static_cast<double *>(palloc0(sizeof(double) * sample->nsets));
+    out->singletons = static_cast<double *>(palloc0(sizeof(double) * sample->nsets));
+    if (SPI_connect() != SPI_OK_CONNECT) elog(ERROR, "SPI_connect failed");
+    int rc = SPI_execute(sql.data, true, 0);
+    if (rc != SPI_OK_SELECT)
+        elog(ERROR, "sampling %s failed: %s", sample->table_sql, SPI_result_code_string(rc));
+    for (uint64 r = 0; r < SPI_processed; r++) {
+        HeapTuple tup = SPI_tuptable->vals[r];
+        TupleDesc desc = SPI_tuptable->tupdesc;
+        bool isnull;
+        int g = DatumGetInt32(SPI_getbinval(tup, desc, 1, &isnull));
+        for (int i = 0; i < sample->nsets; i++) {
+            if (masks[i] != g) continue;
+            out->groups[i] = DatumGetFloat8(SPI_getbinval(tup, desc, 2, &isnull));
+            out->singletons[i] = DatumGetFloat8(SPI_getbinval(tup, desc, 3, &isnull));
+            out->rows[i] = DatumGetFloat8(SPI_getbinval(tup, desc, 4, &isnull));
+        }
+    }
+    SPI_finish();
+    return true;
 }

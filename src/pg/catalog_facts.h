@@ -8,6 +8,7 @@ struct PgaColumnFacts {
     char *name_sql;
     char *type_name;
     bool btree;
+    bool dedup;                   // its btree operator class can deduplicate
     const char *pattern_opclass;  // NULL unless LIKE prefixes need one (non-C collation)
     bool is_bool;
     double n_distinct;
@@ -54,3 +55,26 @@ Oid pga_index_target(Oid relid);
 
 // Reads the facts of a table (must exist; raises otherwise).
 void pga_read_table_facts(Oid relid, PgaTableFacts *out);
+
+// A sample of a table that counts the distinct combinations of several column sets at once (the
+// key columns of multi-column index candidates), for the size of the indexes (key_distinct.h).
+struct PgaKeySample {
+    const char *table_sql;  // quoted, schema-qualified
+    bool inherited;         // a partitioned table: sample its partitions
+    const char *predicate;  // partial index predicate (SQL), or NULL
+    double percent;         // TABLESAMPLE SYSTEM percentage (deterministic: REPEATABLE (0))
+    int nsets;
+    const int *set_sizes;
+    const char *const *const *sets;  // quoted column names per set
+};
+
+// Per set: rows sampled, distinct combinations, combinations seen once.
+struct PgaKeyGroups {
+    double *rows;
+    double *groups;
+    double *singletons;
+};
+
+// Runs the sample (SPI, as the current user: it needs SELECT on the table). False when the
+// sets name more than 31 columns in all; raises on SQL errors.
+bool pga_sample_key_groups(const PgaKeySample *sample, PgaKeyGroups *out);

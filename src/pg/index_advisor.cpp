@@ -4,6 +4,7 @@
 //
 // C++ containers live across PostgreSQL calls here, so every PostgreSQL call goes through
 // pga_pg_subxact(), which turns an ERROR into a C++ PgError instead of a longjmp.
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <cstring>
@@ -16,6 +17,7 @@
 #include "core/hash.h"
 #include "core/index_candidates.h"
 #include "core/index_selection.h"
+#include "core/key_distinct.h"
 #include "core/loop_finding.h"
 #include "core/query_normalizer.h"
 #include "core/query_pattern.h"
@@ -231,6 +233,93 @@ void add_scans(std::string_view blob, uint64_t queryid, double calls,
     }
 }
 
+// Rows a key sample collects (of those a partial index keeps): enough for the size of an index
+// (key_distinct.h), which depends on the distinct count only where it is close to the number
+// of rows, where the sample's singletons show it.
+constexpr double kKeySampleRows = 5000;
+
+// Multi-column candidates whose size depends on how often key combinations repeat
+// (key_distinct.h): one sample of the table per predicate counts the combinations of all of
+// them. Estimates are cached like what-if costs; a sample that fails (no SELECT privilege, ...)
+// leaves the upper bound.
+void sample_key_distinct(const TableInfo &t, std::vector<Candidate> &candidates,
+                         PgaIndexAdvice &out) {
+    std::map<std::string, std::vector<size_t>> by_predicate;
+    std::vector<uint64_t> keys(candidates.size());
+    std::vector<std::vector<std::string>> sets(candidates.size());
+    for (size_t i = 0; i < candidates.size(); i++) {
+        Candidate &c = candidates[i];
+        if (!key_distinct_bounds(t, c).needs_sample) continue;
+        std::vector<int16_t> attnums;
+        for (const IndexKey &k : c.keys)
+            attnums.push_back(k.attnum);
+        std::sort(attnums.begin(), attnums.end());
+        std::string id = "key sample:" + std::to_string(t.relid) + ":" + c.predicate + ":";
+        for (int16_t a : attnums) {
+            id += std::to_string(a) + ",";
+            sets[i].push_back(t.column(a)->name_sql);
+        }
+        keys[i] = hash_combine(hash_string(id), static_cast<uint64_t>(t.reltuples));
+        CachedCost cached;
+        if (whatif_cache.find(keys[i], cached)) {
+            c.distinct_keys = cached.cost;
+            continue;
+        }
+        by_predicate[c.predicate].push_back(i);
+    }
+    if (by_predicate.empty()) return;
+    whatif_cache.depend_on(t.relid);
+    for (const auto &[predicate, members] : by_predicate) {
+        // Enough pages for kKeySampleRows rows the predicate keeps.
+        double kept = t.reltuples * candidates[members[0]].predicate_fraction;
+        double percent = std::min(100.0, 100.0 * kKeySampleRows / std::max(kept, 1.0));
+        PgaKeyGroups groups{};
+        bool sampled = false;
+        auto started = std::chrono::steady_clock::now();
+        out.key_samples++;
+        try {
+            pga_pg_subxact([&] {
+                int n = static_cast<int>(members.size());
+                int *sizes = static_cast<int *>(palloc(sizeof(int) * n));
+                char ***names = static_cast<char ***>(palloc(sizeof(char **) * n));
+                for (int m = 0; m < n; m++) {
+                    const std::vector<std::string> &cols = sets[members[m]];
+                    sizes[m] = static_cast<int>(cols.size());
+                    names[m] = static_cast<char **>(palloc(sizeof(char *) * cols.size()));
+                    for (size_t k = 0; k < cols.size(); k++)
+                        names[m][k] = pstrdup(cols[k].c_str());
+                }
+                PgaKeySample sample;
+                sample.table_sql = pstrdup(t.name_sql.c_str());
+                sample.inherited = t.relkind == 'p';
+                sample.predicate = predicate.empty() ? NULL : pstrdup(predicate.c_str());
+                sample.percent = percent;
+                sample.nsets = n;
+                sample.set_sizes = sizes;
+                sample.sets = names;
+                sampled = pga_sample_key_groups(&sample, &groups);
+            });
+        } catch (const PgError &) {
+            sampled = false;
+        }
+        out.key_sample_ms +=
+            std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started)
+                .count();
+        for (size_t m = 0; m < members.size(); m++) {
+            Candidate &c = candidates[members[m]];
+            double estimate = 0;
+            if (sampled) {
+                KeyDistinct bounds = key_distinct_bounds(t, c);
+                double d = duj1_estimate(groups.rows[m], groups.groups[m], groups.singletons[m],
+                                         t.reltuples * c.predicate_fraction);
+                if (d > 0) estimate = std::min(std::max(d, bounds.low), bounds.high);
+            }
+            c.distinct_keys = estimate;
+            whatif_cache.store(keys[members[m]], {estimate, false, ""});
+        }
+    }
+}
+
 TableInfo to_table_info(const PgaTableFacts &f) {
     TableInfo t;
     t.relid = f.relid;
@@ -249,6 +338,7 @@ TableInfo to_table_info(const PgaTableFacts &f) {
         ci.name_sql = c.name_sql;
         ci.type_name = c.type_name ? c.type_name : "";
         ci.btree = c.btree;
+        ci.dedup = c.dedup;
         ci.pattern_opclass = c.pattern_opclass ? c.pattern_opclass : "";
         ci.n_distinct = c.n_distinct;
         ci.null_frac = c.null_frac;
@@ -403,6 +493,7 @@ void pga_index_advice(const char *adhoc, PgaIndexAdvice &out) {
         CandidateLimits limits;
         limits.min_table_rows = pga_min_table_rows;
         CandidateSet set = generate_candidates(t, list, limits);
+        sample_key_distinct(t, set.candidates, out);
         if (!set.table_skipped.empty()) out.skipped.emplace_back(relid, set.table_skipped);
         for (RejectedCandidate &r : set.rejected)
             out.rejected.push_back(std::move(r));
@@ -625,6 +716,8 @@ void pga_index_advice(const char *adhoc, PgaIndexAdvice &out) {
     last_advice.ncandidates = out.candidates.size() + out.rejected.size();
     last_advice.planner_calls = out.planner_calls;
     last_advice.cache_hits = out.cache_hits;
+    last_advice.key_samples = out.key_samples;
+    last_advice.key_sample_ms = out.key_sample_ms;
     last_advice.elapsed_ms = out.elapsed_ms;
 }
 

@@ -22,6 +22,8 @@ struct PgaIndexAdvice {
     size_t ncandidates = 0;  // candidates, verified or rejected
     size_t planner_calls = 0;
     size_t cache_hits = 0;
+    size_t key_samples = 0;  // table samples for index sizes (key_distinct.h)
+    double key_sample_ms = 0;
     double elapsed_ms = 0;
 
     const pg_advisor::TableInfo *table(uint32_t relid) const;

@@ -303,14 +303,16 @@ Datum index_advice_stats(FunctionCallInfo fcinfo) {
         ereport(ERROR, (errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
                         errmsg("advisor.index_advice_stats: return type must be a row type")));
     desc = BlessTupleDesc(desc);
-    Datum values[6];
-    bool nulls[6] = {false, false, false, false, false, false};
+    Datum values[8];
+    bool nulls[8] = {false, false, false, false, false, false, false, false};
     values[0] = Int64GetDatum((int64)a->statements);
     values[1] = Int64GetDatum((int64)a->ntables);
     values[2] = Int64GetDatum((int64)a->ncandidates);
     values[3] = Int64GetDatum((int64)a->planner_calls);
     values[4] = Int64GetDatum((int64)a->cache_hits);
     values[5] = Float8GetDatum(a->elapsed_ms);
+    values[6] = Int64GetDatum((int64)a->key_samples);
+    values[7] = Float8GetDatum(a->key_sample_ms);
     PG_RETURN_DATUM(HeapTupleGetDatum(heap_form_tuple(desc, values, nulls)));
 }
 

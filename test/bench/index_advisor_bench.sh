@@ -58,7 +58,8 @@ run=$(q <<'SQL'
 \o /dev/null
 SELECT count(*) FROM advisor.index_recommendations;
 \o
-SELECT format('cold|%s|%s|%s|%s|%s', statements, tables, candidates, planner_calls, round(elapsed_ms::numeric, 1))
+SELECT format('cold|%s|%s|%s|%s|%s|%s|%s', statements, tables, candidates, planner_calls,
+              round(elapsed_ms::numeric, 1), key_samples, round(key_sample_ms::numeric, 1))
   FROM advisor.index_advice_stats();
 \o /dev/null
 SELECT count(*) FROM advisor.index_recommendations;
@@ -76,7 +77,7 @@ q -c "SELECT count(*) FROM advisor.index_recommendations" >/dev/null
 wall_ms=$(( ($(date +%s%N) - start) / 1000000 ))
 by_rule=$(q -c "SELECT string_agg(rule || ': ' || n, ', ' ORDER BY n DESC) FROM (SELECT rule, count(*) n FROM advisor.index_recommendations GROUP BY rule) r")
 
-IFS='|' read -r _ c_statements c_tables c_candidates c_calls c_ms <<<"$(echo "$run" | grep '^cold|')"
+IFS='|' read -r _ c_statements c_tables c_candidates c_calls c_ms c_samples c_sample_ms <<<"$(echo "$run" | grep '^cold|')"
 IFS='|' read -r _ w_statements w_tables w_candidates w_calls w_hits w_ms <<<"$(echo "$run" | grep '^warm|')"
 IFS='|' read -r _ n_rec n_rel <<<"$(echo "$run" | grep '^recommended|')"
 
@@ -93,6 +94,7 @@ mkdir -p "$(dirname "$OUT")"
   echo "| warm (same session) | $w_statements | $w_tables | $w_candidates | $w_calls | $w_hits | $w_ms |"
   echo
   echo "- Cold run as the client sees it (connect + query, fresh session): $wall_ms ms"
+  echo "- Table samples for the size of multi-column and partial indexes (cold run): $c_samples, $c_sample_ms ms"
   echo "- Recommended: $n_rec indexes on $n_rel tables ($by_rule)"
 } >"$OUT"
 cat "$OUT"

@@ -5,8 +5,8 @@ For each statement below, every index pg_advisor recommends is checked three way
      way), the planner cost of the statement with HypoPG's hypothetical index equals the cost
      pg_advisor predicted with its own injection, within 1%; HypoPG's index is the one used.
   2. Real index: built for real (no ANALYZE afterwards: expression statistics would change the
-     estimate), the planner uses it, and the cost is within 10% of pg_advisor's prediction with
-     its default size model (0.1 cost units for plans cheaper than one page read).
+     estimate), the planner uses it, the cost is within 10% of pg_advisor's prediction with
+     its default size model, and the index's size within 10% of the predicted size.
   3. The prediction also names the same plan shape: the index is used.
 Statements with $n parameters are compared with generic plans (PREPARE +
 plan_cache_mode = force_generic_plan), as pg_advisor plans them.
@@ -102,6 +102,7 @@ checked_hypopg = 0
 checked_real = 0
 max_hypo_diff = 0.0
 max_real_diff = 0.0
+max_size_diff = 0.0
 
 
 def report(ok, label):
@@ -140,15 +141,15 @@ def explain(cur, statement, params):
 
 def advice(cur, statement, model):
     cur.execute("SET pg_advisor.index_size_model = %s", (model,))
-    cur.execute("SELECT ddl, status, cost_after, reason FROM advisor.recommend_indexes(%s, true)",
-                (statement,))
+    cur.execute("SELECT ddl, status, cost_after, reason, est_size_bytes "
+                "FROM advisor.recommend_indexes(%s, true)", (statement,))
     rows = {r[0]: r for r in cur.fetchall()}
     cur.execute("RESET pg_advisor.index_size_model")
     return rows
 
 
 def main():
-    global checked_hypopg, checked_real, max_hypo_diff, max_real_diff
+    global checked_hypopg, checked_real, max_hypo_diff, max_real_diff, max_size_diff
     conn = psycopg2.connect("")
     conn.autocommit = True
     cur = conn.cursor()
@@ -163,7 +164,7 @@ def main():
             report(any(EXPECTED[label] in r[0] for r in chosen),
                    "%s: the recommendation is %s" % (label, EXPECTED[label]))
         hypo_model = advice(cur, statement, "hypopg")
-        for ddl, _, predicted, reason in chosen:
+        for ddl, _, predicted, reason, predicted_bytes in chosen:
             plain = ddl.replace("CREATE INDEX CONCURRENTLY ", "CREATE INDEX ")
             # 1. HypoPG.
             if hypopg_ok:
@@ -189,15 +190,21 @@ def main():
                         "UNION SELECT 'oracle_real_idx'")
             real_names = {r[0] for r in cur.fetchall()}
             cost, used = explain(cur, statement, params)
+            cur.execute("SELECT CASE WHEN relkind = 'I' THEN (SELECT sum(pg_relation_size(relid)) "
+                        "FROM pg_partition_tree(oid)) ELSE pg_relation_size(oid) END "
+                        "FROM pg_class WHERE oid = 'oracle_real_idx'::regclass")
+            real_bytes = float(cur.fetchone()[0])
             cur.execute("DROP INDEX oracle_real_idx")
             report(bool(real_names & used), "%s: the real index is used" % label)
-            # Within 10%; for plans costing less than one page read (a top-N read of a few index
-            # entries) within 0.1 cost units, the size of a posting-list the model cannot know.
             diff = abs(predicted - cost) / cost
             max_real_diff = max(max_real_diff, diff)
             checked_real += 1
-            report(diff <= 0.10 or (cost < 1 and abs(predicted - cost) <= 0.1),
+            report(diff <= 0.10,
                    "%s: predicted %.2f vs real %.2f (%.2f%%)" % (label, predicted, cost, 100 * diff))
+            size_diff = abs(predicted_bytes - real_bytes) / real_bytes
+            max_size_diff = max(max_size_diff, size_diff)
+            report(size_diff <= 0.10, "%s: predicted size %d kB vs real %d kB (%.2f%%)"
+                   % (label, predicted_bytes // 1024, real_bytes // 1024, 100 * size_diff))
     # A query cancel (statement_timeout) during an advisor run over the captured workload
     # cancels the query, is not mistaken for a statement that failed to plan, and leaves the
     # session usable. (Reset first: the bulk load of the setup counts as writes otherwise.)
@@ -224,8 +231,9 @@ def main():
            % (after, fresh))
 
     print("summary: %d HypoPG comparisons (max difference %.3f%%), %d real-index comparisons "
-          "(max difference %.2f%%)" % (checked_hypopg, 100 * max_hypo_diff, checked_real,
-                                       100 * max_real_diff))
+          "(max cost difference %.2f%%, max size difference %.2f%%)"
+          % (checked_hypopg, 100 * max_hypo_diff, checked_real, 100 * max_real_diff,
+             100 * max_size_diff))
     if failures:
         print("FAIL: %d assertion(s) failed" % failures)
         sys.exit(1)
