@@ -115,29 +115,32 @@ class LoopDetector {
         uint8_t pad[6];
     };
     struct ShapeStat {
+        // What every statement of the shape touches first (one cache line: a settled shape
+        // stops here).
         uint64_t queryid;
         uint32_t executions;
         uint32_t single_row_writes;
         uint32_t first_ordinal;
         uint32_t last_ordinal;
-        uint64_t total_ns;
-        uint64_t total_rows;
-        uint64_t params[kExactParams];
+        uint32_t last_used;
         uint8_t nparams;
         uint8_t command;
         uint8_t reported;  // bitmask of LoopKind reported in this scope
         uint8_t rejected;  // bitmask of LoopKind judged not to be a loop (traps)
         uint16_t flags;    // OR of the statements' EventFlags
         uint16_t pad;
-        uint64_t param_bits[4];  // distinct estimate beyond kExactParams (linear counting)
+        uint32_t max_nvalues;
+        uint32_t relid;
+        uint64_t total_ns;
+        uint64_t total_rows;
+        // The rest.
         uint64_t parent_queryid;
         uint64_t parent_rows;
         uint32_t parent_relid;
         ParentChoice parent_choice;
-        uint32_t max_nvalues;
-        uint32_t relid;
-        uint32_t last_used;
         uint64_t last_write_xact;  // implicit transaction of the last counted single-row write
+        uint64_t param_bits[4];    // distinct estimate beyond kExactParams (linear counting)
+        uint64_t params[kExactParams];
     };
     struct Scope {
         uint64_t key = 0;

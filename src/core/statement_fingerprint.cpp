@@ -57,12 +57,15 @@ enum CharClass : uint8_t {
     kDot,
 };
 
+// One byte per character (four cache lines): the class in the low 4 bits, then flags.
+constexpr uint8_t kClassMask = 0x0f;
+constexpr uint8_t kIdentChar = 0x10;     // may continue an identifier (letters, digits, _, $)
+constexpr uint8_t kStringPrefix = 0x20;  // may prefix a string literal (E'', B'', X'', N'', U&'')
+constexpr uint8_t kConstantWord = 0x40;  // starts TRUE, FALSE, NULL
+
 struct CharTable {
-    uint8_t cls[256];
-    bool ident[256];  // may continue an identifier (letters, digits, '_', '$', non-ASCII)
-    // 1: may prefix a string literal (E'', B'', X'', N'', U&''); 2: starts TRUE, FALSE, NULL
-    uint8_t prefix[256];
-    constexpr CharTable() : cls(), ident(), prefix() {
+    uint8_t bits[256];
+    constexpr CharTable() : bits() {
         for (int c = 0; c < 256; c++) {
             uint8_t k = kOther;
             if (c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v')
@@ -89,23 +92,27 @@ struct CharTable {
                      c == '|' || c == '`' || c == '?' || c == '+' || c == '-' || c == '*' ||
                      c == '/' || c == '%' || c == '<' || c == '>' || c == '=')
                 k = kOperator;
-            cls[c] = k;
-            ident[c] = k == kIdent || k == kDigit || c == '$';
+            bits[c] = k;
+            if (k == kIdent || k == kDigit || c == '$') bits[c] |= kIdentChar;
         }
         for (char c : {'E', 'e', 'B', 'b', 'X', 'x', 'N', 'n', 'U', 'u'})
-            prefix[static_cast<unsigned char>(c)] = 1;
+            bits[static_cast<unsigned char>(c)] |= kStringPrefix;
         for (char c : {'T', 't', 'F', 'f', 'N', 'n'})
-            prefix[static_cast<unsigned char>(c)] = 2;
+            bits[static_cast<unsigned char>(c)] |= kConstantWord;
     }
 };
 constexpr CharTable kChars;
 
 inline uint8_t char_class(char c) {
-    return kChars.cls[static_cast<unsigned char>(c)];
+    return kChars.bits[static_cast<unsigned char>(c)] & kClassMask;
+}
+
+inline bool has_flag(char c, uint8_t flag) {
+    return (kChars.bits[static_cast<unsigned char>(c)] & flag) != 0;
 }
 
 inline bool ident_char(char c) {
-    return kChars.ident[static_cast<unsigned char>(c)];
+    return has_flag(c, kIdentChar);
 }
 
 // Class of a plain decimal integer of n digits (no sign, no leading-zero question: the server
@@ -316,9 +323,8 @@ StatementFingerprint fingerprint_statement(std::string_view text, StatementSpan 
             }
             case kIdent: {
                 // Prefixed string literals: E'', B'', X'', N'', U&'' (and U&"" identifiers).
-                const char next = kChars.prefix[static_cast<unsigned char>(c)] && pos + 1 < end
-                                      ? data[pos + 1]
-                                      : '\0';
+                const char next =
+                    has_flag(c, kStringPrefix) && pos + 1 < end ? data[pos + 1] : '\0';
                 if (next == '\'') {
                     LiteralClass cls;
                     bool escapes = plain_escapes;
@@ -392,8 +398,7 @@ StatementFingerprint fingerprint_statement(std::string_view text, StatementSpan 
                     list_depth = -1;
                 }
                 // TRUE, FALSE and NULL are constants to the server: their values count.
-                if ((word.size() == 4 || word.size() == 5) &&
-                    kChars.prefix[static_cast<unsigned char>(word[0])] == 2 &&
+                if ((word.size() == 4 || word.size() == 5) && has_flag(word[0], kConstantWord) &&
                     (is_keyword(word, "true") || is_keyword(word, "false") ||
                      is_keyword(word, "null"))) {
                     fp.literals++;

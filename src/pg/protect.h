@@ -49,13 +49,15 @@ static inline void pga_run_protected(const char *what, Fn &&fn) {
     volatile bool cpp_failed = false;
     char cpp_message[256];
     volatile bool interrupted = false;
-    PgError interrupt;
+    char interrupt_message[sizeof(PgError::message)];
+    volatile int interrupt_code = 0;
     PG_TRY();
     {
         try {
             fn();
         } catch (const PgInterrupt &i) {
-            interrupt = i.error;
+            strlcpy(interrupt_message, i.error.message, sizeof interrupt_message);
+            interrupt_code = i.error.sqlerrcode;
             interrupted = true;
         } catch (const std::exception &e) {
             strlcpy(cpp_message, e.what(), sizeof cpp_message);
@@ -78,8 +80,7 @@ static inline void pga_run_protected(const char *what, Fn &&fn) {
         FreeErrorData(edata);
     }
     PG_END_TRY();
-    if (interrupted)
-        ereport(ERROR, (errcode(interrupt.sqlerrcode), errmsg("%s", interrupt.message)));
+    if (interrupted) ereport(ERROR, (errcode(interrupt_code), errmsg("%s", interrupt_message)));
     if (cpp_failed) pga_capture_failed(what, cpp_message);
 }
 
