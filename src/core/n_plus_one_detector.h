@@ -151,8 +151,8 @@ class LoopDetector {
         uint32_t nrecent;
         TraceId trace;
         uint64_t request_key;
-        Recent recent[kRecent];
         uint64_t shape_ids[kMaxShapes];  // query id of shapes[i], 0 when the slot is free
+        Recent recent[kRecent];
         ShapeStat shapes[kMaxShapes];
     };
 
@@ -167,15 +167,16 @@ class LoopDetector {
     LoopVerdict verdict(const Scope &s, const ShapeStat &st, LoopKind kind, bool first,
                         const StatementEvent &ev) const;
 
+    // What every statement reads first, together; the scopes after.
     DetectorConfig config_;
-    Scope scopes_[kMaxScopes];
     size_t last_scope_ = 0;  // index of the scope found last
     uint64_t clock_ = 0;
+    uint64_t multi_xact_ = 0;  // explicit transaction known to hold several statements
     // The first statement of an untagged explicit transaction, held until we know whether the
     // transaction has more.
     bool held_ = false;
     StatementEvent held_event_{};
-    uint64_t multi_xact_ = 0;  // explicit transaction known to hold several statements
+    Scope scopes_[kMaxScopes];
 };
 
 }  // namespace pg_advisor

@@ -350,13 +350,14 @@ static void record_one_execution(QueryDesc *queryDesc, const ExecutionTiming *ti
     std::string_view tags(pga_current_scope.tags, pga_current_scope.tags_len);
     std::string_view app(appname, appname_len);
 
-    LWLockAcquire(pga_shared->patterns_lock, LW_SHARED);
+    LWLock *lock = pga_patterns_lock();
+    LWLockAcquire(lock, LW_SHARED);
     PatternEntry *e = store.find(key);
     if (e) {
         pg_advisor::record_execution(*e, sample);
         record_context(*e, pga_current_scope.tags_fp, tags, appname_fp, app);
     }
-    LWLockRelease(pga_shared->patterns_lock);
+    LWLockRelease(lock);
     if (e == nullptr) {
         int len;
         char *text = fallback_pattern_text(queryDesc, &len);
@@ -404,34 +405,42 @@ static bool tracked(const QueryDesc *queryDesc) {
 
 static void pga_ExecutorEnd(QueryDesc *queryDesc);
 
-static void pga_ExecutorStart(QueryDesc *queryDesc, int eflags) {
-    bool track = tracked(queryDesc) && !(eflags & EXEC_FLAG_EXPLAIN_ONLY);
-    if (track) {
-        if (nesting_of(queryDesc) == 0)
-            pga_update_scope(queryDesc->sourceText, queryDesc->plannedstmt->stmt_location,
-                             queryDesc->plannedstmt->stmt_len);
-        if (pga_sample_rate > 0 &&
-            (pga_sample_rate >= 1.0 || pga_random_fraction() < pga_sample_rate))
-            queryDesc->instrument_options |= INSTRUMENT_ROWS;
-    }
+static void start_executor(QueryDesc *queryDesc, int eflags) {
     if (prev_ExecutorStart)
         prev_ExecutorStart(queryDesc, eflags);
     else
         standard_ExecutorStart(queryDesc, eflags);
-    // Query-level totals. When pg_advisor is the only executor hook it times the execution
-    // itself (execution_timer.h). Another extension hooked into the executor
-    // (pg_stat_statements, auto_explain, ...) may share the query-level instrumentation
-    // whatever the order of shared_preload_libraries, and may want buffer and WAL counts: then
-    // it is allocated as pg_stat_statements allocates it.
-    if (track && queryDesc->totaltime == NULL) {
-        bool alone = ExecutorStart_hook == pga_ExecutorStart && prev_ExecutorStart == NULL &&
-                     ExecutorEnd_hook == pga_ExecutorEnd && prev_ExecutorEnd == NULL;
-        if (!alone || !pga_timer_start(queryDesc)) {
-            MemoryContext old = MemoryContextSwitchTo(queryDesc->estate->es_query_cxt);
-            queryDesc->totaltime = InstrAlloc(1, alone ? INSTRUMENT_TIMER : INSTRUMENT_ALL, false);
-            MemoryContextSwitchTo(old);
-        }
+}
+
+// Query-level totals: shared with other executor hooks, when there are any.
+static __attribute__((noinline)) void start_with_instrumentation(QueryDesc *queryDesc, int eflags,
+                                                                 bool alone) {
+    start_executor(queryDesc, eflags);
+    // Another extension hooked into the executor (pg_stat_statements, auto_explain, ...) may
+    // share the query-level instrumentation whatever the order of shared_preload_libraries, and
+    // may want buffer and WAL counts: it is allocated as pg_stat_statements allocates it.
+    if (queryDesc->totaltime == NULL) {
+        MemoryContext old = MemoryContextSwitchTo(queryDesc->estate->es_query_cxt);
+        queryDesc->totaltime = InstrAlloc(1, alone ? INSTRUMENT_TIMER : INSTRUMENT_ALL, false);
+        MemoryContextSwitchTo(old);
     }
+}
+
+static void pga_ExecutorStart(QueryDesc *queryDesc, int eflags) {
+    if (!tracked(queryDesc) || (eflags & EXEC_FLAG_EXPLAIN_ONLY))
+        return start_executor(queryDesc, eflags);
+    if (nesting_of(queryDesc) == 0)
+        pga_update_scope(queryDesc->sourceText, queryDesc->plannedstmt->stmt_location,
+                         queryDesc->plannedstmt->stmt_len);
+    if (pga_sample_rate > 0 && (pga_sample_rate >= 1.0 || pga_random_fraction() < pga_sample_rate))
+        queryDesc->instrument_options |= INSTRUMENT_ROWS;
+    // When pg_advisor is the only executor hook it times the execution itself
+    // (execution_timer.h), and the executor's start is a tail call.
+    bool alone = ExecutorStart_hook == pga_ExecutorStart && prev_ExecutorStart == NULL &&
+                 ExecutorEnd_hook == pga_ExecutorEnd && prev_ExecutorEnd == NULL;
+    if (alone && queryDesc->totaltime == NULL && pga_timer_start(queryDesc))
+        return start_executor(queryDesc, eflags);
+    start_with_instrumentation(queryDesc, eflags, alone);
 }
 
 static void pga_ExecutorRun(PGA_EXECUTOR_RUN_PARAMS) {
@@ -475,19 +484,31 @@ static void pga_ExecutorFinish(QueryDesc *queryDesc) {
     PG_END_TRY();
 }
 
-static void pga_ExecutorEnd(QueryDesc *queryDesc) {
-    ExecutionTiming timing;
-    bool timed = pga_timer_stop(queryDesc, &timing.elapsed_ns, &timing.end);
-    if ((timed || queryDesc->totaltime != NULL) && tracked(queryDesc) &&
-        !(queryDesc->estate->es_top_eflags & EXEC_FLAG_EXPLAIN_ONLY))
-        pga_run_protected("recording an execution",
-                          [&] { record_one_execution(queryDesc, timed ? &timing : NULL); });
+static void end_executor(QueryDesc *queryDesc) {
     if (prev_ExecutorEnd)
         prev_ExecutorEnd(queryDesc);
     else
         standard_ExecutorEnd(queryDesc);
+}
+
+// Records the execution that ends (its own frame: pga_ExecutorEnd keeps none, so that its call
+// of the executor's end can be a tail call).
+static __attribute__((noinline)) void record_end(QueryDesc *queryDesc) {
+    ExecutionTiming timing;
+    // A timer was started only for a tracked execution (not EXPLAIN without ANALYZE).
+    bool timed = pga_timer_stop(queryDesc, &timing.elapsed_ns, &timing.end);
+    if (timed || (queryDesc->totaltime != NULL && tracked(queryDesc) &&
+                  !(queryDesc->estate->es_top_eflags & EXEC_FLAG_EXPLAIN_ONLY)))
+        pga_run_protected("recording an execution",
+                          [&] { record_one_execution(queryDesc, timed ? &timing : NULL); });
+}
+
+static void pga_ExecutorEnd(QueryDesc *queryDesc) {
+    record_end(queryDesc);
     // The N+1 guard (n_plus_one_action = error) fails the statement that completed a loop,
-    // once the executor has cleaned up.
+    // once the executor has cleaned up. Otherwise the executor's end is a tail call.
+    if (!pga_guard_armed()) return end_executor(queryDesc);
+    end_executor(queryDesc);
     pga_raise_pending_guard();
 }
 

@@ -76,32 +76,47 @@ static void capture_shape(Query *parse, PlannedStmt *stmt, uint64 queryid,
         pga_capture_failed("storing a scan shape", "no room in shared memory");
 }
 
-static PlannedStmt *pga_planner(Query *parse, const char *query_string, int cursorOptions,
-                                ParamListInfo boundParams) {
+static PlannedStmt *plan(Query *parse, const char *query_string, int cursorOptions,
+                         ParamListInfo boundParams) {
+    return prev_planner_hook ? prev_planner_hook(parse, query_string, cursorOptions, boundParams)
+                             : standard_planner(parse, query_string, cursorOptions, boundParams);
+}
+
+// Planning with the capture of the plan's scan shapes (the first planning of a query id).
+static __attribute__((noinline)) PlannedStmt *plan_and_capture(Query *parse,
+                                                               const char *query_string,
+                                                               int cursorOptions,
+                                                               ParamListInfo boundParams) {
     uint64 queryid = pga_queryid(parse->queryId);
     volatile bool capture = false;
     PgaParamColumns params;
     params.n = 0;
     params.overflow = false;
     params.limit_param = false;
-    if (queryid != 0 && pga_shared != NULL && pga_enabled && pga_track != PGA_TRACK_NONE &&
-        !pga_internal_planning && !IsParallelWorker() && parse->utilityStmt == NULL &&
-        !shape_known(queryid)) {
-        pga_run_protected("capturing scan shapes", [&] {
-            if (!shape_needed(queryid)) return;
-            // A custom plan folds bound parameters into constants: note them first.
-            if (boundParams != NULL) pga_collect_param_columns(parse, &params);
-            capture = true;
-        });
-    }
-    PlannedStmt *result = prev_planner_hook
-                              ? prev_planner_hook(parse, query_string, cursorOptions, boundParams)
-                              : standard_planner(parse, query_string, cursorOptions, boundParams);
+    pga_run_protected("capturing scan shapes", [&] {
+        if (!shape_needed(queryid)) return;
+        // A custom plan folds bound parameters into constants: note them first.
+        if (boundParams != NULL) pga_collect_param_columns(parse, &params);
+        capture = true;
+    });
+    PlannedStmt *result = plan(parse, query_string, cursorOptions, boundParams);
     if (capture)
         pga_run_protected("capturing scan shapes", [&] {
             capture_shape(parse, result, queryid, boundParams != NULL ? &params : NULL);
         });
     return result;
+}
+
+// Almost every planning is of a query id whose shape is known: then this hook hands over to the
+// planner with a tail call, so that it never runs again when the planning returns.
+static PlannedStmt *pga_planner(Query *parse, const char *query_string, int cursorOptions,
+                                ParamListInfo boundParams) {
+    uint64 queryid = pga_queryid(parse->queryId);
+    if (queryid != 0 && pga_shared != NULL && pga_enabled && pga_track != PGA_TRACK_NONE &&
+        !pga_internal_planning && !IsParallelWorker() && parse->utilityStmt == NULL &&
+        !shape_known(queryid))
+        return plan_and_capture(parse, query_string, cursorOptions, boundParams);
+    return plan(parse, query_string, cursorOptions, boundParams);
 }
 
 void pga_install_planner_hook(void) {

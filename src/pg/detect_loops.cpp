@@ -247,6 +247,10 @@ void pga_raise_pending_guard(void) {
                     errdetail("%s", guard_detail), errhint("%s", guard_hint)));
 }
 
+bool pga_guard_armed(void) {
+    return guard_pending;
+}
+
 void pga_discard_pending_guard(void) {
     guard_pending = false;
 }

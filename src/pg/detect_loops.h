@@ -16,5 +16,7 @@ void pga_detect_transaction_end(uint64 xact_seq, bool allow_guard);
 void pga_reset_detector(void);
 // Raises the guard's error if one is armed. Call outside pga_run_protected().
 void pga_raise_pending_guard(void);
+// Whether the guard's error is armed.
+bool pga_guard_armed(void);
 // Drops an armed guard (the statement failed for another reason).
 void pga_discard_pending_guard(void);

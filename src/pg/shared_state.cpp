@@ -65,16 +65,38 @@ static Size shared_size(void) {
     return add_size(size, MAXALIGN(findings_bytes()));
 }
 
+// The addresses derived from pga_shared, kept in backend-local memory: the per-statement path
+// then reads no line of the shared header (a cache miss per statement otherwise). Recomputed
+// if the segment is attached anew (the postmaster after a crash).
+static const PgaSharedView &view(void) {
+    static PgaSharedView v = {};
+    if (v.shared != pga_shared) {
+        char *base = reinterpret_cast<char *>(pga_shared);
+        v.patterns = base + pga_shared->patterns_offset;
+        v.shapes = base + pga_shared->shapes_offset;
+        v.findings = base + pga_shared->findings_offset;
+        v.patterns_lock = pga_shared->patterns_lock;
+        v.shapes_lock = pga_shared->shapes_lock;
+        v.findings_lock = pga_shared->findings_lock;
+        v.shared = pga_shared;
+    }
+    return v;
+}
+
 PatternStore pga_pattern_store(void) {
-    return PatternStore(reinterpret_cast<char *>(pga_shared) + pga_shared->patterns_offset);
+    return PatternStore(view().patterns);
 }
 
 ShapeStore pga_shape_store(void) {
-    return ShapeStore(reinterpret_cast<char *>(pga_shared) + pga_shared->shapes_offset);
+    return ShapeStore(view().shapes);
 }
 
 FindingStore pga_finding_store(void) {
-    return FindingStore(reinterpret_cast<char *>(pga_shared) + pga_shared->findings_offset);
+    return FindingStore(view().findings);
+}
+
+LWLock *pga_patterns_lock(void) {
+    return view().patterns_lock;
 }
 
 void pga_require_shared_state(void) {

@@ -34,10 +34,22 @@ extern PgaSharedState *pga_shared;
 // Installs shmem_request / shmem_startup (called from _PG_init while preloading).
 void pga_shmem_install(void);
 
+struct PgaSharedView {
+    PgaSharedState *shared;
+    char *patterns;
+    char *shapes;
+    char *findings;
+    LWLock *patterns_lock;
+    LWLock *shapes_lock;
+    LWLock *findings_lock;
+};
+
 // The stores; only valid when pga_shared is set.
 pg_advisor::PatternStore pga_pattern_store(void);
 pg_advisor::ShapeStore pga_shape_store(void);
 pg_advisor::FindingStore pga_finding_store(void);
+// The pattern store's lock (what the per-execution path takes, read from local memory).
+LWLock *pga_patterns_lock(void);
 
 // Raises the "not preloaded" error used by every SQL-callable function.
 void pga_require_shared_state(void);

@@ -5,14 +5,17 @@ call stacks (cpu-clock samples with DWARF call graphs).
 A sample is the extension's when, walking its stack from the leaf towards the root, a frame of
 the extension's shared library (or of server work only the extension causes: the query jumble,
 instrumentation) comes before any frame of the server work the extension's hooks merely pass
-through (standard_ExecutorRun, standard_planner, ...). Samples of other processes are ignored; the
-backend is the process with the most samples.
+through (standard_ExecutorRun, standard_planner, ...). The backends are the server processes
+with at least 5% of the samples (pgbench's connections); other processes are ignored.
 
 Usage: perf script -i perf.data -F comm,pid,ip,sym,dso | cpu_share.py LIBRARY
-Prints: samples_backend samples_extension share_percent (and the top extension frames).
+Prints: samples_backends samples_extension share_percent, then the extension's top frames.
 """
 import collections
+import signal
 import sys
+
+signal.signal(signal.SIGPIPE, signal.SIG_DFL)
 
 PASS_THROUGH = {
     "standard_ExecutorStart", "standard_ExecutorRun", "standard_ExecutorFinish",
@@ -36,7 +39,7 @@ def stacks(stream):
             continue
         if not line.startswith((" ", "\t")):
             parts = line.split()
-            pid = parts[1] if len(parts) > 1 else None
+            pid = (parts[0], parts[1]) if len(parts) > 1 else None
             frames = []
             continue
         text = line.strip()
@@ -55,7 +58,10 @@ def main():
     per_pid = collections.Counter()
     ours = collections.Counter()
     top = collections.defaultdict(collections.Counter)
-    for pid, frames in stacks(sys.stdin):
+    for comm_pid, frames in stacks(sys.stdin):
+        comm, pid = comm_pid
+        if comm != "postgres":
+            continue
         per_pid[pid] += 1
         for sym, dso in frames:
             if sym in PASS_THROUGH:
@@ -64,13 +70,18 @@ def main():
                 ours[pid] += 1
                 top[pid][sym] += 1
                 break
-    if not per_pid:
+    everything = sum(per_pid.values())
+    backends = [pid for pid, n in per_pid.items() if n >= 0.05 * everything]
+    total = sum(per_pid[pid] for pid in backends)
+    if total == 0:
         print("0 0 0.00")
         return
-    backend, total = per_pid.most_common(1)[0]
-    share = 100.0 * ours[backend] / total
-    print(f"{total} {ours[backend]} {share:.2f}")
-    for sym, n in top[backend].most_common(8):
+    mine = sum(ours[pid] for pid in backends)
+    print(f"{total} {mine} {100.0 * mine / total:.2f}")
+    frames = collections.Counter()
+    for pid in backends:
+        frames.update(top[pid])
+    for sym, n in frames.most_common(8):
         print(f"#   {100.0 * n / total:5.2f}%  {sym}")
 
 

@@ -37,6 +37,18 @@
 #     which is noise shared equally by all configurations.  Runs use -n (no
 #     vacuum before each run); the tables are vacuumed once after pgbench -i.
 #
+#   Then (ATTRIBUTION=1, the default, needs perf: Debian's linux-perf, installed when missing
+#   and run as root) the CPU time itself is attributed: for each protocol, client count and
+#   extension, pgbench runs ATTR_SECONDS while `perf record` samples the server CPU (cpu-clock,
+#   DWARF call stacks), ATTR_RUNS times with the two extensions alternating (the share varies
+#   by a few tenths of a point from run to run with what the caches hold; the median is
+#   reported), and test/bench/cpu_share.py counts the backend samples in the
+#   extension's code: its own library, plus the query jumble and executor instrumentation that
+#   only an extension causes, up to the server work its hooks pass through. This is the same
+#   quantity as the CPU ratio above (1 / (1 - share)), measured within one run, so the drift
+#   between runs that limits the ratio's precision does not enter it; its error is the
+#   sampling error, about 0.15 percentage points.
+#
 # HOW TO READ THE TABLE
 #   median TPS            median over rounds of the run's TPS
 #   TPS ratio vs none     median of (TPS of config / TPS of none, same round);
@@ -54,6 +66,7 @@
 # USAGE
 #   test/bench/overhead.sh [--quick]
 #   Environment: SCALE (5), DURATION (10 s), ROUNDS (5), WARMUP (5 s),
+#                ATTRIBUTION (1), ATTR_SECONDS (10), ATTR_FREQ (1999 Hz), ATTR_RUNS (3),
 #                PROTOCOLS ("prepared simple"), CLIENTS ("1 2"),
 #                PGA_BENCH_DIR (/tmp/pg_advisor_bench),
 #                OUT (test/bench/results/overhead-YYYY-MM-DD.md),
@@ -83,8 +96,12 @@ for arg in "$@"; do
     esac
 done
 if [[ "$QUICK" == 1 ]]; then
-    ROUNDS=1; DURATION=3; WARMUP=${WARMUP:-2}
+    ROUNDS=1; DURATION=3; WARMUP=${WARMUP:-2}; ATTR_SECONDS=${ATTR_SECONDS:-3}; ATTR_RUNS=${ATTR_RUNS:-1}
 fi
+ATTRIBUTION=${ATTRIBUTION:-1}
+ATTR_SECONDS=${ATTR_SECONDS:-10}
+ATTR_FREQ=${ATTR_FREQ:-1999}
+ATTR_RUNS=${ATTR_RUNS:-3}
 SCALE=${SCALE:-5}
 DURATION=${DURATION:-10}
 ROUNDS=${ROUNDS:-5}
@@ -95,7 +112,7 @@ SCRIPT_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 OUT=${OUT:-$SCRIPT_DIR/results/overhead-$(date +%F).md}
 PY=/usr/bin/python3          # Debian's python3, not a pyenv shim from PATH
 
-for v in SCALE DURATION ROUNDS WARMUP; do
+for v in SCALE DURATION ROUNDS WARMUP ATTR_SECONDS ATTR_FREQ ATTR_RUNS; do
     [[ "${!v}" =~ ^[1-9][0-9]*$ ]] || die "$v must be a positive integer (got '${!v}')"
 done
 [[ "$BENCH_DIR" == /* ]] || die "PGA_BENCH_DIR must be an absolute path (got '$BENCH_DIR')"
@@ -210,6 +227,17 @@ if [[ "${PIN:-1}" == 1 ]] && command -v taskset >/dev/null && (( $(nproc) >= 2 )
     CLIENT_PIN="taskset -c 0"
 fi
 log "pinning: server '${SERVER_PIN:-none}', pgbench '${CLIENT_PIN:-none}'"
+
+if [[ "$ATTRIBUTION" == 1 ]]; then
+    if ! command -v perf >/dev/null && [[ $(id -u) -eq 0 ]]; then
+        log "installing linux-perf (CPU attribution)"
+        apt-get update -qq >/dev/null 2>&1 && apt-get install -y -qq linux-perf >/dev/null 2>&1 || true
+    fi
+    if [[ -z "$SERVER_PIN" ]] || ! perf record -e cpu-clock -o /dev/null -- true >/dev/null 2>&1; then
+        log "CPU attribution skipped: perf unusable here (or no CPU pinning)"
+        ATTRIBUTION=0
+    fi
+fi
 
 for cfg in "${CONFIGS[@]}"; do
     d=$BENCH_DIR/data_$cfg
@@ -344,13 +372,44 @@ log "recorded calls of the pgbench query: pg_stat_statements=$PSS_CALLS pg_advis
 [[ "$PSS_CALLS" =~ ^[1-9][0-9]*$ ]] || die "pg_stat_statements recorded no call of the pgbench query"
 [[ "$PGA_CALLS" =~ ^[1-9][0-9]*$ ]] || die "pg_advisor recorded no call of the pgbench query (pg_advisor.enabled off?)"
 
+# ------------------------------------------------------- CPU attribution --
+ATTR=$BENCH_DIR/attribution.tsv
+: >"$ATTR"
+if [[ "$ATTRIBUTION" == 1 ]]; then
+    declare -A LIBRARY=([pg_stat_statements]=pg_stat_statements.so [pg_advisor]=pg_advisor.so)
+    server_cpu=${SERVER_PIN##* }
+    for ((attr_run = 1; attr_run <= ATTR_RUNS; attr_run++)); do
+    for proto in "${PROTOCOLS[@]}"; do
+        for clients in "${CLIENTS[@]}"; do
+            for cfg in pg_stat_statements pg_advisor; do
+                data=$BENCH_DIR/perf_${cfg}_${proto}_$clients.data
+                run_pgbench "$cfg" "$proto" "$clients" $((ATTR_SECONDS + 2)) >/dev/null &
+                pgbench_pid=$!
+                sleep 1
+                perf record -q -F "$ATTR_FREQ" -e cpu-clock --call-graph dwarf,8192 -C "$server_cpu" \
+                    -o "$data" -- sleep "$ATTR_SECONDS" >/dev/null 2>&1 ||
+                    die "perf record failed ($cfg -M $proto -c $clients)"
+                wait "$pgbench_pid"
+                result=$(perf script -i "$data" -F comm,pid,ip,sym,dso 2>/dev/null |
+                         "$PY" "$SCRIPT_DIR/cpu_share.py" "${LIBRARY[$cfg]}")
+                read -r samples mine share <<<"$(head -n 1 <<<"$result")"
+                printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$proto" "$clients" "$cfg" "$samples" "$mine" "$share" >>"$ATTR"
+                log "attribution run $attr_run -M $proto -c $clients  $(printf '%-18s' "$cfg")  ${share}% of $samples samples"
+                sed -n '2,6p' <<<"$result" >&2
+                rm -f "$data"
+            done
+        done
+    done
+    done
+fi
+
 # ------------------------------------------------------------------ report --
 CPU_MODEL=$(sed -n 's/^model name[[:space:]]*:[[:space:]]*//p' /proc/cpuinfo | head -n 1)
 [[ -n "$CPU_MODEL" ]] || CPU_MODEL=unknown
 SERVER_VERSION=$(psql_c none -c "SELECT version()")
 REPORT=$BENCH_DIR/report.md
 
-"$PY" - "$RAW" "$CLK_TCK" >"$BENCH_DIR/table.md" <<'PYEOF' || die "report generation failed"
+"$PY" - "$RAW" "$CLK_TCK" "$ATTR" >"$BENCH_DIR/table.md" <<'PYEOF' || die "report generation failed"
 import sys, statistics
 raw, clk = sys.argv[1], int(sys.argv[2])
 configs = ["none", "pg_stat_statements", "pg_advisor"]
@@ -375,6 +434,21 @@ for proto, clients in combos:
         cr = [runs[(r, proto, clients, cfg)][1] / runs[(r, proto, clients, "none")][1]
               if runs[(r, proto, clients, "none")][1] > 0 else float("nan") for r in rounds]
         print(f"| {proto} | {clients} | {cfg} | {med(tps):.0f} | {med(tr):.3f} | {med(cpu):.1f} | {med(cr):.3f} |")
+attr = [line.rstrip("\n").split("\t") for line in open(sys.argv[3]) if line.strip()]
+if attr:
+    print()
+    print("CPU attribution (perf samples of the server CPU, one run each):")
+    print()
+    print("| protocol | clients | configuration | runs | samples per run | CPU share per run | median share | CPU ratio vs none |")
+    print("|---|---:|---|---:|---:|---|---:|---:|")
+    cells = {}
+    for proto, clients, cfg, samples, mine, share in attr:
+        cells.setdefault((proto, int(clients), cfg), []).append((int(samples), float(share)))
+    for (proto, clients, cfg), runs in sorted(cells.items(), key=lambda kv: (kv[0][0], kv[0][1], kv[0][2] != "pg_stat_statements")):
+        shares = [r[1] for r in runs]
+        m = med(shares)
+        per_run = ", ".join(f"{x:.2f}%" for x in shares)
+        print(f"| {proto} | {clients} | {cfg} | {len(runs)} | {med([r[0] for r in runs]):.0f} | {per_run} | {m:.2f}% | {1 / (1 - m / 100):.3f} |")
 print()
 print("<details><summary>Per-run data</summary>")
 print()
