@@ -36,15 +36,22 @@ void SessionTracker::advance_burst(int64_t start_us, uint16_t nesting) {
     any_ = true;
 }
 
-const StatementEvent &SessionTracker::record(const StatementEvent &ev) {
+void SessionTracker::record_stamped(StatementEvent &ev) {
     advance_burst(ev.start_us, ev.nesting);
-    StatementEvent &slot = ring_[(next_seq_ - 1) % kCapacity];
-    slot = ev;
-    slot.seq = next_seq_++;
-    slot.xact_seq = xact_seq_;
-    slot.burst_seq = burst_seq_;
+    ev.seq = next_seq_++;
+    ev.xact_seq = xact_seq_;
+    ev.burst_seq = burst_seq_;
     if (ev.nesting == 0 && ev.end_us > last_end_us_) last_end_us_ = ev.end_us;
-    return slot;
+    ring_[(ev.seq - 1) % kCapacity] = ev;
+    // The slot the next statement writes has not been touched for 255 statements: fetch it
+    // now, while this one's work goes on.
+    __builtin_prefetch(&ring_[ev.seq % kCapacity], 1);
+}
+
+const StatementEvent &SessionTracker::record(const StatementEvent &ev) {
+    StatementEvent stamped = ev;
+    record_stamped(stamped);
+    return ring_[(stamped.seq - 1) % kCapacity];
 }
 
 const StatementEvent &SessionTracker::record_boundary(Boundary b, int64_t now_us,

@@ -66,6 +66,9 @@ class SessionTracker {
 
     // Assigns seq, xact_seq and burst_seq, appends, and returns the stored event.
     const StatementEvent &record(const StatementEvent &ev);
+    // The same, stamping the caller's event (sequence, transaction and burst numbers) so that
+    // it can read its own copy, still in cache, rather than the ring's slot.
+    void record_stamped(StatementEvent &ev);
     // A transaction-control statement (BEGIN/COMMIT/SAVEPOINT...).
     const StatementEvent &record_boundary(Boundary b, int64_t now_us, bool explicit_xact);
     // Any transaction (explicit or implicit) committed or aborted.

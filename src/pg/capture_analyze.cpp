@@ -149,9 +149,10 @@ static void pga_post_parse_analyze(PGA_POST_PARSE_PARAMS) {
         jstate = NULL;
     }
     // Statements not recorded now still get their id: a function's statements are analysed
-    // once and run many times, perhaps after pg_advisor.track has changed.
-    bool tracking = pga_tracking(pga_nesting_level);
-    if (!tracking) {
+    // once and run many times, perhaps after pg_advisor.track has changed. (With
+    // pg_advisor.enabled off nothing is done at all.)
+    if (!pga_enabled) return;
+    if (!pga_tracking(pga_nesting_level)) {
         if (query->queryId == 0) {
             pg_advisor::StatementFingerprint unscanned;
             unscanned.complete = false;  // no shape: jumbled, not cached

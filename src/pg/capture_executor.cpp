@@ -390,8 +390,8 @@ static void record_one_execution(QueryDesc *queryDesc, const ExecutionTiming *ti
     ev.flags = flags;
     ev.command = static_cast<uint8>(pga_command_kind(stmt->commandType));
     pga_session.set_idle_gap_us((int64)pga_idle_gap_ms * 1000);
-    const StatementEvent &stored = pga_session.record(ev);
-    if (toplevel) pga_detect_statement(stored);
+    pga_session.record_stamped(ev);
+    if (toplevel) pga_detect_statement(ev);
 
     if (sampled) record_scan_samples(queryDesc, queryid);
 }
