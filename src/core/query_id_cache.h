@@ -1,7 +1,9 @@
 // A backend-local map from statement shape (statement_fingerprint.h) to the query id the server's
 // jumble gave the first statement of that shape. Fixed size, no allocation: 4-way set
 // associative, the oldest entry of a full set is replaced. The owner clears it whenever what the
-// id depends on changes (catalog invalidations, search_path, the settings that change parsing).
+// id depends on changes (catalog invalidations, search_path, the settings that change parsing):
+// clearing is O(1) (entries carry the epoch they were stored in), so frequent invalidations
+// (a temporary table per transaction) cost no sweep of the table.
 #pragma once
 
 #include <cstddef>
@@ -18,34 +20,40 @@ class QueryIdCache {
     static constexpr size_t kWays = 4;
     static constexpr size_t kCapacity = Sets * kWays;
 
-    // The query id stored for shape, or 0.
+    // The query id stored for shape since the last clear(), or 0.
     uint64_t find(uint64_t shape) const {
-        shape = shape == 0 ? 1 : shape;
         const Set &s = sets_[index(shape)];
         for (size_t w = 0; w < kWays; w++)
-            if (s.shape[w] == shape) return s.queryid[w];
+            if (s.epoch[w] == epoch_ && s.shape[w] == shape) return s.queryid[w];
         return 0;
     }
 
     // Stores (or replaces) the id of shape; queryid must not be 0.
     void store(uint64_t shape, uint64_t queryid) {
-        shape = shape == 0 ? 1 : shape;
         Set &s = sets_[index(shape)];
+        size_t way = kWays;
         for (size_t w = 0; w < kWays; w++) {
-            if (s.shape[w] == shape || s.shape[w] == 0) {
-                if (s.shape[w] == 0) size_++;
-                s.shape[w] = shape;
+            if (s.epoch[w] == epoch_ && s.shape[w] == shape) {
                 s.queryid[w] = queryid;
                 return;
             }
+            if (way == kWays && s.epoch[w] != epoch_) way = w;  // free since the last clear
         }
-        size_t victim = s.next++ % kWays;
-        s.shape[victim] = shape;
-        s.queryid[victim] = queryid;
+        if (way == kWays) {
+            way = s.next++ % kWays;
+        } else {
+            size_++;
+        }
+        s.shape[way] = shape;
+        s.queryid[way] = queryid;
+        s.epoch[way] = epoch_;
     }
 
     void clear() {
-        std::memset(static_cast<void *>(sets_), 0, sizeof sets_);
+        if (++epoch_ == 0) {  // wrapped: entries of an old epoch could look current
+            std::memset(static_cast<void *>(sets_), 0, sizeof sets_);
+            epoch_ = 1;
+        }
         size_ = 0;
     }
 
@@ -55,11 +63,13 @@ class QueryIdCache {
     struct Set {
         uint64_t shape[kWays];
         uint64_t queryid[kWays];
+        uint32_t epoch[kWays];
         uint8_t next;
     };
     static size_t index(uint64_t shape) { return (shape ^ (shape >> 29)) & (Sets - 1); }
 
     Set sets_[Sets] = {};
+    uint32_t epoch_ = 1;
     size_t size_ = 0;
 };
 

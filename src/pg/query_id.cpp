@@ -23,7 +23,7 @@ using pg_advisor::StatementFingerprint;
 
 namespace {
 
-// 4,096 shapes per backend (72 kB).
+// 4,096 shapes per backend (88 kB).
 pg_advisor::QueryIdCache<1024> cache;
 
 // Catalog invalidations counted by pga_query_ids_invalidate(); the cache holds ids computed

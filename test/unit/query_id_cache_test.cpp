@@ -39,3 +39,15 @@ TEST(QueryIdCache, ClearForgetsEverything) {
     for (uint64_t s = 1; s <= 40; s++)
         EXPECT_EQ(c.find(s * 977), 0u);
 }
+
+TEST(QueryIdCache, ClearIsLazyAndEntriesComeBack) {
+    QueryIdCache<4> c;
+    c.store(4, 1);
+    for (int i = 0; i < 1000; i++) {
+        c.clear();
+        EXPECT_EQ(c.find(4), 0u);
+        c.store(4, 100 + i);
+        EXPECT_EQ(c.find(4), uint64_t(100 + i));
+        EXPECT_EQ(c.size(), 1u);
+    }
+}
