@@ -116,5 +116,5 @@ The demo cluster keeps running so you can explore it:
   SELECT * FROM advisor.query_patterns;  SELECT * FROM advisor.index_candidates;
   SELECT * FROM advisor.recommend_indexes('SELECT * FROM orders WHERE total > 400');
 Stop it with:
-  ./scripts/demo.sh --stop
+  bash scripts/demo.sh --stop
 EOF
