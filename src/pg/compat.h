@@ -38,21 +38,6 @@ static inline uint64 pga_queryid(pga_queryid_t id) {
 #define PGA_JUMBLE_QUERY(query, source) JumbleQuery(query, source)
 #endif
 
-// ---- A snapshot of the effective search_path that can be compared with the current one:
-// OverrideSearchPath up to 16, SearchPathMatcher from 17.
-extern "C" {
-#include "catalog/namespace.h"
-}
-#if PG_VERSION_NUM >= 170000
-typedef SearchPathMatcher PgaSearchPath;
-#define PGA_GET_SEARCH_PATH(cxt) GetSearchPathMatcher(cxt)
-#define PGA_SEARCH_PATH_MATCHES(path) SearchPathMatchesCurrentEnvironment(path)
-#else
-typedef OverrideSearchPath PgaSearchPath;
-#define PGA_GET_SEARCH_PATH(cxt) GetOverrideSearchPath(cxt)
-#define PGA_SEARCH_PATH_MATCHES(path) OverrideSearchPathMatchesCurrent(path)
-#endif
-
 // ---- Monotonic clock readings (instr_time) in nanoseconds: a struct timespec up to 15, int64
 // nanoseconds from 16.
 extern "C" {
