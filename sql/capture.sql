@@ -92,6 +92,22 @@ RESET pg_advisor.track;
 SELECT total_exec_ms >= 30 AND total_exec_ms < 5000 AS outer_includes_sleep
   FROM advisor.query_patterns WHERE query = 'SELECT capture_f($1) FROM pg_sleep($2)';
 
+-- A statement that fails inside a savepoint leaves no executor timer behind: what runs after
+-- the rollback is recorded as what it is (a function's statement stays unrecorded under
+-- track = top).
+SELECT calls AS nested_before FROM advisor.query_patterns
+  WHERE NOT toplevel AND query LIKE '%name IS NOT NULL%' \gset
+BEGIN;
+SAVEPOINT capture_s;
+SELECT name, 1 / (id - id) FROM capture_t WHERE id = 2;
+ROLLBACK TO capture_s;
+SELECT capture_f(7);
+COMMIT;
+SELECT calls - :nested_before AS nested_calls_added FROM advisor.query_patterns
+  WHERE NOT toplevel AND query LIKE '%name IS NOT NULL%';
+SELECT calls AS capture_f_calls FROM advisor.query_patterns
+  WHERE query = 'SELECT capture_f($1)';
+
 -- Utility statements are not patterns.
 SELECT count(*) AS utility_patterns FROM advisor.query_patterns WHERE command = 'UTILITY';
 

@@ -196,17 +196,4 @@ std::string plannable_text(std::string_view text) {
     return out;
 }
 
-uint64_t constants_fingerprint(std::string_view source, const int *locations, size_t nlocations,
-                               const sql::LexOptions &opts) {
-    if (nlocations == 0) return 0;
-    uint64_t h = 0x243f6a8885a308d3ULL;
-    for (size_t i = 0; i < nlocations; i++) {
-        if (locations[i] < 0) continue;
-        size_t loc = static_cast<size_t>(locations[i]);
-        size_t len = sql::constant_length(source, loc, opts);
-        h = hash_combine(h, hash_bytes(source.data() + loc, len));
-    }
-    return h == 0 ? 1 : h;
-}
-
 }  // namespace pg_advisor

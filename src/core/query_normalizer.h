@@ -1,5 +1,5 @@
-// Normalised query text (constants replaced by $n, as pg_stat_statements shows it) and the
-// fingerprint of a statement's constant values.
+// Normalised query text (constants replaced by $n, as pg_stat_statements shows it). The
+// fingerprint of a statement's constant values is statement_fingerprint.h's.
 #pragma once
 
 #include <cstddef>
@@ -45,10 +45,5 @@ size_t normalize_literals(std::string_view source, StatementSpan span, int first
 // Normalised text that can be parsed again: a typed literal normalised to "<type> $n"
 // (date '2024-01-01' -> date $3) becomes "$n::<type>". Other text is unchanged.
 std::string plannable_text(std::string_view normalized);
-
-// Fingerprint of the constant values of one execution (simple query protocol): the bytes of
-// each constant token in jumble order. Equal for equal values; 0 when there are no constants.
-uint64_t constants_fingerprint(std::string_view source, const int *locations, size_t nlocations,
-                               const sql::LexOptions &opts = {});
 
 }  // namespace pg_advisor

@@ -65,40 +65,28 @@ constexpr uint8_t kConstantWord = 0x40;  // starts TRUE, FALSE, NULL
 
 struct CharTable {
     uint8_t bits[256];
+    constexpr void set(const char *chars, uint8_t bit) {
+        for (; *chars; chars++)
+            bits[static_cast<unsigned char>(*chars)] |= bit;
+    }
     constexpr CharTable() : bits() {
         for (int c = 0; c < 256; c++) {
-            uint8_t k = kOther;
-            if (c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v')
-                k = kSpace;
-            else if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' || c >= 0x80)
-                k = kIdent;
-            else if (c >= '0' && c <= '9')
-                k = kDigit;
-            else if (c == '\'')
-                k = kQuote;
-            else if (c == '"')
-                k = kDoubleQuote;
-            else if (c == '$')
-                k = kDollar;
-            else if (c == '(')
-                k = kOpen;
-            else if (c == ')')
-                k = kClose;
-            else if (c == ':')
-                k = kColon;
-            else if (c == '.')
-                k = kDot;
-            else if (c == '~' || c == '!' || c == '@' || c == '#' || c == '^' || c == '&' ||
-                     c == '|' || c == '`' || c == '?' || c == '+' || c == '-' || c == '*' ||
-                     c == '/' || c == '%' || c == '<' || c == '>' || c == '=')
-                k = kOperator;
-            bits[c] = k;
-            if (k == kIdent || k == kDigit || c == '$') bits[c] |= kIdentChar;
+            bool letter = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' || c >= 0x80;
+            bool digit = c >= '0' && c <= '9';
+            bits[c] = letter ? kIdent : digit ? kDigit : kOther;
+            if (letter || digit || c == '$') bits[c] |= kIdentChar;
         }
-        for (char c : {'E', 'e', 'B', 'b', 'X', 'x', 'N', 'n', 'U', 'u'})
-            bits[static_cast<unsigned char>(c)] |= kStringPrefix;
-        for (char c : {'T', 't', 'F', 'f', 'N', 'n'})
-            bits[static_cast<unsigned char>(c)] |= kConstantWord;
+        set(" \t\n\r\f\v", kSpace);
+        set("'", kQuote);
+        set("\"", kDoubleQuote);
+        set("$", kDollar);
+        set("(", kOpen);
+        set(")", kClose);
+        set(":", kColon);
+        set(".", kDot);
+        set("~!@#^&|`?+-*/%<>=", kOperator);
+        set("EeBbXxNnUu", kStringPrefix);
+        set("TtFfNn", kConstantWord);
     }
 };
 constexpr CharTable kChars;
@@ -115,8 +103,8 @@ inline bool ident_char(char c) {
     return has_flag(c, kIdentChar);
 }
 
-// Class of a plain decimal integer of n digits (no sign, no leading-zero question: the server
-// reads "007" as 7, which changes no class below ten digits and is compared as text above).
+// Class of a plain decimal integer of n digits (no sign; leading zeros do not count: the
+// server reads "007" as 7).
 LiteralClass decimal_integer_class(const char *p, size_t n) {
     while (n > 1 && *p == '0')
         p++, n--;

@@ -154,10 +154,8 @@ static void pga_post_parse_analyze(PGA_POST_PARSE_PARAMS) {
     if (!pga_enabled) return;
     if (!pga_tracking(pga_nesting_level)) {
         if (query->queryId == 0) {
-            pg_advisor::StatementFingerprint unscanned;
-            unscanned.complete = false;  // no shape: jumbled, not cached
             JumbleState *unused;
-            pga_assign_query_id(pstate, query, unscanned, &unused);
+            pga_assign_query_id(pstate, query, NULL, &unused);
         }
         return;
     }
@@ -173,7 +171,7 @@ static void pga_post_parse_analyze(PGA_POST_PARSE_PARAMS) {
     uint64 queryid = pga_queryid(query->queryId);
     JumbleState *js = jstate;
     if (queryid == 0) {
-        queryid = pga_assign_query_id(pstate, query, fp, &js);
+        queryid = pga_assign_query_id(pstate, query, &fp, &js);
         if (queryid == 0) return;
     }
     if (fp.literals > 0) remember_constants(queryid, query->stmt_location, fp.values);

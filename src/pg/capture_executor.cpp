@@ -398,9 +398,13 @@ static void record_one_execution(QueryDesc *queryDesc, const ExecutionTiming *ti
 
 // ---- Hooks.
 
-static bool tracked(const QueryDesc *queryDesc) {
-    return pga_shared != NULL && pga_tracking(nesting_of(queryDesc)) && !IsParallelWorker() &&
+static bool tracked_at(const QueryDesc *queryDesc, int nesting) {
+    return pga_shared != NULL && pga_tracking(nesting) && !IsParallelWorker() &&
            pga_queryid(queryDesc->plannedstmt->queryId) != 0;
+}
+
+static bool tracked(const QueryDesc *queryDesc) {
+    return tracked_at(queryDesc, nesting_of(queryDesc));
 }
 
 static void pga_ExecutorEnd(QueryDesc *queryDesc);
@@ -427,9 +431,10 @@ static __attribute__((noinline)) void start_with_instrumentation(QueryDesc *quer
 }
 
 static void pga_ExecutorStart(QueryDesc *queryDesc, int eflags) {
-    if (!tracked(queryDesc) || (eflags & EXEC_FLAG_EXPLAIN_ONLY))
+    int nesting = nesting_of(queryDesc);
+    if (!tracked_at(queryDesc, nesting) || (eflags & EXEC_FLAG_EXPLAIN_ONLY))
         return start_executor(queryDesc, eflags);
-    if (nesting_of(queryDesc) == 0)
+    if (nesting == 0)
         pga_update_scope(queryDesc->sourceText, queryDesc->plannedstmt->stmt_location,
                          queryDesc->plannedstmt->stmt_len);
     if (pga_sample_rate > 0 && (pga_sample_rate >= 1.0 || pga_random_fraction() < pga_sample_rate))

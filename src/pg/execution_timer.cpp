@@ -4,6 +4,7 @@
 extern "C" {
 #include "postgres.h"
 
+#include "access/xact.h"
 #include "utils/timestamp.h"
 }
 
@@ -15,6 +16,7 @@ struct Timer {
     const QueryDesc *query;
     int64 elapsed_ns;
     int64 last_end_ns;  // monotonic
+    int xact_level;     // (sub)transaction nesting level at the start
 };
 
 constexpr int kTimers = 16;
@@ -40,7 +42,7 @@ bool pga_timer_start(const QueryDesc *queryDesc) {
         if (ntimers == kTimers) return false;
         i = ntimers++;
     }
-    timers[i] = {queryDesc, 0, 0};
+    timers[i] = {queryDesc, 0, 0, GetCurrentTransactionNestLevel()};
     return true;
 }
 
@@ -75,4 +77,9 @@ bool pga_timer_stop(const QueryDesc *queryDesc, uint64 *elapsed_ns, TimestampTz 
 
 void pga_timer_reset(void) {
     ntimers = 0;
+}
+
+void pga_timer_subxact_aborted(int xact_level) {
+    for (int i = ntimers - 1; i >= 0; i--)
+        if (timers[i].xact_level >= xact_level) timers[i] = timers[--ntimers];
 }

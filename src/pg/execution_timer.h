@@ -6,7 +6,8 @@
 //
 // Up to 16 executions can be timed at once in a backend (open cursors, nested statements); a
 // 17th is timed with the Instrumentation instead. Timers of executions that never reach
-// ExecutorEnd (an error) are dropped when the transaction ends. Include after postgres.h.
+// ExecutorEnd (an error) are dropped when their (sub)transaction aborts, so that a later query
+// descriptor at the same address never finds one. Include after postgres.h.
 #pragma once
 
 extern "C" {
@@ -28,3 +29,6 @@ bool pga_timer_stop(const QueryDesc *queryDesc, uint64 *elapsed_ns, TimestampTz 
 
 // Drops every timer (transaction end).
 void pga_timer_reset(void);
+
+// Drops the timers started in a subtransaction that aborts, or deeper (its nesting level).
+void pga_timer_subxact_aborted(int xact_level);

@@ -74,8 +74,8 @@ bool cache_usable() {
 }
 
 // Whether the statement's analysis depended on nothing but its text and the name scope.
-bool analysis_from_text_only(const ParseState *pstate, const StatementFingerprint &fp) {
-    return fp.complete && !fp.has_params && pstate->p_paramref_hook == NULL &&
+bool analysis_from_text_only(const ParseState *pstate, const StatementFingerprint *fp) {
+    return fp != NULL && fp->complete && !fp->has_params && pstate->p_paramref_hook == NULL &&
            pstate->p_pre_columnref_hook == NULL && pstate->p_post_columnref_hook == NULL &&
            pstate->p_coerce_param_hook == NULL && pstate->p_queryEnv == NULL;
 }
@@ -86,12 +86,12 @@ uint64 shape_key(const StatementFingerprint &fp) {
         fp.shape, (standard_conforming_strings ? 1u : 0u) | (Transform_null_equals ? 2u : 0u));
 }
 
-// The jumble, run under pga_run_protected: 0 when it failed.
+// The jumble of a (non-utility) query, run under pga_run_protected: 0 when it failed.
 uint64 protected_jumble(Query *query, const char *source, JumbleState **jstate) {
     JumbleState *js = NULL;
     pga_run_protected("computing a query id", [&] { js = pga_jumble(query, source); });
     *jstate = js;
-    return js != NULL || query->utilityStmt != NULL ? pga_queryid(query->queryId) : 0;
+    return js != NULL ? pga_queryid(query->queryId) : 0;
 }
 
 }  // namespace
@@ -113,7 +113,7 @@ void pga_query_ids_invalidate(void) {
     catalog_generation++;
 }
 
-uint64 pga_assign_query_id(ParseState *pstate, Query *query, const StatementFingerprint &fp,
+uint64 pga_assign_query_id(ParseState *pstate, Query *query, const StatementFingerprint *fp,
                            JumbleState **jstate) {
     *jstate = NULL;
     if (compute_query_id == COMPUTE_QUERY_ID_OFF) return 0;
@@ -121,7 +121,7 @@ uint64 pga_assign_query_id(ParseState *pstate, Query *query, const StatementFing
     if (!analysis_from_text_only(pstate, fp) || !cache_usable())
         return protected_jumble(query, source, jstate);
 
-    uint64 shape = shape_key(fp);
+    uint64 shape = shape_key(*fp);
     uint64 cached = cache.find(shape);
     if (cached == 0) {
         uint64 id = protected_jumble(query, source, jstate);

@@ -25,10 +25,11 @@ extern "C" {
 
 // Returns the query id of `query` (also set in query->queryId): reused from an earlier statement
 // of the same shape, or computed now by the server's jumble, in which case *jstate receives the
-// jumble (constant locations). Returns 0 when query ids are off (compute_query_id = off) or the
-// jumble failed (counted as a capture failure). Never raises.
+// jumble (constant locations). fp: the statement's fingerprint, or NULL when it was not scanned
+// (the jumble then always runs). Returns 0 when query ids are off (compute_query_id = off) or
+// the jumble failed (counted as a capture failure). Never raises.
 uint64 pga_assign_query_id(ParseState *pstate, Query *query,
-                           const pg_advisor::StatementFingerprint &fp, JumbleState **jstate);
+                           const pg_advisor::StatementFingerprint *fp, JumbleState **jstate);
 
 // Runs the server's jumble on query (sets query->queryId). May raise.
 JumbleState *pga_jumble(Query *query, const char *source);

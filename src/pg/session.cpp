@@ -88,6 +88,13 @@ static void pga_xact_callback(XactEvent event, void *arg) {
     }
 }
 
+static void pga_subxact_callback(SubXactEvent event, SubTransactionId mySubid,
+                                 SubTransactionId parentSubid, void *arg) {
+    if (event == SUBXACT_EVENT_ABORT_SUB)
+        pga_timer_subxact_aborted(GetCurrentTransactionNestLevel());
+}
+
 void pga_install_session_callbacks(void) {
     RegisterXactCallback(pga_xact_callback, NULL);
+    RegisterSubXactCallback(pga_subxact_callback, NULL);
 }

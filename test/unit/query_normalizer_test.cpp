@@ -112,16 +112,6 @@ TEST(StatementSpan, TrimsWhitespaceAndSemicolon) {
     EXPECT_EQ(s.end, 8u);
 }
 
-TEST(ConstantsFingerprint, EqualValuesEqualFingerprints) {
-    std::string a = "SELECT * FROM t WHERE id = 17 /*x*/";
-    std::string b = "SELECT * FROM t WHERE id = 17 /*y='other'*/";
-    std::string c = "SELECT * FROM t WHERE id = 18";
-    int loc = 27;
-    EXPECT_EQ(constants_fingerprint(a, &loc, 1), constants_fingerprint(b, &loc, 1));
-    EXPECT_NE(constants_fingerprint(a, &loc, 1), constants_fingerprint(c, &loc, 1));
-    EXPECT_EQ(constants_fingerprint(a, nullptr, 0), 0u);
-}
-
 TEST(NormalizeLiterals, ReplacesEveryLiteralButNotIdentifiersOrParams) {
     auto run = [](const std::string &sql) {
         StatementSpan span = statement_span(sql, -1, 0);
