@@ -209,6 +209,7 @@ StatementFingerprint fingerprint_statement(std::string_view text, StatementSpan 
     uint64_t values = 0x13198a2e03707344ULL;
     const bool plain_escapes = !opts.standard_conforming_strings;
     const char *data = text.data();
+    const size_t end = span.end;
 
     int depth = 0;
     int list_depth = -1;      // inside ORDER BY / GROUP BY / DISTINCT ON (...) at this depth
@@ -231,6 +232,18 @@ StatementFingerprint fingerprint_statement(std::string_view text, StatementSpan 
         prev = Prev::Literal;
         minus_before = false;
     };
+    // A "quoted identifier" (or U&"..."), its quote at `quote`: returns where it ends.
+    auto quoted_identifier = [&](size_t b, size_t quote) {
+        bool closed;
+        size_t e = sql::quoted_identifier_end(text, quote, &closed);
+        if (!closed || e > end) fp.complete = false;
+        token(b, e);
+        prev = Prev::Ident;
+        last_ident = std::string_view();
+        last_ident_is_type = false;
+        minus_before = false;
+        return e;
+    };
     auto punct = [&](size_t b, size_t e) {
         token(b, e);
         prev = Prev::Punct;
@@ -238,7 +251,6 @@ StatementFingerprint fingerprint_statement(std::string_view text, StatementSpan 
     };
 
     size_t pos = span.begin;
-    const size_t end = span.end;
     while (pos < end) {
         const char c = data[pos];
         switch (char_class(c)) {
@@ -279,18 +291,9 @@ StatementFingerprint fingerprint_statement(std::string_view text, StatementSpan 
                 pos = e;
                 continue;
             }
-            case kDoubleQuote: {
-                bool closed;
-                size_t e = sql::quoted_identifier_end(text, pos, &closed);
-                if (!closed || e > end) fp.complete = false;
-                token(pos, e);
-                prev = Prev::Ident;
-                last_ident = std::string_view();
-                last_ident_is_type = false;
-                minus_before = false;
-                pos = e;
+            case kDoubleQuote:
+                pos = quoted_identifier(pos, pos);
                 continue;
-            }
             case kDollar: {
                 size_t d = sql::dollar_delimiter_length(text, pos);
                 if (d > 0) {
@@ -355,15 +358,7 @@ StatementFingerprint fingerprint_statement(std::string_view text, StatementSpan 
                         continue;
                     }
                     if (data[pos + 2] == '"') {
-                        bool closed;
-                        size_t e = sql::quoted_identifier_end(text, pos + 2, &closed);
-                        if (!closed || e > end) fp.complete = false;
-                        token(pos, e);
-                        prev = Prev::Ident;
-                        last_ident = std::string_view();
-                        last_ident_is_type = false;
-                        minus_before = false;
-                        pos = e;
+                        pos = quoted_identifier(pos, pos + 2);
                         continue;
                     }
                 }
