@@ -7,8 +7,8 @@ MODULE_big = pg_advisor
 DATA = pg_advisor--0.1.0.sql
 PGFILEDESC = "pg_advisor - query patterns, N+1 detection and index advice"
 
-CORE_SRCS := $(sort $(wildcard src/core/*.cpp))
-PG_SRCS := $(sort $(wildcard src/pg/*.cpp))
+CORE_SRCS := $(sort $(shell find src/core -name '*.cpp'))
+PG_SRCS := $(sort $(shell find src/pg -name '*.cpp'))
 OBJS = $(CORE_SRCS:.cpp=.o) $(PG_SRCS:.cpp=.o)
 
 PG_CONFIG ?= pg_config

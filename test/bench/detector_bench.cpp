@@ -9,10 +9,10 @@
 #include <string>
 #include <vector>
 
-#include "core/n_plus_one_detector.h"
-#include "core/query_tags.h"
-#include "core/scan_shape.h"
-#include "core/session_tracker.h"
+#include "core/loops/n_plus_one_detector.h"
+#include "core/sql/query_tags.h"
+#include "core/workload/scan_shape.h"
+#include "core/workload/session_tracker.h"
 
 using namespace pg_advisor;
 

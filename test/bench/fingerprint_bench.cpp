@@ -5,7 +5,7 @@
 
 #include <string>
 
-#include "core/statement_fingerprint.h"
+#include "core/sql/statement_fingerprint.h"
 
 using namespace pg_advisor;
 

@@ -34,13 +34,13 @@ PY
 )
 expect_eq "META.json valid and consistent" "$meta_check" ok
 
-unformatted=$(for f in src/core/*.h src/core/*.cpp src/pg/*.h src/pg/*.cpp src/cli/*.cpp test/unit/*.cpp; do
+unformatted=$(for f in $(find src test/unit test/bench -name '*.h' -o -name '*.cpp'); do
   clang-format --dry-run --Werror "$f" >/dev/null 2>&1 || echo "$f"; done)
 expect_eq "sources are clang-formatted" "${unformatted:-none}" none
 
-pg_in_core=$(grep -lE '#include +"(postgres|fmgr|utils/|nodes/|access/|catalog/)' src/core/* || true)
+pg_in_core=$(grep -rlE '#include +["<](postgres|fmgr|utils/|nodes/|access/|catalog/[a-z_]+\.h|pg_config|libpq|pg_query)' src/core || true)
 expect_eq "src/core includes no PostgreSQL header" "${pg_in_core:-none}" none
-missing_guard=$(for f in src/core/*.cpp; do grep -q '#include "core/no_postgres.h"' "$f" || echo "$f"; done)
+missing_guard=$(for f in $(find src/core -name '*.cpp'); do grep -q '#include "core/common/no_postgres.h"' "$f" || echo "$f"; done)
 expect_eq "every core translation unit carries the no-PostgreSQL guard" "${missing_guard:-none}" none
 
 exported=$(nm -D --defined-only pg_advisor.so | awk '{print $3}' | grep -vcE '^(Pg_magic_func|_PG_init|pg_finfo_pg_advisor_.*|pg_advisor_.*)$' || true)

@@ -1,0 +1,468 @@
+#include "core/sql/statement_fingerprint.h"
+
+#include <cstring>
+
+#include "core/common/hash.h"
+#include "core/common/no_postgres.h"
+
+namespace pg_advisor {
+namespace {
+
+// The shape hash: each token hashed 8 bytes at a time; its last word carries the token's length
+// in its top byte (0x80 | bytes), which no word of text can (text has no NUL), so token
+// boundaries cannot be confused; a literal is one word with its class (0x40 << 56 | class).
+// Mixed once more at the end.
+constexpr uint64_t kShapeSeed = 0xcbf29ce484222325ULL;
+
+inline uint64_t word_step(uint64_t h, uint64_t w) {
+    h = (h ^ w) * 0x9fb21c651e98df25ULL;
+    return h ^ (h >> 32);
+}
+
+// Hashes the n bytes at p; `limit` ends the readable text (a word may be read past the token,
+// never past the text, and masked).
+inline uint64_t hash_token(uint64_t h, const char *p, size_t n, const char *limit) {
+    while (n >= 8) {
+        uint64_t w;
+        std::memcpy(&w, p, 8);
+        h = word_step(h, w);
+        p += 8;
+        n -= 8;
+    }
+    uint64_t w = 0;
+    if (n > 0) {
+        if (p + 8 <= limit) {
+            std::memcpy(&w, p, 8);
+            w &= ~0ULL >> (64 - 8 * n);
+        } else {
+            for (size_t i = 0; i < n; i++)
+                w |= static_cast<uint64_t>(static_cast<unsigned char>(p[i])) << (8 * i);
+        }
+    }
+    return word_step(h, w | (static_cast<uint64_t>(0x80 | n) << 56));
+}
+
+enum CharClass : uint8_t {
+    kOther = 0,
+    kSpace,
+    kIdent,
+    kDigit,
+    kQuote,
+    kDoubleQuote,
+    kDollar,
+    kOperator,
+    kOpen,
+    kClose,
+    kColon,
+    kDot,
+};
+
+// One byte per character (four cache lines): the class in the low 4 bits, then flags.
+constexpr uint8_t kClassMask = 0x0f;
+constexpr uint8_t kIdentChar = 0x10;     // may continue an identifier (letters, digits, _, $)
+constexpr uint8_t kStringPrefix = 0x20;  // may prefix a string literal (E'', B'', X'', N'', U&'')
+constexpr uint8_t kConstantWord = 0x40;  // starts TRUE, FALSE, NULL
+
+struct CharTable {
+    uint8_t bits[256];
+    constexpr void set(const char *chars, uint8_t bit) {
+        for (; *chars; chars++)
+            bits[static_cast<unsigned char>(*chars)] |= bit;
+    }
+    constexpr CharTable() : bits() {
+        for (int c = 0; c < 256; c++) {
+            bool letter = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' || c >= 0x80;
+            bool digit = c >= '0' && c <= '9';
+            bits[c] = letter ? kIdent : digit ? kDigit : kOther;
+            if (letter || digit || c == '$') bits[c] |= kIdentChar;
+        }
+        set(" \t\n\r\f\v", kSpace);
+        set("'", kQuote);
+        set("\"", kDoubleQuote);
+        set("$", kDollar);
+        set("(", kOpen);
+        set(")", kClose);
+        set(":", kColon);
+        set(".", kDot);
+        set("~!@#^&|`?+-*/%<>=", kOperator);
+        set("EeBbXxNnUu", kStringPrefix);
+        set("TtFfNn", kConstantWord);
+    }
+};
+constexpr CharTable kChars;
+
+inline uint8_t char_class(char c) {
+    return kChars.bits[static_cast<unsigned char>(c)] & kClassMask;
+}
+
+inline bool has_flag(char c, uint8_t flag) {
+    return (kChars.bits[static_cast<unsigned char>(c)] & flag) != 0;
+}
+
+inline bool ident_char(char c) {
+    return has_flag(c, kIdentChar);
+}
+
+// Class of a plain decimal integer of n digits (no sign; leading zeros do not count: the
+// server reads "007" as 7).
+LiteralClass decimal_integer_class(const char *p, size_t n) {
+    while (n > 1 && *p == '0')
+        p++, n--;
+    if (n < 10) return LiteralClass::Int4;
+    if (n == 10) {
+        int c = std::memcmp(p, "2147483648", 10);
+        return c < 0 ? LiteralClass::Int4 : c == 0 ? LiteralClass::Int4Negated : LiteralClass::Int8;
+    }
+    if (n < 19) return LiteralClass::Int8;
+    if (n == 19) {
+        int c = std::memcmp(p, "9223372036854775808", 19);
+        return c < 0    ? LiteralClass::Int8
+               : c == 0 ? LiteralClass::Int8Negated
+                        : LiteralClass::BigInteger;
+    }
+    return LiteralClass::BigInteger;
+}
+
+// Case-insensitive comparison with a lower-case keyword.
+bool is_keyword(std::string_view token, std::string_view keyword) {
+    if (token.size() != keyword.size()) return false;
+    for (size_t i = 0; i < token.size(); i++) {
+        char c = token[i];
+        if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+        if (c != keyword[i]) return false;
+    }
+    return true;
+}
+
+template <size_t N>
+bool is_any_keyword(std::string_view token, const std::string_view (&keywords)[N]) {
+    for (std::string_view k : keywords)
+        if (is_keyword(token, k)) return true;
+    return false;
+}
+
+// Keywords that end an ORDER BY / GROUP BY list at its own nesting depth.
+constexpr std::string_view kListEnders[] = {"limit",     "offset", "fetch",     "for",    "having",
+                                            "window",    "union",  "intersect", "except", "from",
+                                            "returning", "where",  "into"};
+
+// Type names whose parenthesised integers are type modifiers (length, precision, scale).
+constexpr std::string_view kModifiedTypes[] = {
+    "varchar", "char",   "character", "bpchar",      "nchar",   "numeric",
+    "decimal", "dec",    "float",     "bit",         "varbit",  "varying",
+    "time",    "timetz", "timestamp", "timestamptz", "interval"};
+
+enum class Prev : uint8_t { None, Ident, Operator, Punct, Literal, Cast };
+
+}  // namespace
+
+LiteralClass classify_number(std::string_view t) {
+    unsigned base = 10;
+    size_t p = 0;
+    if (t.size() > 2 && t[0] == '0') {
+        char b = t[1];
+        if (b == 'x' || b == 'X') base = 16, p = 2;
+        if (b == 'o' || b == 'O') base = 8, p = 2;
+        if (b == 'b' || b == 'B') base = 2, p = 2;
+    }
+    if (base == 10) {
+        bool plain = true;
+        for (char c : t) {
+            if (c == '.' || c == 'e' || c == 'E') return LiteralClass::Decimal;
+            if (c == '_') plain = false;
+        }
+        if (plain) return decimal_integer_class(t.data(), t.size());
+    }
+    uint64_t value = 0;
+    bool overflow = false;
+    for (; p < t.size(); p++) {
+        char c = t[p];
+        if (c == '_') continue;
+        unsigned d;
+        if (c >= '0' && c <= '9')
+            d = static_cast<unsigned>(c - '0');
+        else if (c >= 'a' && c <= 'f')
+            d = static_cast<unsigned>(c - 'a' + 10);
+        else if (c >= 'A' && c <= 'F')
+            d = static_cast<unsigned>(c - 'A' + 10);
+        else
+            break;
+        if (value > (UINT64_MAX - d) / base) {
+            overflow = true;
+            break;
+        }
+        value = value * base + d;
+    }
+    if (overflow) return LiteralClass::BigInteger;
+    if (value <= 2147483647ULL) return LiteralClass::Int4;
+    if (value == 2147483648ULL) return LiteralClass::Int4Negated;
+    if (value <= 9223372036854775807ULL) return LiteralClass::Int8;
+    if (value == 9223372036854775808ULL) return LiteralClass::Int8Negated;
+    return LiteralClass::BigInteger;
+}
+
+StatementFingerprint fingerprint_statement(std::string_view text, StatementSpan span,
+                                           const sql::LexOptions &opts) {
+    StatementFingerprint fp;
+    uint64_t h = kShapeSeed;  // the shape
+    const char *limit = text.data() + text.size();
+    uint64_t values = 0x13198a2e03707344ULL;
+    const bool plain_escapes = !opts.standard_conforming_strings;
+    const char *data = text.data();
+    const size_t end = span.end;
+
+    int depth = 0;
+    int list_depth = -1;      // inside ORDER BY / GROUP BY / DISTINCT ON (...) at this depth
+    int modifier_depth = -1;  // inside a type modifier's parentheses
+    bool distinct_on = false;
+    Prev prev = Prev::None;
+    std::string_view last_ident;      // the previous token, when it was an identifier
+    bool last_ident_is_type = false;  // ... in a type position (after :: or AS)
+    bool minus_before = false;        // the previous token was an operator ending in '-'
+
+    auto token = [&](size_t b, size_t e) { h = hash_token(h, data + b, e - b, limit); };
+    auto literal = [&](LiteralClass cls, size_t b, size_t e) {
+        fp.literals++;
+        if ((list_depth >= 0 && depth >= list_depth) ||
+            (modifier_depth >= 0 && depth >= modifier_depth))
+            token(b, e);  // a position or a type modifier: the value counts
+        h = word_step(h, (0x40ULL << 56) | static_cast<uint64_t>(cls));
+        uint64_t v = hash_token(0x243f6a8885a308d3ULL, data + b, e - b, limit);
+        values = hash_combine(values, minus_before ? ~v : v);
+        prev = Prev::Literal;
+        minus_before = false;
+    };
+    // A "quoted identifier" (or U&"..."), its quote at `quote`: returns where it ends.
+    auto quoted_identifier = [&](size_t b, size_t quote) {
+        bool closed;
+        size_t e = sql::quoted_identifier_end(text, quote, &closed);
+        if (!closed || e > end) fp.complete = false;
+        token(b, e);
+        prev = Prev::Ident;
+        last_ident = std::string_view();
+        last_ident_is_type = false;
+        minus_before = false;
+        return e;
+    };
+    auto punct = [&](size_t b, size_t e) {
+        token(b, e);
+        prev = Prev::Punct;
+        minus_before = false;
+    };
+
+    size_t pos = span.begin;
+    while (pos < end) {
+        const char c = data[pos];
+        switch (char_class(c)) {
+            case kSpace:
+                do
+                    pos++;
+                while (pos < end && char_class(data[pos]) == kSpace);
+                continue;
+            case kDigit: {
+                size_t e = pos + 1;
+                while (e < end && char_class(data[e]) == kDigit)
+                    e++;
+                if (e < end && (ident_char(data[e]) || data[e] == '.')) {
+                    // A fraction, an exponent, a 0x / 0o / 0b prefix or '_' separators.
+                    e = sql::number_end(text, pos);
+                    literal(classify_number(text.substr(pos, e - pos)), pos, e);
+                } else {
+                    literal(decimal_integer_class(data + pos, e - pos), pos, e);
+                }
+                pos = e;
+                continue;
+            }
+            case kDot:
+                if (pos + 1 < end && char_class(data[pos + 1]) == kDigit) {
+                    size_t e = sql::number_end(text, pos);
+                    literal(LiteralClass::Decimal, pos, e);
+                    pos = e;
+                } else {
+                    punct(pos, pos + 1);
+                    pos++;
+                }
+                continue;
+            case kQuote: {
+                bool closed;
+                size_t e = sql::string_constant_end(text, pos, plain_escapes, &closed);
+                if (!closed || e > end) fp.complete = false;
+                literal(LiteralClass::String, pos, e);
+                pos = e;
+                continue;
+            }
+            case kDoubleQuote:
+                pos = quoted_identifier(pos, pos);
+                continue;
+            case kDollar: {
+                size_t d = sql::dollar_delimiter_length(text, pos);
+                if (d > 0) {
+                    bool closed;
+                    size_t e = sql::dollar_quote_end(text, pos, d, &closed);
+                    if (!closed || e > end) fp.complete = false;
+                    literal(LiteralClass::DollarString, pos, e);
+                    pos = e;
+                    continue;
+                }
+                size_t e = pos + 1;
+                while (e < end && char_class(data[e]) == kDigit)
+                    e++;
+                if (e > pos + 1) fp.has_params = true;
+                punct(pos, e);
+                pos = e;
+                continue;
+            }
+            case kIdent: {
+                // Prefixed string literals: E'', B'', X'', N'', U&'' (and U&"" identifiers).
+                const char next =
+                    has_flag(c, kStringPrefix) && pos + 1 < end ? data[pos + 1] : '\0';
+                if (next == '\'') {
+                    LiteralClass cls;
+                    bool escapes = plain_escapes;
+                    switch (c) {
+                        case 'E':
+                        case 'e':
+                            cls = LiteralClass::EscapeString;
+                            escapes = true;
+                            break;
+                        case 'B':
+                        case 'b':
+                        case 'X':
+                        case 'x':
+                            cls = LiteralClass::BitString;
+                            break;
+                        case 'N':
+                        case 'n':
+                            cls = LiteralClass::NationalString;
+                            break;
+                        default:
+                            cls = LiteralClass::String;
+                            break;
+                    }
+                    if (cls != LiteralClass::String) {
+                        bool closed;
+                        size_t e = sql::string_constant_end(text, pos + 1, escapes, &closed);
+                        if (!closed || e > end) fp.complete = false;
+                        literal(cls, pos, e);
+                        pos = e;
+                        continue;
+                    }
+                }
+                if ((c == 'U' || c == 'u') && next == '&' && pos + 2 < end) {
+                    if (data[pos + 2] == '\'') {
+                        bool closed;
+                        size_t e = sql::string_constant_end(text, pos + 2, false, &closed);
+                        if (!closed || e > end) fp.complete = false;
+                        literal(LiteralClass::UnicodeString, pos, e);
+                        pos = e;
+                        continue;
+                    }
+                    if (data[pos + 2] == '"') {
+                        pos = quoted_identifier(pos, pos + 2);
+                        continue;
+                    }
+                }
+                size_t e = pos + 1;
+                while (e < end && ident_char(data[e]))
+                    e++;
+                std::string_view word(data + pos, e - pos);
+                token(pos, e);
+                bool type_position =
+                    prev == Prev::Cast ||
+                    (prev == Prev::Ident && last_ident.size() == 2 && is_keyword(last_ident, "as"));
+                if (word.size() == 2 && prev == Prev::Ident) {
+                    if (is_keyword(word, "by") &&
+                        (is_keyword(last_ident, "order") || is_keyword(last_ident, "group")))
+                        list_depth = depth;
+                    else if (is_keyword(word, "on") && is_keyword(last_ident, "distinct"))
+                        distinct_on = true;
+                } else if (list_depth >= 0 && depth == list_depth &&
+                           is_any_keyword(word, kListEnders)) {
+                    list_depth = -1;
+                }
+                // TRUE, FALSE and NULL are constants to the server: their values count.
+                if ((word.size() == 4 || word.size() == 5) && has_flag(word[0], kConstantWord) &&
+                    (is_keyword(word, "true") || is_keyword(word, "false") ||
+                     is_keyword(word, "null"))) {
+                    fp.literals++;
+                    values = hash_combine(values, mix64((word[0] | 0x20) ^ (word.size() << 8)));
+                }
+                prev = Prev::Ident;
+                last_ident = word;
+                last_ident_is_type = type_position;
+                minus_before = false;
+                pos = e;
+                continue;
+            }
+            case kOperator: {
+                // A run of operator characters; "--" and "/*" start comments, also inside it.
+                if (c == '-' && pos + 1 < end && data[pos + 1] == '-') {
+                    size_t nl = text.find('\n', pos);
+                    pos = nl == std::string_view::npos || nl >= end ? end : nl + 1;
+                    continue;
+                }
+                if (c == '/' && pos + 1 < end && data[pos + 1] == '*') {
+                    size_t e = sql::block_comment_end(text, pos);
+                    fp.has_block_comment = true;
+                    if (e == std::string_view::npos || e > end) {
+                        fp.complete = false;
+                        pos = end;
+                    } else {
+                        pos = e;
+                    }
+                    continue;
+                }
+                size_t e = pos + 1;
+                while (e < end && char_class(data[e]) == kOperator &&
+                       !((data[e] == '-' && e + 1 < end && data[e + 1] == '-') ||
+                         (data[e] == '/' && e + 1 < end && data[e + 1] == '*')))
+                    e++;
+                token(pos, e);
+                prev = Prev::Operator;
+                minus_before = data[e - 1] == '-';
+                pos = e;
+                continue;
+            }
+            case kOpen: {
+                if (distinct_on) {
+                    distinct_on = false;
+                    if (prev == Prev::Ident && is_keyword(last_ident, "on")) list_depth = depth + 1;
+                }
+                if (prev == Prev::Ident && modifier_depth < 0 &&
+                    (last_ident_is_type || is_any_keyword(last_ident, kModifiedTypes)))
+                    modifier_depth = depth + 1;
+                depth++;
+                punct(pos, pos + 1);
+                pos++;
+                continue;
+            }
+            case kClose:
+                depth--;
+                if (list_depth > depth) list_depth = -1;
+                if (modifier_depth > depth) modifier_depth = -1;
+                punct(pos, pos + 1);
+                pos++;
+                continue;
+            case kColon:
+                if (pos + 1 < end && data[pos + 1] == ':') {
+                    token(pos, pos + 2);
+                    prev = Prev::Cast;
+                    minus_before = false;
+                    pos += 2;
+                } else {
+                    punct(pos, pos + 1);
+                    pos++;
+                }
+                continue;
+            default:
+                punct(pos, pos + 1);
+                pos++;
+                continue;
+        }
+    }
+    fp.shape = mix64(h) | 1;
+    fp.values = fp.literals == 0 ? 0 : (values == 0 ? 1 : values);
+    return fp;
+}
+
+}  // namespace pg_advisor

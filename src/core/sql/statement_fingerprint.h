@@ -1,0 +1,61 @@
+// One pass over a statement's text that gives the per-statement capture path what it needs
+// without the server's query jumble:
+//
+//   shape   a hash of the statement with every literal replaced by its lexical class. Two texts
+//           of the same shape are, for PostgreSQL's parser, the same statement up to constant
+//           values, so (under the same search_path and catalogs) they have the same query id:
+//           pg_advisor computes the id with the server's jumble once per shape and reuses it
+//           (src/pg/query_id.cpp).
+//   values  a fingerprint of the literal values (equal values, equal fingerprint), which the
+//           N+1 detector compares between executions. Values themselves are never kept.
+//
+// The shape keeps everything that can change how the server analyses a statement: every token
+// but whitespace and comments, the class of each literal (string, bit string, int4 / int8 /
+// numeric range of an integer, decimal), and the value of the integer literals whose value is
+// structural rather than a constant: ORDER BY / GROUP BY / DISTINCT ON positions
+// ("ORDER BY 2") and type modifiers ("::varchar(5)", "CAST(x AS numeric(10,2))").
+// Whitespace and comment placement, keyword case and literal values are left out; a shape that
+// keeps more than the server distinguishes costs only a second cache entry, never a wrong id.
+#pragma once
+
+#include <cstdint>
+#include <string_view>
+
+#include "core/sql/query_normalizer.h"
+#include "core/sql/sql_lexer.h"
+
+namespace pg_advisor {
+
+struct StatementFingerprint {
+    uint64_t shape = 0;
+    uint64_t values = 0;      // 0 when the statement has no literal
+    uint32_t literals = 0;    // literal tokens seen
+    bool has_params = false;  // a $n parameter: the text alone does not fix the types
+    bool has_block_comment = false;
+    bool complete = true;  // false: an unterminated quote or comment (the shape is not trusted)
+};
+
+// Lexical class of a literal, as it affects parse analysis.
+enum class LiteralClass : uint8_t {
+    String = 1,      // '...', also continued across newlines
+    EscapeString,    // E'...'
+    BitString,       // B'...', X'...'
+    NationalString,  // N'...'
+    UnicodeString,   // U&'...'
+    DollarString,    // $$...$$, $tag$...$tag$
+    Int4,            // an integer that fits int4
+    Int4Negated,     // 2147483648: int4 after a unary minus, int8 otherwise
+    Int8,            // fits int8
+    Int8Negated,     // 9223372036854775808: int8 after a unary minus, numeric otherwise
+    BigInteger,      // beyond int8: numeric
+    Decimal,         // with a fraction or an exponent: numeric
+};
+
+// Class of the number token text (digits, optional 0x/0o/0b prefix and '_' separators,
+// fraction, exponent).
+LiteralClass classify_number(std::string_view number);
+
+StatementFingerprint fingerprint_statement(std::string_view source, StatementSpan span,
+                                           const sql::LexOptions &opts = {});
+
+}  // namespace pg_advisor

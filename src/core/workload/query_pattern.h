@@ -1,0 +1,87 @@
+// One query pattern: what pg_advisor aggregates per (user, database, query id, top level), the
+// rows of advisor.query_patterns. Lives in a FixedStore in shared memory.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <string_view>
+
+#include "core/store/fixed_store.h"
+
+namespace pg_advisor {
+
+struct PatternKey {
+    uint32_t userid;
+    uint32_t dbid;
+    uint64_t queryid;
+    uint32_t toplevel;
+    uint32_t pad;  // always 0: keys are compared bytewise
+};
+
+inline PatternKey make_pattern_key(uint32_t userid, uint32_t dbid, uint64_t queryid,
+                                   bool toplevel) {
+    PatternKey k{};
+    k.userid = userid;
+    k.dbid = dbid;
+    k.queryid = queryid;
+    k.toplevel = toplevel ? 1 : 0;
+    return k;
+}
+
+struct PatternEntry {
+    static constexpr size_t kAppNameSize = 64;
+    static constexpr size_t kTagsSize = 512;
+
+    PatternKey key;
+    uint64_t usage;
+    // Counters, updated with atomics under the store's shared lock.
+    uint64_t calls;
+    uint64_t total_ns;
+    uint64_t min_ns;
+    uint64_t max_ns;
+    uint64_t rows;
+    uint64_t sampled_calls;
+    int64_t first_seen;  // timestamps in the caller's unit (PostgreSQL TimestampTz)
+    int64_t last_seen;
+    // Last application context, replaced under `lock` when it changes.
+    uint64_t tags_fp;
+    uint64_t appname_fp;
+    uint32_t lock;
+    uint8_t command;  // CommandKind
+    uint8_t pad8;
+    uint16_t tags_len;
+    uint16_t appname_len;
+    uint16_t pad16[3];
+    char appname[kAppNameSize];
+    char tags[kTagsSize];  // serialize_tags() format
+
+    static uint64_t hash_key(const PatternKey &k);
+    void snapshot_to(PatternEntry &dst) const;
+
+    std::string_view application_name() const { return {appname, appname_len}; }
+    std::string_view serialized_tags() const { return {tags, tags_len}; }
+};
+
+using PatternStore = FixedStore<PatternEntry>;
+
+// Creates the entry for a new pattern with its (normalised) text (exclusive lock).
+PatternEntry *insert_pattern(PatternStore &store, const PatternKey &key, std::string_view text,
+                             uint8_t command, int64_t now);
+
+struct ExecutionSample {
+    uint64_t elapsed_ns;
+    uint64_t rows;
+    int64_t now;
+    bool sampled;
+};
+
+// Adds one execution to the counters (shared lock; lock-free).
+void record_execution(PatternEntry &e, const ExecutionSample &x);
+
+// Replaces the remembered tags / application name when their fingerprint changed (shared
+// lock; takes the entry's spinlock only when something changed). An untagged call
+// (tags_fp == 0) keeps the previous tags.
+void record_context(PatternEntry &e, uint64_t tags_fp, std::string_view serialized_tags,
+                    uint64_t appname_fp, std::string_view appname);
+
+}  // namespace pg_advisor

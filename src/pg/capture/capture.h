@@ -1,0 +1,48 @@
+// The capture layer: hooks that turn PostgreSQL's parse trees, plans and executions into core
+// records. Include after postgres.h (and after the core headers it names).
+#pragma once
+
+#include "core/workload/query_pattern.h"
+#include "core/sql/query_tags.h"
+#include "core/workload/scan_shape.h"
+#include "core/workload/session_tracker.h"
+
+// Executor nesting depth of the current backend (0 = a statement sent by the client).
+extern int pga_nesting_level;
+
+// This backend's recent statements.
+extern pg_advisor::SessionTracker pga_session;
+
+// The unit of work the current top-level statement belongs to, from its comment tags.
+struct PgaScope {
+    pg_advisor::TraceId trace;
+    uint64 request_key;
+    uint64 tags_fp;
+    uint16 tags_len;
+    char tags[pg_advisor::PatternEntry::kTagsSize];  // serialize_tags() format
+    char framework[16];                              // tags_framework(), or empty
+};
+extern PgaScope pga_current_scope;
+
+// Hook installation, one per capture file.
+void pga_install_analyze_hook(void);
+void pga_install_planner_hook(void);
+void pga_install_executor_hooks(void);
+void pga_install_utility_hook(void);
+void pga_install_session_callbacks(void);
+void pga_install_invalidation_callbacks(void);
+
+// Fingerprint of the constants of a statement parsed just before it runs (simple protocol),
+// handed from post_parse_analyze to the executor. Returns 0 if none is pending.
+uint64 pga_take_pending_constants(uint64 queryid, int stmt_location);
+void pga_clear_pending_constants(void);
+
+// Computes pga_current_scope from a top-level statement's source text.
+void pga_update_scope(const char *source, int stmt_location, int stmt_len);
+
+// Maps a command type to the core's CommandKind.
+pg_advisor::CommandKind pga_command_kind(CmdType cmd);
+
+// Set while pg_advisor plans statements for its own purposes (what-if planning): nothing of
+// that is captured.
+extern bool pga_internal_planning;

@@ -1,0 +1,100 @@
+// The backend's session tracker, its current scope, and transaction callbacks.
+#include <exception>
+#include <string_view>
+
+#include "core/sql/query_normalizer.h"
+#include "core/workload/query_pattern.h"
+#include "core/sql/query_tags.h"
+#include "core/workload/session_tracker.h"
+
+extern "C" {
+#include "postgres.h"
+
+#include "access/parallel.h"
+#include "access/xact.h"
+}
+
+#include "pg/compat.h"
+#include "pg/capture/capture.h"
+#include "pg/hooks/execution_timer.h"
+#include "pg/shmem/shared_state.h"
+
+int pga_nesting_level = 0;
+pg_advisor::SessionTracker pga_session;
+PgaScope pga_current_scope;
+bool pga_internal_planning = false;
+
+pg_advisor::CommandKind pga_command_kind(CmdType cmd) {
+    using pg_advisor::CommandKind;
+    switch (cmd) {
+        case CMD_SELECT:
+            return CommandKind::Select;
+        case CMD_INSERT:
+            return CommandKind::Insert;
+        case CMD_UPDATE:
+            return CommandKind::Update;
+        case CMD_DELETE:
+            return CommandKind::Delete;
+#if PG_VERSION_NUM >= 150000
+        case CMD_MERGE:
+            return CommandKind::Merge;
+#endif
+        case CMD_UTILITY:
+            return CommandKind::Utility;
+        default:
+            return CommandKind::Unknown;
+    }
+}
+
+void pga_update_scope(const char *source, int stmt_location, int stmt_len) {
+    PgaScope &s = pga_current_scope;
+    s.trace = {};
+    s.request_key = 0;
+    s.tags_fp = 0;
+    s.tags_len = 0;
+    s.framework[0] = '\0';
+    if (source == NULL) return;
+    // Fast path: most statements carry no comment at all (one pass, no strlen first).
+    const char *slash = strchr(source, '/');
+    while (slash != NULL && slash[1] != '*')
+        slash = strchr(slash + 1, '/');
+    if (slash == NULL) return;
+    std::string_view text(source);
+    pg_advisor::StatementSpan span = pg_advisor::statement_span(text, stmt_location, stmt_len);
+    // The span excludes a trailing ';' but the statement's own comment may follow it.
+    pg_advisor::QueryTags tags;
+    if (!pg_advisor::extract_statement_tags(text, span.begin, span.end, tags)) return;
+    s.trace = pg_advisor::parse_traceparent(tags.find("traceparent"));
+    s.request_key = pg_advisor::request_key(tags);
+    s.tags_fp = pg_advisor::tags_fingerprint(tags);
+    s.tags_len = (uint16)pg_advisor::serialize_tags(tags, s.tags, sizeof s.tags);
+    std::string_view fw = pg_advisor::tags_framework(tags);
+    size_t n = Min(fw.size(), sizeof s.framework - 1);
+    memcpy(s.framework, fw.data(), n);
+    s.framework[n] = '\0';
+}
+
+static void pga_xact_callback(XactEvent event, void *arg) {
+    switch (event) {
+        case XACT_EVENT_COMMIT:
+        case XACT_EVENT_ABORT:
+        case XACT_EVENT_PREPARE:
+            if (!IsParallelWorker()) pga_session.transaction_ended();
+            pga_clear_pending_constants();
+            pga_timer_reset();
+            break;
+        default:
+            break;
+    }
+}
+
+static void pga_subxact_callback(SubXactEvent event, SubTransactionId mySubid,
+                                 SubTransactionId parentSubid, void *arg) {
+    if (event == SUBXACT_EVENT_ABORT_SUB)
+        pga_timer_subxact_aborted(GetCurrentTransactionNestLevel());
+}
+
+void pga_install_session_callbacks(void) {
+    RegisterXactCallback(pga_xact_callback, NULL);
+    RegisterSubXactCallback(pga_subxact_callback, NULL);
+}

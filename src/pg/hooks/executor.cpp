@@ -1,0 +1,529 @@
+// Executor hooks: one record per execution (time, rows, nesting level, parameter fingerprint,
+// scope keys) into the query pattern and the session tracker; per-node row counts of sampled
+// executions into the scan shapes.
+#include <exception>
+#include <string_view>
+
+#include "core/common/hash.h"
+#include "core/sql/query_normalizer.h"
+#include "core/workload/query_pattern.h"
+#include "core/sql/query_tags.h"
+#include "core/workload/scan_shape.h"
+#include "core/workload/session_tracker.h"
+#include "core/workload/shape_cache.h"
+
+extern "C" {
+#include "postgres.h"
+
+#include "access/parallel.h"
+#include "access/transam.h"
+#include "access/xact.h"
+#include "catalog/pg_type_d.h"
+#include "executor/executor.h"
+#include "executor/instrument.h"
+#include "mb/pg_wchar.h"
+#include "miscadmin.h"
+#include "nodes/nodeFuncs.h"
+#include "parser/parser.h"
+#include "parser/parsetree.h"
+#include "storage/lwlock.h"
+#include "utils/array.h"
+#include "utils/guc.h"
+#include "utils/lsyscache.h"
+#include "utils/timestamp.h"
+}
+
+#include "pg/compat.h"
+#include "pg/capture/capture.h"
+#include "pg/loops/detect_loops.h"
+#include "pg/hooks/execution_timer.h"
+#include "pg/guc.h"
+#include "pg/boundary/protect.h"
+#include "pg/shmem/shared_state.h"
+
+using namespace pg_advisor;
+
+static ExecutorStart_hook_type prev_ExecutorStart = NULL;
+static ExecutorRun_hook_type prev_ExecutorRun = NULL;
+static ExecutorFinish_hook_type prev_ExecutorFinish = NULL;
+static ExecutorEnd_hook_type prev_ExecutorEnd = NULL;
+
+// ---- Parameter fingerprints.
+
+// Type facts per parameter type, cached: the lookup is a syscache probe otherwise.
+struct TypeFacts {
+    Oid type;
+    int16 typlen;
+    bool byval;
+    bool is_array;
+};
+static TypeFacts type_cache[32];
+
+static const TypeFacts &type_facts(Oid type) {
+    TypeFacts &slot = type_cache[type % 32];
+    if (slot.type != type) {
+        slot.type = type;
+        get_typlenbyval(type, &slot.typlen, &slot.byval);
+        slot.is_array = slot.typlen == -1 && get_element_type(type) != InvalidOid;
+    }
+    return slot;
+}
+
+// Values longer than this are fingerprinted by their length and first bytes only.
+static constexpr size_t kMaxHashedBytes = 4096;
+
+static uint64 datum_fingerprint(Datum value, const TypeFacts &tf, uint32 *array_items) {
+    if (tf.byval) return mix64((uint64)value);
+    const char *p;
+    size_t len;
+    if (tf.typlen == -1) {
+        struct varlena *v = (struct varlena *)DatumGetPointer(value);
+        if (VARATT_IS_EXTERNAL(v)) return hash_bytes(v, VARSIZE_EXTERNAL(v));
+        if (VARATT_IS_COMPRESSED(v)) return hash_bytes(v, Min(VARSIZE(v), kMaxHashedBytes));
+        p = VARDATA_ANY(v);
+        len = VARSIZE_ANY_EXHDR(v);
+        if (tf.is_array && !VARATT_IS_SHORT(v)) {
+            ArrayType *a = (ArrayType *)v;
+            *array_items = Max(*array_items, (uint32)ArrayGetNItems(ARR_NDIM(a), ARR_DIMS(a)));
+        }
+    } else if (tf.typlen == -2) {
+        p = DatumGetCString(value);
+        len = strlen(p);
+    } else {
+        p = DatumGetPointer(value);
+        len = (size_t)tf.typlen;
+    }
+    return hash_combine(len, hash_bytes(p, Min(len, kMaxHashedBytes)));
+}
+
+// Fingerprint of the bound parameters; never raises for a lazily fetched parameter list.
+static uint64 params_fingerprint(ParamListInfo params, uint32 *array_items, bool *unknown) {
+    if (params == NULL || params->numParams == 0) return 0;
+    uint64 h = 0x452821e638d01377ULL;
+    for (int i = 0; i < params->numParams; i++) {
+        ParamExternData workspace;
+        ParamExternData *prm;
+        if (params->paramFetch != NULL) {
+            prm = params->paramFetch(params, i + 1, true, &workspace);
+        } else {
+            prm = &params->params[i];
+        }
+        if (prm == NULL || !OidIsValid(prm->ptype)) {
+            *unknown = true;
+            h = hash_combine(h, 0x1234);
+            continue;
+        }
+        if (prm->isnull) {
+            h = hash_combine(h, 0x9e37);
+            continue;
+        }
+        h = hash_combine(h, datum_fingerprint(prm->value, type_facts(prm->ptype), array_items));
+    }
+    return h == 0 ? 1 : h;
+}
+
+// ---- Static facts of a plan, read per execution (pointer reads only).
+
+static uint16 plan_flags(const PlannedStmt *stmt, Oid *main_relid) {
+    uint16 flags = 0;
+    *main_relid = InvalidOid;
+    ListCell *lc;
+    foreach (lc, stmt->rowMarks) {
+        PlanRowMark *rm = (PlanRowMark *)lfirst(lc);
+        if (rm->markType <= ROW_MARK_KEYSHARE) flags |= kEventForUpdate;
+        if (rm->waitPolicy == LockWaitSkip) flags |= kEventSkipLocked;
+    }
+    const Plan *top = stmt->planTree;
+    if (top && IsA(top, Limit)) {
+        flags |= kEventHasLimit;
+        if (((const Limit *)top)->limitOffset != NULL) flags |= kEventHasOffset;
+    }
+    if (top && IsA(top, ModifyTable) && stmt->commandType == CMD_INSERT) {
+        const Plan *source = outerPlan(top);
+        if (source && (!IsA(source, Result) || outerPlan(source) != NULL)) flags |= kEventMultiRow;
+    }
+    if (stmt->resultRelations != NIL) {
+        RangeTblEntry *rte = rt_fetch(linitial_int(stmt->resultRelations), stmt->rtable);
+        *main_relid = rte->relid;
+    }
+    bool any_relation = false, all_catalog = true;
+    foreach (lc, stmt->rtable) {
+        RangeTblEntry *rte = (RangeTblEntry *)lfirst(lc);
+        if (rte->rtekind != RTE_RELATION) continue;
+        any_relation = true;
+        if (rte->relid >= FirstNormalObjectId) {
+            all_catalog = false;
+            if (*main_relid == InvalidOid) *main_relid = rte->relid;
+        }
+    }
+    if (any_relation && all_catalog) flags |= kEventCatalogOnly;
+    if (*main_relid == InvalidOid && stmt->rtable != NIL) {
+        RangeTblEntry *rte = (RangeTblEntry *)linitial(stmt->rtable);
+        if (rte->rtekind == RTE_RELATION) *main_relid = rte->relid;
+    }
+    return flags;
+}
+
+// ---- Sampled instrumentation: rows each scan read vs returned.
+
+struct ScanSample {
+    Oid relid;
+    uint64 loops;
+    uint64 scanned;
+    uint64 returned;
+};
+struct ScanSamples {
+    EState *estate;
+    int n;
+    ScanSample s[ShapeEntry::kMaxCountedScans * 2];
+};
+
+static bool collect_scan_samples(PlanState *ps, void *context) {
+    ScanSamples *cx = static_cast<ScanSamples *>(context);
+    if (ps == NULL) return false;
+    switch (nodeTag(ps->plan)) {
+        case T_SeqScan:
+        case T_SampleScan:
+        case T_IndexScan:
+        case T_IndexOnlyScan:
+        case T_BitmapHeapScan: {
+            Instrumentation *ins = ps->instrument;
+            Index scanrelid = ((Scan *)ps->plan)->scanrelid;
+            if (ins && scanrelid > 0 && cx->n < (int)lengthof(cx->s)) {
+                RangeTblEntry *rte = exec_rt_fetch(scanrelid, cx->estate);
+                double returned = ins->ntuples + ins->tuplecount;
+                double removed = ins->nfiltered1 + ins->nfiltered2;
+                double loops = ins->nloops + (ins->running ? 1 : 0);
+                if (loops > 0)
+                    cx->s[cx->n++] = {rte->relid, (uint64)loops, (uint64)(returned + removed),
+                                      (uint64)returned};
+            }
+            break;
+        }
+        default:
+            break;
+    }
+    return planstate_tree_walker(ps, PGA_PLANSTATE_WALKER(collect_scan_samples), context);
+}
+
+static void record_scan_samples(QueryDesc *queryDesc, uint64 queryid) {
+    ScanSamples cx;
+    cx.estate = queryDesc->estate;
+    cx.n = 0;
+    collect_scan_samples(queryDesc->planstate, &cx);
+    if (cx.n == 0) return;
+
+    ShapeStore store = pga_shape_store();
+    LWLockAcquire(pga_shared->shapes_lock, LW_SHARED);
+    ShapeEntry *e = store.find(make_shape_key(MyDatabaseId, queryid));
+    if (e) {
+        ShapeView view(store.blob(e));
+        bool used[ShapeEntry::kMaxCountedScans] = {false};
+        size_t nscans = Min(view.nscans(), ShapeEntry::kMaxCountedScans);
+        for (int i = 0; i < cx.n; i++) {
+            for (size_t j = 0; j < nscans; j++) {
+                if (!used[j] && view.scan(j).relid == cx.s[i].relid) {
+                    used[j] = true;
+                    record_scan_sample(*e, j, cx.s[i].loops, cx.s[i].scanned, cx.s[i].returned);
+                    break;
+                }
+            }
+        }
+        atomic_add(e->sampled_execs, 1);
+    }
+    LWLockRelease(pga_shared->shapes_lock);
+}
+
+// ---- application_name, clipped and hashed once per value rather than once per execution.
+
+struct AppName {
+    char text[PatternEntry::kAppNameSize + 1];
+    size_t len;
+    uint64 fp;
+};
+
+static const AppName &current_application_name(void) {
+    static AppName cached = {{'\0'}, 0, 0};
+    const char *appname = application_name ? application_name : "";
+    if (strncmp(appname, cached.text, sizeof cached.text) == 0) return cached;
+    size_t len = strnlen(appname, PatternEntry::kAppNameSize);
+    len = (size_t)pg_mbcliplen(appname, (int)len, (int)PatternEntry::kAppNameSize);
+    // The clipped name is what is compared next time, so a name longer than the limit is
+    // recomputed each execution: such names are rare and the recomputation is cheap.
+    memcpy(cached.text, appname, len);
+    cached.text[len] = '\0';
+    cached.len = len;
+    cached.fp = len ? hash_bytes(appname, len) : 0;
+    return cached;
+}
+
+// ---- One execution.
+
+// Statements run through SPI are never the client's: functions, triggers, and the foreign-key
+// checks of deferred constraints, which fire at COMMIT outside any executor nesting.
+static int nesting_of(const QueryDesc *queryDesc) {
+    if (pga_nesting_level == 0 && queryDesc->dest && queryDesc->dest->mydest == DestSPI) return 1;
+    return pga_nesting_level;
+}
+
+// Text for a pattern first seen at execution time (evicted or reset since it was parsed):
+// every literal is replaced, so no parameter value is ever stored.
+static char *fallback_pattern_text(const QueryDesc *queryDesc, int *len_out) {
+    std::string_view source(queryDesc->sourceText ? queryDesc->sourceText : "");
+    StatementSpan span = statement_span(source, queryDesc->plannedstmt->stmt_location,
+                                        queryDesc->plannedstmt->stmt_len);
+    size_t cap = normalized_capacity(span, span.size());
+    char *normalized = static_cast<char *>(palloc(cap));
+    sql::LexOptions opts;
+    opts.standard_conforming_strings = standard_conforming_strings;
+    normalize_literals(source, span, 1, normalized, cap, opts);
+    char *stripped = static_cast<char *>(palloc(cap));
+    size_t n = strip_tag_comments(normalized, stripped, cap);
+    pfree(normalized);
+    int len = pg_mbcliplen(stripped, (int)n, pga_max_query_length);
+    stripped[len] = '\0';
+    *len_out = len;
+    return stripped;
+}
+
+// How long an execution took and when it ended: from pg_advisor's own timer, or (timer ==
+// NULL) from the query-level instrumentation shared with other executor hooks.
+struct ExecutionTiming {
+    uint64 elapsed_ns;
+    TimestampTz end;
+};
+
+static void record_one_execution(QueryDesc *queryDesc, const ExecutionTiming *timer) {
+    const PlannedStmt *stmt = queryDesc->plannedstmt;
+    uint64 queryid = pga_queryid(stmt->queryId);
+    int nesting = nesting_of(queryDesc);
+    bool toplevel = nesting == 0;
+
+    uint64 elapsed_ns;
+    TimestampTz now;
+    if (timer != NULL) {
+        elapsed_ns = timer->elapsed_ns;
+        now = timer->end;
+    } else {
+        InstrEndLoop(queryDesc->totaltime);
+        elapsed_ns = (uint64)(queryDesc->totaltime->total * 1e9);
+        now = GetCurrentTimestamp();
+    }
+    uint64 rows = queryDesc->estate->es_processed;
+    bool sampled = (queryDesc->instrument_options & INSTRUMENT_ROWS) != 0;
+
+    // Parameters (extended protocol) and constants (simple protocol) make up the value set.
+    uint32 array_items = 0;
+    bool params_unknown = false;
+    uint64 param_fp = params_fingerprint(queryDesc->params, &array_items, &params_unknown);
+    uint64 const_fp = pga_take_pending_constants(queryid, stmt->stmt_location);
+    uint64 value_fp = param_fp == 0   ? const_fp
+                      : const_fp == 0 ? param_fp
+                                      : hash_combine(param_fp, const_fp);
+
+    // A prepared statement runs the same plan again and again: read its facts once.
+    static const PlannedStmt *cached_stmt = NULL;
+    static const Plan *cached_tree = NULL;
+    static uint64 cached_queryid = 0;
+    static uint16 cached_flags = 0;
+    static Oid cached_relid = InvalidOid;
+    if (stmt != cached_stmt || stmt->planTree != cached_tree || queryid != cached_queryid) {
+        cached_flags = plan_flags(stmt, &cached_relid);
+        cached_stmt = stmt;
+        cached_tree = stmt->planTree;
+        cached_queryid = queryid;
+    }
+    Oid main_relid = cached_relid;
+    uint16 flags = cached_flags;
+    if (sampled) flags |= kEventSampled;
+    if (params_unknown) flags |= kEventParamsUnknown;
+    if (IsTransactionBlock()) flags |= kEventExplicitXact;
+
+    const AppName &app_name = current_application_name();
+    const char *appname = app_name.text;
+    size_t appname_len = app_name.len;
+    uint64 appname_fp = app_name.fp;
+
+    PatternStore store = pga_pattern_store();
+    PatternKey key = make_pattern_key(GetUserId(), MyDatabaseId, queryid, toplevel);
+    ExecutionSample sample{elapsed_ns, rows, now, sampled};
+    std::string_view tags(pga_current_scope.tags, pga_current_scope.tags_len);
+    std::string_view app(appname, appname_len);
+
+    LWLock *lock = pga_patterns_lock();
+    LWLockAcquire(lock, LW_SHARED);
+    PatternEntry *e = store.find(key);
+    if (e) {
+        pg_advisor::record_execution(*e, sample);
+        record_context(*e, pga_current_scope.tags_fp, tags, appname_fp, app);
+    }
+    LWLockRelease(lock);
+    if (e == nullptr) {
+        int len;
+        char *text = fallback_pattern_text(queryDesc, &len);
+        uint8 command = static_cast<uint8>(pga_command_kind(stmt->commandType));
+        LWLockAcquire(pga_shared->patterns_lock, LW_EXCLUSIVE);
+        e = insert_pattern(store, key, std::string_view(text, (size_t)len), command, now);
+        if (e) {
+            pg_advisor::record_execution(*e, sample);
+            record_context(*e, pga_current_scope.tags_fp, tags, appname_fp, app);
+        }
+        LWLockRelease(pga_shared->patterns_lock);
+        pfree(text);
+        if (e == nullptr)
+            pga_capture_failed("storing a new query pattern", "no room in shared memory");
+    }
+
+    StatementEvent ev{};
+    ev.queryid = queryid;
+    ev.param_fp = value_fp;
+    ev.rows = rows;
+    ev.elapsed_ns = elapsed_ns;
+    ev.end_us = now;
+    ev.start_us = now - (int64)(elapsed_ns / 1000);
+    ev.trace = pga_current_scope.trace;
+    ev.request_key = pga_current_scope.request_key;
+    ev.tags_fp = pga_current_scope.tags_fp;
+    ev.relid = main_relid;
+    ev.nvalues = array_items;
+    ev.nesting = (uint16)Min(nesting, 65535);
+    ev.flags = flags;
+    ev.command = static_cast<uint8>(pga_command_kind(stmt->commandType));
+    pga_session.set_idle_gap_us((int64)pga_idle_gap_ms * 1000);
+    pga_session.record_stamped(ev);
+    if (toplevel) pga_detect_statement(ev);
+
+    if (sampled) record_scan_samples(queryDesc, queryid);
+}
+
+// ---- Hooks.
+
+static bool tracked_at(const QueryDesc *queryDesc, int nesting) {
+    return pga_shared != NULL && pga_tracking(nesting) && !IsParallelWorker() &&
+           pga_queryid(queryDesc->plannedstmt->queryId) != 0;
+}
+
+static bool tracked(const QueryDesc *queryDesc) {
+    return tracked_at(queryDesc, nesting_of(queryDesc));
+}
+
+static void pga_ExecutorEnd(QueryDesc *queryDesc);
+
+static void start_executor(QueryDesc *queryDesc, int eflags) {
+    if (prev_ExecutorStart)
+        prev_ExecutorStart(queryDesc, eflags);
+    else
+        standard_ExecutorStart(queryDesc, eflags);
+}
+
+// Query-level totals: shared with other executor hooks, when there are any.
+static __attribute__((noinline)) void start_with_instrumentation(QueryDesc *queryDesc, int eflags,
+                                                                 bool alone) {
+    start_executor(queryDesc, eflags);
+    // Another extension hooked into the executor (pg_stat_statements, auto_explain, ...) may
+    // share the query-level instrumentation whatever the order of shared_preload_libraries, and
+    // may want buffer and WAL counts: it is allocated as pg_stat_statements allocates it.
+    if (queryDesc->totaltime == NULL) {
+        MemoryContext old = MemoryContextSwitchTo(queryDesc->estate->es_query_cxt);
+        queryDesc->totaltime = InstrAlloc(1, alone ? INSTRUMENT_TIMER : INSTRUMENT_ALL, false);
+        MemoryContextSwitchTo(old);
+    }
+}
+
+static void pga_ExecutorStart(QueryDesc *queryDesc, int eflags) {
+    int nesting = nesting_of(queryDesc);
+    if (!tracked_at(queryDesc, nesting) || (eflags & EXEC_FLAG_EXPLAIN_ONLY))
+        return start_executor(queryDesc, eflags);
+    if (nesting == 0)
+        pga_update_scope(queryDesc->sourceText, queryDesc->plannedstmt->stmt_location,
+                         queryDesc->plannedstmt->stmt_len);
+    if (pga_sample_rate > 0 && (pga_sample_rate >= 1.0 || pga_random_fraction() < pga_sample_rate))
+        queryDesc->instrument_options |= INSTRUMENT_ROWS;
+    // When pg_advisor is the only executor hook it times the execution itself
+    // (execution_timer.h), and the executor's start is a tail call.
+    bool alone = ExecutorStart_hook == pga_ExecutorStart && prev_ExecutorStart == NULL &&
+                 ExecutorEnd_hook == pga_ExecutorEnd && prev_ExecutorEnd == NULL;
+    if (alone && queryDesc->totaltime == NULL && pga_timer_start(queryDesc))
+        return start_executor(queryDesc, eflags);
+    start_with_instrumentation(queryDesc, eflags, alone);
+}
+
+static void pga_ExecutorRun(PGA_EXECUTOR_RUN_PARAMS) {
+    instr_time start;
+    bool timed = pga_timer_find(queryDesc) >= 0;
+    if (timed) INSTR_TIME_SET_CURRENT(start);
+    pga_nesting_level++;
+    PG_TRY();
+    {
+        if (prev_ExecutorRun)
+            prev_ExecutorRun(PGA_EXECUTOR_RUN_ARGS);
+        else
+            standard_ExecutorRun(PGA_EXECUTOR_RUN_ARGS);
+        // Found again: nested executions may have started and stopped other timers.
+        if (timed) pga_timer_add(pga_timer_find(queryDesc), start);
+    }
+    PG_FINALLY();
+    { pga_nesting_level--; }
+    PG_END_TRY();
+}
+
+static void pga_ExecutorFinish(QueryDesc *queryDesc) {
+    // A SELECT without data-modifying WITH queries has nothing to finish (no AFTER triggers
+    // can be queued): not worth two clock readings.
+    instr_time start;
+    bool timed =
+        !(queryDesc->operation == CMD_SELECT && queryDesc->estate->es_auxmodifytables == NIL) &&
+        pga_timer_find(queryDesc) >= 0;
+    if (timed) INSTR_TIME_SET_CURRENT(start);
+    pga_nesting_level++;
+    PG_TRY();
+    {
+        if (prev_ExecutorFinish)
+            prev_ExecutorFinish(queryDesc);
+        else
+            standard_ExecutorFinish(queryDesc);
+        if (timed) pga_timer_add(pga_timer_find(queryDesc), start);
+    }
+    PG_FINALLY();
+    { pga_nesting_level--; }
+    PG_END_TRY();
+}
+
+static void end_executor(QueryDesc *queryDesc) {
+    if (prev_ExecutorEnd)
+        prev_ExecutorEnd(queryDesc);
+    else
+        standard_ExecutorEnd(queryDesc);
+}
+
+// Records the execution that ends (its own frame: pga_ExecutorEnd keeps none, so that its call
+// of the executor's end can be a tail call).
+static __attribute__((noinline)) void record_end(QueryDesc *queryDesc) {
+    ExecutionTiming timing;
+    // A timer was started only for a tracked execution (not EXPLAIN without ANALYZE).
+    bool timed = pga_timer_stop(queryDesc, &timing.elapsed_ns, &timing.end);
+    if (timed || (queryDesc->totaltime != NULL && tracked(queryDesc) &&
+                  !(queryDesc->estate->es_top_eflags & EXEC_FLAG_EXPLAIN_ONLY)))
+        pga_run_protected("recording an execution",
+                          [&] { record_one_execution(queryDesc, timed ? &timing : NULL); });
+}
+
+static void pga_ExecutorEnd(QueryDesc *queryDesc) {
+    record_end(queryDesc);
+    // The N+1 guard (n_plus_one_action = error) fails the statement that completed a loop,
+    // once the executor has cleaned up. Otherwise the executor's end is a tail call.
+    if (!pga_guard_armed()) return end_executor(queryDesc);
+    end_executor(queryDesc);
+    pga_raise_pending_guard();
+}
+
+void pga_install_executor_hooks(void) {
+    prev_ExecutorStart = ExecutorStart_hook;
+    ExecutorStart_hook = pga_ExecutorStart;
+    prev_ExecutorRun = ExecutorRun_hook;
+    ExecutorRun_hook = pga_ExecutorRun;
+    prev_ExecutorFinish = ExecutorFinish_hook;
+    ExecutorFinish_hook = pga_ExecutorFinish;
+    prev_ExecutorEnd = ExecutorEnd_hook;
+    ExecutorEnd_hook = pga_ExecutorEnd;
+}

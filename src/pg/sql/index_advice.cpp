@@ -1,0 +1,334 @@
+// SQL functions of the index advisor: advisor.index_recommendations and advisor.index_candidates
+// (the captured workload), advisor.recommend_indexes(query) (one ad-hoc statement) and
+// advisor.explain_recommendation(key) (why a candidate was chosen, or why not).
+//
+// The advice is computed in C++ (index_advisor.cpp), turned into plain rows of std::strings,
+// and only then into Datums, inside one pga_pg_subxact() whose body keeps no C++ object alive.
+#include <algorithm>
+#include <cctype>
+#include <cmath>
+#include <exception>
+#include <string>
+#include <vector>
+
+#include "core/indexes/index_candidates.h"
+#include "core/indexes/index_selection.h"
+
+extern "C" {
+#include "postgres.h"
+
+#include "catalog/pg_type_d.h"
+#include "fmgr.h"
+#include "funcapi.h"
+#include "miscadmin.h"
+#include "utils/builtins.h"
+#include "utils/tuplestore.h"
+}
+
+#include "pg/compat.h"
+#include "pg/indexes/index_advisor.h"
+#include "pg/boundary/pg_guard.h"
+#include "pg/boundary/protect.h"
+#include "pg/shmem/shared_state.h"
+#include "pg/sql/support.h"
+
+using namespace pg_advisor;
+
+extern "C" {
+PGA_FUNCTION(pg_advisor_index_advice);
+PGA_FUNCTION(pg_advisor_recommend_indexes);
+PGA_FUNCTION(pg_advisor_explain_recommendation);
+PGA_FUNCTION(pg_advisor_index_advice_stats);
+}
+
+namespace {
+
+constexpr int kAdviceColumns = 17;
+
+struct AdviceRow {
+    std::string key;
+    Oid relid = InvalidOid;
+    std::vector<std::string> keys, include;
+    std::string predicate, ddl, rule, status, reason;
+    double size_bytes = 0;
+    std::vector<int64> queryids;
+    bool verified = false;  // costs below are known
+    double calls = 0, cost_before = 0, cost_after = 0, saving_pct = 0, benefit = 0,
+           write_overhead = 0;
+};
+
+const char *kRecommended = "recommended";
+const char *kNotChosen = "not chosen";
+const char *kRejected = "rejected";
+
+AdviceRow base_row(const TableInfo &t, const Candidate &c) {
+    AdviceRow r;
+    r.key = pga_recommendation_key(t, c);
+    r.relid = c.relid;
+    r.keys = key_column_names(t, c);
+    r.include = include_column_names(t, c);
+    r.predicate = c.predicate;
+    r.ddl = candidate_ddl(t, c, true);
+    r.rule = candidate_rule_name(c.rule);
+    r.size_bytes = estimate_index_bytes(t, c);
+    for (uint64_t q : c.queryids)
+        r.queryids.push_back(static_cast<int64>(q));
+    return r;
+}
+
+// Rows of one advisor run: chosen first (by benefit), then verified but not chosen, then
+// rejected before verification.
+std::vector<AdviceRow> advice_rows(const PgaIndexAdvice &a, bool include_rejected) {
+    std::vector<AdviceRow> rows;
+    for (const IndexDecision &d : a.decisions) {
+        if (!d.chosen && !include_rejected) continue;
+        const Candidate &c = a.candidates[d.candidate];
+        const TableInfo *t = a.table(c.relid);
+        if (t == nullptr) continue;
+        AdviceRow r = base_row(*t, c);
+        r.status = d.chosen ? kRecommended : kNotChosen;
+        r.reason = d.reason;
+        r.verified = true;
+        if (d.chosen) {
+            r.queryids.clear();
+            for (const ServedStatement &s : d.served)
+                r.queryids.push_back((int64)s.queryid);
+        }
+        r.calls = d.calls;
+        r.cost_before = d.cost_before;
+        r.cost_after = d.cost_after;
+        r.saving_pct = d.saving_pct;
+        r.benefit = d.benefit;
+        r.write_overhead = d.write_overhead;
+        rows.push_back(std::move(r));
+    }
+    std::stable_sort(rows.begin(), rows.end(), [](const AdviceRow &x, const AdviceRow &y) {
+        bool xc = x.status == kRecommended, yc = y.status == kRecommended;
+        if (xc != yc) return xc;
+        return xc && x.benefit > y.benefit;
+    });
+    if (include_rejected) {
+        for (const RejectedCandidate &rc : a.rejected) {
+            const TableInfo *t = a.table(rc.candidate.relid);
+            if (t == nullptr) continue;
+            AdviceRow r = base_row(*t, rc.candidate);
+            r.status = kRejected;
+            r.reason = rc.reason;
+            rows.push_back(std::move(r));
+        }
+    }
+    return rows;
+}
+
+void put_rows(FunctionCallInfo fcinfo, const std::vector<AdviceRow> &rows) {
+    pga_pg_subxact([&] {
+        ReturnSetInfo *rsinfo = (ReturnSetInfo *)fcinfo->resultinfo;
+        for (const AdviceRow &r : rows) {
+            Datum values[kAdviceColumns];
+            bool nulls[kAdviceColumns];
+            memset(nulls, 0, sizeof nulls);
+            int c = 0;
+            values[c++] = CStringGetTextDatum(r.key.c_str());
+            values[c++] = ObjectIdGetDatum(r.relid);
+            Datum *keys = static_cast<Datum *>(palloc(sizeof(Datum) * (r.keys.size() + 1)));
+            for (size_t i = 0; i < r.keys.size(); i++)
+                keys[i] = CStringGetTextDatum(r.keys[i].c_str());
+            values[c++] = pga_text_array_datums(keys, (int)r.keys.size());
+            Datum *inc = static_cast<Datum *>(palloc(sizeof(Datum) * (r.include.size() + 1)));
+            for (size_t i = 0; i < r.include.size(); i++)
+                inc[i] = CStringGetTextDatum(r.include[i].c_str());
+            values[c++] = pga_text_array_datums(inc, (int)r.include.size());
+            if (r.predicate.empty())
+                nulls[c++] = true;
+            else
+                values[c++] = CStringGetTextDatum(r.predicate.c_str());
+            values[c++] = CStringGetTextDatum(r.ddl.c_str());
+            values[c++] = Int64GetDatum((int64)std::llround(r.size_bytes));
+            values[c++] = pga_int8_array(r.queryids.data(), (int)r.queryids.size());
+            if (r.verified) {
+                values[c++] = Int64GetDatum((int64)std::llround(r.calls));
+                values[c++] = Float8GetDatum(r.cost_before);
+                values[c++] = Float8GetDatum(r.cost_after);
+                values[c++] = Float8GetDatum(r.saving_pct);
+                values[c++] = Float8GetDatum(r.benefit);
+                values[c++] = Float8GetDatum(r.write_overhead);
+            } else {
+                for (int i = 0; i < 6; i++)
+                    nulls[c++] = true;
+            }
+            values[c++] = CStringGetTextDatum(r.rule.c_str());
+            values[c++] = CStringGetTextDatum(r.status.c_str());
+            values[c++] = CStringGetTextDatum(r.reason.c_str());
+            Assert(c == kAdviceColumns);
+            tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
+        }
+    });
+}
+
+PgaIndexAdvice workload_advice;  // the last workload run of this backend
+PgaIndexAdvice adhoc_advice;     // the last recommend_indexes() run of this backend
+
+Datum index_advice(FunctionCallInfo fcinfo) {
+    bool include_rejected = PG_GETARG_BOOL(0);
+    pga_require_shared_state();
+    pga_materialize(fcinfo, kAdviceColumns, "advisor.index_recommendations");
+    return pga_sql_call("advisor.index_recommendations", [&]() -> Datum {
+        pga_index_advice(nullptr, workload_advice);
+        put_rows(fcinfo, advice_rows(workload_advice, include_rejected));
+        return (Datum)0;
+    });
+}
+
+Datum recommend_indexes(FunctionCallInfo fcinfo) {
+    if (PG_ARGISNULL(0))
+        ereport(ERROR, (errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+                        errmsg("advisor.recommend_indexes: the query is NULL"),
+                        errhint("Pass the text of one SELECT, INSERT, UPDATE, DELETE or MERGE "
+                                "statement, with literals or $n parameters.")));
+    bool include_rejected = !PG_ARGISNULL(1) && PG_GETARG_BOOL(1);
+    char *query = text_to_cstring(PG_GETARG_TEXT_PP(0));
+    pga_require_shared_state();
+    pga_materialize(fcinfo, kAdviceColumns, "advisor.recommend_indexes");
+    return pga_sql_call("advisor.recommend_indexes", [&]() -> Datum {
+        pga_index_advice(query, adhoc_advice);
+        put_rows(fcinfo, advice_rows(adhoc_advice, include_rejected));
+        return (Datum)0;
+    });
+}
+
+std::string format_bytes(double b) {
+    char buf[64];
+    if (b >= 1024.0 * 1024 * 1024)
+        snprintf(buf, sizeof buf, "%.1f GB", b / (1024.0 * 1024 * 1024));
+    else if (b >= 1024.0 * 1024)
+        snprintf(buf, sizeof buf, "%.1f MB", b / (1024.0 * 1024));
+    else
+        snprintf(buf, sizeof buf, "%.0f kB", b / 1024.0);
+    return buf;
+}
+
+std::string format_number(double v) {
+    char buf[64];
+    snprintf(buf, sizeof buf, "%.2f", v);
+    return buf;
+}
+
+// The explanation of one candidate of a run, or "" when the key is not in it.
+std::string explain_in(const PgaIndexAdvice &a, const std::string &key, const char *source) {
+    for (const AdviceRow &r : advice_rows(a, true)) {
+        if (r.key != key) continue;
+        std::string out = r.key + " (" + source + ")\n";
+        out += r.ddl + "\n";
+        out += "status: " + r.status + " (rule: " + r.rule + ")\n";
+        out += (r.status == kRecommended ? "why: " : "why not: ") + r.reason + "\n";
+        out += "estimated size: " + format_bytes(r.size_bytes);
+        if (r.verified) out += "; write overhead: " + format_number(r.write_overhead);
+        out += "\n";
+        if (r.verified)
+            out += "cost per execution: " + format_number(r.cost_before) + " -> " +
+                   format_number(r.cost_after) + "; benefit: " + format_number(r.benefit) + "\n";
+        // Per-statement notes of the verification.
+        for (const IndexDecision &d : a.decisions) {
+            const Candidate &c = a.candidates[d.candidate];
+            const TableInfo *t = a.table(c.relid);
+            if (t == nullptr || pga_recommendation_key(*t, c) != key) continue;
+            for (const std::string &n : d.notes)
+                out += "  " + n + "\n";
+        }
+        if (!r.queryids.empty()) {
+            out += "statements:";
+            for (int64 q : r.queryids)
+                out += " " + std::to_string(q);
+            out += "\n";
+        }
+        while (!out.empty() && out.back() == '\n')
+            out.pop_back();
+        return out;
+    }
+    return "";
+}
+
+bool valid_key(const std::string &k) {
+    if (k.size() != 20 || k.compare(0, 4, "idx:") != 0) return false;
+    for (size_t i = 4; i < k.size(); i++)
+        if (!isxdigit(static_cast<unsigned char>(k[i]))) return false;
+    return true;
+}
+
+Datum explain_recommendation(FunctionCallInfo fcinfo) {
+    if (PG_ARGISNULL(0))
+        ereport(ERROR, (errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+                        errmsg("advisor.explain_recommendation: the key is NULL")));
+    char *key_text = text_to_cstring(PG_GETARG_TEXT_PP(0));
+    pga_require_shared_state();
+    text *result = nullptr;
+    pga_sql_call("advisor.explain_recommendation", [&]() -> Datum {
+        std::string key(key_text);
+        for (char &ch : key)
+            ch = static_cast<char>(tolower(static_cast<unsigned char>(ch)));
+        if (!valid_key(key)) {
+            PgError e;
+            e.sqlerrcode = ERRCODE_INVALID_PARAMETER_VALUE;
+            snprintf(e.message, sizeof e.message,
+                     "invalid recommendation key \"%s\": expected \"idx:\" and 16 hex digits",
+                     key_text);
+            throw e;
+        }
+        pga_index_advice(nullptr, workload_advice);
+        std::string text = explain_in(workload_advice, key, "captured workload");
+        if (text.empty()) text = explain_in(adhoc_advice, key, "last recommend_indexes() call");
+        if (text.empty()) {
+            PgError e;
+            e.sqlerrcode = ERRCODE_UNDEFINED_OBJECT;
+            snprintf(e.message, sizeof e.message,
+                     "no index candidate with key \"%s\" in the captured workload or the last "
+                     "recommend_indexes() call of this session",
+                     key_text);
+            strlcpy(e.detail,
+                    "Keys come from advisor.index_recommendations, advisor.index_candidates and "
+                    "advisor.recommend_indexes(); the workload may have changed since.",
+                    sizeof e.detail);
+            throw e;
+        }
+        pga_pg_subxact([&] { result = cstring_to_text_with_len(text.data(), (int)text.size()); });
+        return (Datum)0;
+    });
+    PG_RETURN_TEXT_P(result);
+}
+
+Datum index_advice_stats(FunctionCallInfo fcinfo) {
+    const PgaIndexAdvice *a = pga_last_index_advice();
+    TupleDesc desc;
+    if (get_call_result_type(fcinfo, NULL, &desc) != TYPEFUNC_COMPOSITE)
+        ereport(ERROR, (errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+                        errmsg("advisor.index_advice_stats: return type must be a row type")));
+    desc = BlessTupleDesc(desc);
+    Datum values[8];
+    bool nulls[8] = {false, false, false, false, false, false, false, false};
+    values[0] = Int64GetDatum((int64)a->statements);
+    values[1] = Int64GetDatum((int64)a->ntables);
+    values[2] = Int64GetDatum((int64)a->ncandidates);
+    values[3] = Int64GetDatum((int64)a->planner_calls);
+    values[4] = Int64GetDatum((int64)a->cache_hits);
+    values[5] = Float8GetDatum(a->elapsed_ms);
+    values[6] = Int64GetDatum((int64)a->key_samples);
+    values[7] = Float8GetDatum(a->key_sample_ms);
+    PG_RETURN_DATUM(HeapTupleGetDatum(heap_form_tuple(desc, values, nulls)));
+}
+
+}  // namespace
+
+extern "C" {
+Datum pg_advisor_index_advice(PG_FUNCTION_ARGS) {
+    return index_advice(fcinfo);
+}
+Datum pg_advisor_recommend_indexes(PG_FUNCTION_ARGS) {
+    return recommend_indexes(fcinfo);
+}
+Datum pg_advisor_explain_recommendation(PG_FUNCTION_ARGS) {
+    return explain_recommendation(fcinfo);
+}
+Datum pg_advisor_index_advice_stats(PG_FUNCTION_ARGS) {
+    return index_advice_stats(fcinfo);
+}
+}
