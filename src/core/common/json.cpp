@@ -1,0 +1,103 @@
+#include "core/common/json.h"
+
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+
+#include "core/common/no_postgres.h"
+
+namespace pg_advisor::json {
+
+namespace {
+
+// Length of the valid UTF-8 sequence starting at s[i], or 0 if it is not valid.
+size_t utf8_sequence(std::string_view s, size_t i) {
+    unsigned char c = static_cast<unsigned char>(s[i]);
+    size_t n = c < 0x80 ? 1 : (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xE ? 3 : (c >> 3) == 0x1E ? 4 : 0;
+    if (n == 0 || i + n > s.size()) return 0;
+    for (size_t k = 1; k < n; k++)
+        if ((static_cast<unsigned char>(s[i + k]) & 0xC0) != 0x80) return 0;
+    if (n == 2 && c < 0xC2) return 0;  // overlong
+    if (n == 3) {
+        unsigned char c1 = static_cast<unsigned char>(s[i + 1]);
+        if ((c == 0xE0 && c1 < 0xA0) || (c == 0xED && c1 >= 0xA0)) return 0;  // overlong, surrogate
+    }
+    if (n == 4) {
+        unsigned char c1 = static_cast<unsigned char>(s[i + 1]);
+        if ((c == 0xF0 && c1 < 0x90) || c > 0xF4 || (c == 0xF4 && c1 >= 0x90)) return 0;
+    }
+    return n;
+}
+
+}  // namespace
+
+void append_quoted(std::string &out, std::string_view text) {
+    out.push_back('"');
+    for (size_t i = 0; i < text.size();) {
+        unsigned char c = static_cast<unsigned char>(text[i]);
+        switch (c) {
+            case '"':
+                out += "\\\"";
+                i++;
+                continue;
+            case '\\':
+                out += "\\\\";
+                i++;
+                continue;
+            case '\n':
+                out += "\\n";
+                i++;
+                continue;
+            case '\r':
+                out += "\\r";
+                i++;
+                continue;
+            case '\t':
+                out += "\\t";
+                i++;
+                continue;
+            default:
+                break;
+        }
+        if (c < 0x20 || c == 0x7F) {
+            char buf[8];
+            std::snprintf(buf, sizeof buf, "\\u%04x", c);
+            out += buf;
+            i++;
+            continue;
+        }
+        size_t n = utf8_sequence(text, i);
+        if (n == 0) {
+            out += "\xEF\xBF\xBD";  // U+FFFD
+            i++;
+            continue;
+        }
+        out.append(text.data() + i, n);
+        i += n;
+    }
+    out.push_back('"');
+}
+
+std::string quote(std::string_view text) {
+    std::string out;
+    out.reserve(text.size() + 2);
+    append_quoted(out, text);
+    return out;
+}
+
+std::string number(double value) {
+    if (!std::isfinite(value)) return "null";
+    if (value == std::floor(value) && std::fabs(value) < 1e15) {
+        char buf[32];
+        std::snprintf(buf, sizeof buf, "%.0f", value);
+        return std::string(buf) == "-0" ? "0" : buf;
+    }
+    char buf[40];
+    for (int precision = 6; precision <= 17; precision++) {
+        std::snprintf(buf, sizeof buf, "%.*g", precision, value);
+        if (std::strtod(buf, nullptr) == value) break;
+    }
+    return buf;
+}
+
+}  // namespace pg_advisor::json

@@ -1,0 +1,13 @@
+// Review rules of the security family (see review/registry.h).
+#include "core/review/registry.h"
+
+#include "core/common/no_postgres.h"
+
+namespace pg_advisor::review {
+
+const std::vector<RuleInfo> &security_rules() {
+    static const std::vector<RuleInfo> rules = {};
+    return rules;
+}
+
+}  // namespace pg_advisor::review
