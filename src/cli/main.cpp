@@ -1,21 +1,41 @@
-// pg_advisor command line: offline analysis with the same core as the extension.
+// pg_advisor command line: offline analysis with the same core as the extension. A table of
+// subcommands, each in commands/.
 #include <fmt/format.h>
 #include <libpq-fe.h>
 #include <pg_query.h>
 
-#include <cstring>
+#include <string>
 #include <string_view>
+
+#include "cli/command.h"
 
 namespace {
 
+using pg_advisor::cli::Args;
+
+int version_command(const Args &) {
+    fmt::print("pg_advisor {} (libpg_query for PostgreSQL {}, libpq {})\n", PG_ADVISOR_VERSION,
+               PG_VERSION, PQlibVersion());
+    return pg_advisor::cli::kExitOk;
+}
+
+struct Subcommand {
+    const char *name;
+    int (*run)(const Args &);
+    const char *summary;
+};
+
+const Subcommand kSubcommands[] = {
+    {"review", pg_advisor::cli::review_command,
+     "review a database's schema, indexes, statistics and security over libpq"},
+    {"version", version_command, "print the version of the tool and its libraries"},
+};
+
 void print_usage() {
-    fmt::print(
-        "pg_advisor {} - workload advisor for PostgreSQL\n"
-        "\n"
-        "Usage:\n"
-        "  pg_advisor --version     print the version of the tool and its libraries\n"
-        "  pg_advisor --help        show this help\n",
-        PG_ADVISOR_VERSION);
+    fmt::print("pg_advisor {} - workload advisor for PostgreSQL\n\nUsage:\n", PG_ADVISOR_VERSION);
+    for (const Subcommand &c : kSubcommands)
+        fmt::print("  pg_advisor {:<10} {}\n", c.name, c.summary);
+    fmt::print("  pg_advisor --help      show this help\n");
 }
 
 }  // namespace
@@ -23,18 +43,17 @@ void print_usage() {
 int main(int argc, char **argv) {
     if (argc < 2) {
         print_usage();
-        return 2;
+        return pg_advisor::cli::kExitUsage;
     }
-    std::string_view arg = argv[1];
-    if (arg == "--version" || arg == "version") {
-        fmt::print("pg_advisor {} (libpg_query for PostgreSQL {}, libpq {})\n", PG_ADVISOR_VERSION,
-                   PG_VERSION, PQlibVersion());
-        return 0;
-    }
-    if (arg == "--help" || arg == "-h" || arg == "help") {
+    std::string_view name = argv[1];
+    if (name == "--version") name = "version";
+    if (name == "--help" || name == "-h" || name == "help") {
         print_usage();
-        return 0;
+        return pg_advisor::cli::kExitOk;
     }
-    fmt::print(stderr, "pg_advisor: unknown command \"{}\"; see pg_advisor --help\n", arg);
-    return 2;
+    Args args(argv + 2, argv + argc);
+    for (const Subcommand &c : kSubcommands)
+        if (name == c.name) return c.run(args);
+    fmt::print(stderr, "pg_advisor: unknown command \"{}\"; see pg_advisor --help\n", name);
+    return pg_advisor::cli::kExitUsage;
 }

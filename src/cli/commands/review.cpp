@@ -1,0 +1,179 @@
+// pg_advisor review: the review rules over a database's catalog and statistics, read over
+// libpq with the extension's own queries (no extension needed on the server).
+//
+//   pg_advisor review [--dsn DSN] [--format text|tsv|json] [--rule ID]... [--set NAME=VALUE]...
+//                     [--fail-on SEVERITY]
+#include <fmt/format.h>
+
+#include <chrono>
+#include <cstdlib>
+#include <exception>
+#include <string>
+
+#include "cli/command.h"
+#include "cli/libpq/catalog_loader.h"
+#include "core/common/json.h"
+#include "core/review/engine.h"
+
+namespace pg_advisor::cli {
+
+namespace {
+
+struct ReviewArgs {
+    std::string dsn;
+    std::string format = "text";
+    review::ReviewOptions options;
+    review::Settings settings;
+    bool fail_on_set = false;
+    review::Severity fail_on = review::Severity::Info;
+};
+
+void usage() {
+    fmt::print(stderr,
+               "usage: pg_advisor review [--dsn DSN] [--format text|tsv|json] [--rule ID]...\n"
+               "                         [--set NAME=VALUE]... [--fail-on SEVERITY]\n");
+}
+
+// Parses the arguments; returns false (after printing why) on a usage error.
+bool parse(const Args &args, ReviewArgs &out) {
+    for (size_t i = 0; i < args.size(); i++) {
+        const std::string &a = args[i];
+        auto value = [&](const char *flag) -> const std::string * {
+            if (i + 1 >= args.size()) {
+                fmt::print(stderr, "pg_advisor review: {} needs a value\n", flag);
+                return nullptr;
+            }
+            return &args[++i];
+        };
+        const std::string *v = nullptr;
+        if (a == "--dsn") {
+            if (!(v = value("--dsn"))) return false;
+            out.dsn = *v;
+        } else if (a == "--format") {
+            if (!(v = value("--format"))) return false;
+            if (*v != "text" && *v != "tsv" && *v != "json") {
+                fmt::print(stderr, "pg_advisor review: unknown format \"{}\" (text, tsv, json)\n",
+                           *v);
+                return false;
+            }
+            out.format = *v;
+        } else if (a == "--rule") {
+            if (!(v = value("--rule"))) return false;
+            if (review::find_rule(*v) == nullptr) {
+                fmt::print(stderr, "pg_advisor review: no rule \"{}\"\n", *v);
+                return false;
+            }
+            out.options.only_rules.push_back(*v);
+        } else if (a == "--set") {
+            if (!(v = value("--set"))) return false;
+            size_t eq = v->find('=');
+            char *end = nullptr;
+            double number = eq == std::string::npos ? 0 : std::strtod(v->c_str() + eq + 1, &end);
+            if (eq == std::string::npos || end == v->c_str() + eq + 1 || *end != '\0') {
+                fmt::print(stderr, "pg_advisor review: --set takes NAME=NUMBER, not \"{}\"\n", *v);
+                return false;
+            }
+            std::string name = v->substr(0, eq);
+            try {
+                (void)out.settings.get(name);
+            } catch (const std::out_of_range &e) {
+                fmt::print(stderr, "pg_advisor review: {}\n", e.what());
+                return false;
+            }
+            out.settings.set(name, number);
+        } else if (a == "--fail-on") {
+            if (!(v = value("--fail-on"))) return false;
+            if (!review::parse_severity(*v, &out.fail_on)) {
+                fmt::print(stderr,
+                           "pg_advisor review: unknown severity \"{}\" (critical, high, medium, "
+                           "low, info)\n",
+                           *v);
+                return false;
+            }
+            out.fail_on_set = true;
+        } else if (out.dsn.empty() && !a.empty() && a[0] != '-') {
+            out.dsn = a;
+        } else {
+            fmt::print(stderr, "pg_advisor review: unknown argument \"{}\"\n", a);
+            return false;
+        }
+    }
+    return true;
+}
+
+void print_text(const review::ReviewResult &r) {
+    for (const review::Finding &f : r.findings)
+        fmt::print("{:<8} {:<28} {}  {}\n", review::severity_name(f.severity), f.rule, f.object,
+                   f.title);
+    size_t ran = 0, skipped = 0;
+    for (const review::RuleOutcome &o : r.outcomes) {
+        if (o.ran) ran++;
+        if (!o.ran && !o.disabled) skipped++;
+    }
+    fmt::print("{} findings from {} rules ({} not checked)\n", r.findings.size(), ran, skipped);
+    for (const review::RuleOutcome &o : r.outcomes)
+        if (!o.ran && !o.disabled) fmt::print("  not checked: {}: {}\n", o.rule->id, o.reason);
+}
+
+void print_tsv(const review::ReviewResult &r) {
+    for (const review::Finding &f : r.findings)
+        fmt::print("{}\t{}\t{}\t{}\n", f.rule, review::severity_name(f.severity), f.object,
+                   f.title);
+}
+
+void print_json(const review::ReviewResult &r) {
+    std::string out = "[";
+    for (size_t i = 0; i < r.findings.size(); i++) {
+        const review::Finding &f = r.findings[i];
+        out += i ? ",\n " : "\n ";
+        out += fmt::format(
+            "{{\"finding_key\": {}, \"rule\": {}, \"category\": {}, \"severity\": {}, "
+            "\"object_type\": {}, \"object\": {}, \"title\": {}, \"evidence\": {}, "
+            "\"recommendation\": {}, \"fix_sql\": {}, \"undo_sql\": {}, \"impact\": {}}}",
+            json::quote(f.finding_key), json::quote(f.rule),
+            json::quote(review::category_name(f.category)),
+            json::quote(review::severity_name(f.severity)), json::quote(f.object_type),
+            json::quote(f.object), json::quote(f.title), f.evidence.json(),
+            json::quote(f.recommendation), json::quote(f.fix_sql), json::quote(f.undo_sql),
+            json::number(f.impact));
+    }
+    out += "\n]\n";
+    fmt::print("{}", out);
+}
+
+}  // namespace
+
+int review_command(const Args &args) {
+    ReviewArgs a;
+    if (!parse(args, a)) {
+        usage();
+        return kExitUsage;
+    }
+    catalog::CatalogSnapshot snap;
+    try {
+        snap = load_catalog(a.dsn);
+    } catch (const std::exception &e) {
+        fmt::print(stderr, "pg_advisor review: {}\n", e.what());
+        return kExitUsage;
+    }
+    workload::WorkloadSnapshot workload;
+    workload.available = false;
+    workload.unavailable_reason =
+        "the command line reads the catalog and statistics only; captured statements need the "
+        "pg_advisor extension";
+    review::ReviewInput in{snap, workload, a.settings};
+    a.options.now = snap.database.now;
+    review::ReviewResult result = review::run_review(in, a.options);
+    if (a.format == "json")
+        print_json(result);
+    else if (a.format == "tsv")
+        print_tsv(result);
+    else
+        print_text(result);
+    if (a.fail_on_set)
+        for (const review::Finding &f : result.findings)
+            if (f.severity <= a.fail_on) return kExitFindings;
+    return kExitOk;
+}
+
+}  // namespace pg_advisor::cli
