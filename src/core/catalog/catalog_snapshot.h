@@ -27,7 +27,13 @@ struct ColumnStats {
     double n_distinct = 0;  // > 0: distinct values; < 0: minus the fraction of rows
     double avg_width = 0;
     double correlation = 0;
-    std::vector<double> most_common_freqs;  // descending
+    std::vector<double> most_common_freqs;  // descending (the first five at most)
+    // The most common value as text, when it covers at least half of the rows ("" otherwise).
+    std::string most_common_value;
+    // smallint / integer columns: the largest value pg_stats saw (histogram bounds and most
+    // common values) at the last ANALYZE.
+    bool has_int_max = false;
+    int64_t int_max = 0;
 };
 
 struct Column {
@@ -41,7 +47,8 @@ struct Column {
     int32_t typmod = -1;
     int16_t typlen = 0;
     bool not_null = false;
-    std::string default_expr;  // pg_get_expr(adbin), empty when none
+    std::string default_expr;  // pg_get_expr(adbin), empty when none (or the table is ddl_locked)
+    bool has_default = false;  // a default exists (even when its text is unknown)
     char identity = '\0';      // 'a' ALWAYS, 'd' BY DEFAULT, '\0' none
     char generated = '\0';     // 's' STORED, '\0' none
     std::string collation;     // empty for the type's default
@@ -70,10 +77,17 @@ struct Index {
     std::vector<bool> descending;         // per key column
     std::string expressions;              // pg_get_expr(indexprs), empty when none
     std::string predicate;                // pg_get_expr(indpred), empty when not partial
-    uint32_t constraint_oid = 0;  // the constraint it backs (PK, UNIQUE, EXCLUDE), 0 when none
-    double pages = 0;             // relpages
-    double tuples = 0;            // reltuples
-    int64_t scans = -1;           // pg_stat_all_indexes.idx_scan (-1 unknown)
+    bool partial = false;                 // has a predicate (even when its text is unknown)
+    // Per key column: the expression's text for an expression key (keys[i] == 0), "" for a
+    // plain column (split from `expressions`; empty vector when the text is unknown).
+    std::vector<std::string> key_expressions;
+    std::vector<bool> nulls_first;     // per key column
+    std::vector<std::string> options;  // reloptions of the index, "fillfactor=70"
+    uint32_t parent_index = 0;         // the partitioned index it is attached to, 0 when none
+    uint32_t constraint_oid = 0;       // the constraint it backs (PK, UNIQUE, EXCLUDE), 0 when none
+    double pages = 0;                  // relpages
+    double tuples = 0;                 // reltuples
+    int64_t scans = -1;                // pg_stat_all_indexes.idx_scan (-1 unknown)
     int64_t tuples_read = -1;
     Micros last_scan = 0;  // PG16+ last_idx_scan, 0 when unknown
 };
@@ -94,6 +108,7 @@ struct Constraint {
     bool deferrable = false;
     std::string definition;  // pg_get_constraintdef()
     uint32_t index_oid = 0;  // conindid
+    uint32_t parent = 0;     // conparentid: the partitioned table's constraint it was cloned from
 };
 
 // Cumulative statistics of a table (pg_stat_all_tables); -1 where unknown.
@@ -146,6 +161,10 @@ struct Table {
     int64_t xid_age = -1;              // age(relfrozenxid), the larger of table and TOAST table
     int64_t mxid_age = -1;             // mxid_age(relminmxid)
     bool extension_member = false;     // created by an extension (pg_depend 'e')
+    // Another session held or awaited an ACCESS EXCLUSIVE lock on it when the snapshot was read:
+    // texts that need the server's deparser (index definitions and expressions, CHECK and
+    // EXCLUDE definitions, column defaults) were not read, so the snapshot never waits on DDL.
+    bool ddl_locked = false;
     std::string comment;
     std::vector<Column> columns;  // live columns by attnum
     std::vector<Index> indexes;
@@ -165,7 +184,11 @@ struct Sequence {
     std::string name;
     std::string type;  // "integer", "bigint", "smallint"
     int64_t last_value = 0;
-    bool has_value = false;  // false until nextval() ran (or the role may not read it)
+    // false until nextval() ran, or when it was not read: the role may not read it, or it
+    // cannot overflow a 32-bit key (bigint bounds), or more sequences than the snapshot reads
+    // (reading a value locks the sequence until the snapshot ends; see relation_sections.cpp).
+    bool has_value = false;
+    int64_t start_value = 1;
     int64_t min_value = 0;
     int64_t max_value = 0;
     int64_t increment = 1;

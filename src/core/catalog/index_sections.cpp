@@ -1,0 +1,296 @@
+// Snapshot sections of the relation family, continued: indexes, constraints and sequences (see
+// relation_sections.cpp for the locking rules these queries follow).
+#include "core/catalog/relation_sections.h"
+
+#include "core/common/no_postgres.h"
+
+namespace pg_advisor::catalog {
+
+namespace {
+
+// Sequences whose last value is read (each read locks the sequence until the snapshot ends).
+constexpr int kSequenceValueLimit = 1000;
+
+// ---- indexes
+
+enum IndexCol {
+    kIxTable,
+    kIxOid,
+    kIxName,
+    kIxDefinition,
+    kIxAm,
+    kIxKind,
+    kIxUnique,
+    kIxPrimary,
+    kIxExclusion,
+    kIxValid,
+    kIxReady,
+    kIxLive,
+    kIxReplident,
+    kIxNullsNotDistinct,
+    kIxBeingBuilt,
+    kIxKeys,
+    kIxKeyCount,
+    kIxOpclasses,
+    kIxCollations,
+    kIxOptions,
+    kIxExpressions,
+    kIxPartial,
+    kIxPredicate,
+    kIxConstraint,
+    kIxPages,
+    kIxTuples,
+    kIxScans,
+    kIxTuplesRead,
+    kIxLastScan,
+    kIxParent,
+    kIxRelOptions,
+};
+
+std::string indexes_sql(int version) {
+    std::string sql = relation_ctes();
+    sql +=
+        ", progress AS MATERIALIZED (SELECT relid, index_relid "
+        "FROM pg_stat_progress_create_index) "
+        "SELECT i.indrelid, i.indexrelid, ic.relname, "
+        "CASE WHEN lk.oid IS NULL AND lki.oid IS NULL THEN pg_get_indexdef(i.indexrelid) END, "
+        "am.amname, ic.relkind, i.indisunique, i.indisprimary, i.indisexclusion, i.indisvalid, "
+        "i.indisready, i.indislive, i.indisreplident, ";
+    sql += version >= 150000 ? "i.indnullsnotdistinct, " : "false, ";
+    sql +=
+        "EXISTS (SELECT 1 FROM progress p WHERE p.index_relid = i.indexrelid "
+        "OR p.relid = i.indrelid), "
+        "i.indkey, i.indnkeyatts, "
+        "(SELECT array_agg(opc.opcname ORDER BY k.n) FROM unnest(i.indclass::oid[]) "
+        "WITH ORDINALITY k(oid, n) JOIN pg_opclass opc ON opc.oid = k.oid), "
+        "(SELECT array_agg(CASE WHEN k.oid IN (0, 100) THEN '' ELSE co.collname END "
+        "ORDER BY k.n) FROM unnest(i.indcollation::oid[]) WITH ORDINALITY k(oid, n) "
+        "LEFT JOIN pg_collation co ON co.oid = k.oid), "
+        "i.indoption, "
+        "CASE WHEN i.indexprs IS NOT NULL AND lk.oid IS NULL AND lki.oid IS NULL "
+        "THEN pg_get_expr(i.indexprs, i.indrelid) END, "
+        "i.indpred IS NOT NULL, "
+        "CASE WHEN i.indpred IS NOT NULL AND lk.oid IS NULL AND lki.oid IS NULL "
+        "THEN pg_get_expr(i.indpred, i.indrelid) END, "
+        "con.oid, ic.relpages, ic.reltuples, st.idx_scan, st.idx_tup_read, ";
+    sql += version >= 160000 ? "extract(epoch FROM st.last_idx_scan), " : "NULL, ";
+    sql +=
+        "ih.inhparent, ic.reloptions "
+        "FROM rel JOIN pg_index i ON i.indrelid = rel.oid "
+        "JOIN pg_class ic ON ic.oid = i.indexrelid "
+        "JOIN pg_am am ON am.oid = ic.relam "
+        "LEFT JOIN locked lk ON lk.oid = i.indrelid "
+        "LEFT JOIN locked lki ON lki.oid = i.indexrelid "
+        "LEFT JOIN pg_constraint con ON con.conindid = i.indexrelid "
+        "AND con.conrelid = i.indrelid AND con.contype IN ('p', 'u', 'x') "
+        "LEFT JOIN pg_stat_all_indexes st ON st.indexrelid = i.indexrelid "
+        "LEFT JOIN pg_inherits ih ON ih.inhrelid = i.indexrelid "
+        "ORDER BY i.indrelid, ic.relname";
+    return sql;
+}
+
+void load_index_keys(Index &ix, const RowReader &r) {
+    std::vector<int16_t> all = attnums(r, kIxKeys);
+    int64_t nkeys = r.integer(kIxKeyCount, 0);
+    if (nkeys < 0 || nkeys > static_cast<int64_t>(all.size()))
+        r.fail(kIxKeyCount, "more key columns than indkey lists");
+    ix.keys.assign(all.begin(), all.begin() + nkeys);
+    ix.include.assign(all.begin() + nkeys, all.end());
+    ix.opclasses = r.text_array(kIxOpclasses);
+    ix.collations = r.text_array(kIxCollations);
+    std::vector<int64_t> options = r.int_array(kIxOptions);
+    if (ix.opclasses.size() != ix.keys.size() || ix.collations.size() != ix.keys.size() ||
+        options.size() != ix.keys.size())
+        r.fail(kIxOptions, "one operator class, collation and option per key column expected");
+    for (int64_t o : options) {
+        ix.descending.push_back((o & 1) != 0);   // INDOPTION_DESC
+        ix.nulls_first.push_back((o & 2) != 0);  // INDOPTION_NULLS_FIRST
+    }
+    if (r.is_null(kIxExpressions)) return;
+    std::vector<std::string> exprs = split_expressions(ix.expressions);
+    size_t next = 0;
+    ix.key_expressions.assign(ix.keys.size(), std::string());
+    for (size_t k = 0; k < ix.keys.size(); k++)
+        if (ix.keys[k] == 0) {
+            if (next >= exprs.size()) r.fail(kIxExpressions, "fewer expressions than keys need");
+            ix.key_expressions[k] = exprs[next++];
+        }
+}
+
+void load_index(CatalogSnapshot &snap, const RowReader &r) {
+    Table *t = table_of(snap, r, kIxTable);
+    if (t == nullptr) return;
+    Index ix;
+    ix.oid = oid_of(r, kIxOid);
+    ix.name = r.text(kIxName);
+    ix.definition = r.text(kIxDefinition);
+    ix.am = r.text(kIxAm);
+    ix.relkind = r.character(kIxKind, 'i');
+    ix.unique = r.boolean(kIxUnique);
+    ix.primary = r.boolean(kIxPrimary);
+    ix.exclusion = r.boolean(kIxExclusion);
+    ix.valid = r.boolean(kIxValid, true);
+    ix.ready = r.boolean(kIxReady, true);
+    ix.live = r.boolean(kIxLive, true);
+    ix.replica_identity = r.boolean(kIxReplident);
+    ix.nulls_not_distinct = r.boolean(kIxNullsNotDistinct);
+    ix.being_built = r.boolean(kIxBeingBuilt);
+    ix.expressions = r.text(kIxExpressions);
+    load_index_keys(ix, r);
+    ix.partial = r.boolean(kIxPartial);
+    ix.predicate = r.text(kIxPredicate);
+    ix.constraint_oid = oid_of(r, kIxConstraint);
+    ix.pages = r.number(kIxPages, 0);
+    ix.tuples = r.number(kIxTuples, -1);
+    ix.scans = r.integer(kIxScans, -1);
+    ix.tuples_read = r.integer(kIxTuplesRead, -1);
+    ix.last_scan = r.micros(kIxLastScan);
+    ix.parent_index = oid_of(r, kIxParent);
+    ix.options = r.text_array(kIxRelOptions);
+    t->indexes.push_back(std::move(ix));
+}
+
+// ---- constraints
+
+enum ConstraintCol {
+    kConOid,
+    kConName,
+    kConType,
+    kConTable,
+    kConColumns,
+    kConRefTable,
+    kConRefColumns,
+    kConValidated,
+    kConMatch,
+    kConOnDelete,
+    kConOnUpdate,
+    kConDeferrable,
+    kConDefinition,
+    kConIndex,
+    kConParent,
+};
+
+std::string constraints_sql(int) {
+    return relation_ctes() +
+           "SELECT con.oid, con.conname, con.contype, con.conrelid, con.conkey, con.confrelid, "
+           "con.confkey, con.convalidated, con.confmatchtype, con.confdeltype, con.confupdtype, "
+           "con.condeferrable, CASE WHEN con.contype IN ('p', 'u', 'f') OR lk.oid IS NULL "
+           "THEN pg_get_constraintdef(con.oid) END, con.conindid, con.conparentid "
+           "FROM rel JOIN pg_constraint con ON con.conrelid = rel.oid "
+           "LEFT JOIN locked lk ON lk.oid = con.conrelid "
+           "ORDER BY con.conrelid, con.conname";
+}
+
+void load_constraint(CatalogSnapshot &snap, const RowReader &r) {
+    Constraint c;
+    c.oid = oid_of(r, kConOid);
+    c.name = r.text(kConName);
+    c.type = r.character(kConType);
+    c.table = oid_of(r, kConTable);
+    c.columns = attnums(r, kConColumns);
+    c.ref_table = oid_of(r, kConRefTable);
+    c.ref_columns = attnums(r, kConRefColumns);
+    c.validated = r.boolean(kConValidated, true);
+    c.match_type = r.character(kConMatch, 's');
+    if (c.match_type == ' ') c.match_type = 's';
+    c.on_delete = r.character(kConOnDelete, 'a');
+    c.on_update = r.character(kConOnUpdate, 'a');
+    if (c.on_delete == ' ') c.on_delete = 'a';  // not a foreign key
+    if (c.on_update == ' ') c.on_update = 'a';
+    c.deferrable = r.boolean(kConDeferrable);
+    c.definition = r.text(kConDefinition);
+    c.index_oid = oid_of(r, kConIndex);
+    c.parent = oid_of(r, kConParent);
+    snap.constraints.push_back(std::move(c));
+}
+
+// ---- sequences
+
+enum SequenceCol {
+    kSeqOid,
+    kSeqSchema,
+    kSeqName,
+    kSeqType,
+    kSeqLastValue,
+    kSeqMin,
+    kSeqMax,
+    kSeqIncrement,
+    kSeqCycle,
+    kSeqTable,
+    kSeqColumn,
+    kSeqStart,
+};
+
+std::string sequences_sql(int) {
+    return relation_ctes() +
+           ", seq AS MATERIALIZED (SELECT c.oid, n.nspname, c.relname, s.seqtypid, s.seqmin, "
+           "s.seqmax, s.seqincrement, s.seqcycle, s.seqstart, d.refobjid, d.refobjsubid, "
+           "CASE WHEN s.seqincrement > 0 THEN least(s.seqmax, CASE att.atttypid WHEN 21 THEN "
+           "32767 WHEN 23 THEN 2147483647 END)::numeric ELSE -greatest(s.seqmin, "
+           "CASE att.atttypid WHEN 21 THEN -32768 WHEN 23 THEN -2147483648 END)::numeric "
+           "END AS capacity, "
+           "has_sequence_privilege(c.oid, 'SELECT, USAGE') "
+           "AND NOT EXISTS (SELECT 1 FROM pg_locks l WHERE l.locktype = 'relation' "
+           "AND l.relation = c.oid AND l.pid IS DISTINCT FROM pg_backend_pid() "
+           "AND l.mode IN ('ShareLock', 'ShareRowExclusiveLock', 'ExclusiveLock', "
+           "'AccessExclusiveLock')) AS readable "
+           "FROM pg_sequence s JOIN pg_class c ON c.oid = s.seqrelid "
+           "JOIN pg_namespace n ON n.oid = c.relnamespace CROSS JOIN reader "
+           "LEFT JOIN pg_depend d ON d.classid = 'pg_class'::regclass AND d.objid = c.oid "
+           "AND d.refclassid = 'pg_class'::regclass AND d.refobjsubid > 0 "
+           "AND d.deptype IN ('a', 'i') "
+           "LEFT JOIN pg_attribute att ON att.attrelid = d.refobjid AND att.attnum = d.refobjsubid "
+           "WHERE n.nspname NOT IN ('pg_catalog', 'information_schema') "
+           "AND n.nspname NOT LIKE 'pg\\_toast%' AND n.nspname NOT LIKE 'pg\\_temp%' "
+           "AND (reader.all_tables OR pg_has_role(c.relowner, 'USAGE') "
+           "OR has_sequence_privilege(c.oid, 'SELECT, USAGE, UPDATE'))), "
+           "ranked AS (SELECT seq.*, readable AND capacity <= 2147483647 AS eligible, "
+           "row_number() OVER (PARTITION BY readable AND capacity <= 2147483647 "
+           "ORDER BY capacity, oid) AS rn FROM seq) "
+           "SELECT oid, nspname, relname, format_type(seqtypid, NULL), "
+           "CASE WHEN eligible AND rn <= " +
+           std::to_string(kSequenceValueLimit) +
+           " THEN pg_sequence_last_value(oid) END, "
+           "seqmin, seqmax, seqincrement, seqcycle, refobjid, refobjsubid, seqstart "
+           "FROM ranked ORDER BY oid";
+}
+
+void load_sequence(CatalogSnapshot &snap, const RowReader &r) {
+    Sequence s;
+    s.oid = oid_of(r, kSeqOid);
+    s.schema = r.text(kSeqSchema);
+    s.name = r.text(kSeqName);
+    s.type = r.text(kSeqType);
+    s.has_value = !r.is_null(kSeqLastValue);
+    s.last_value = r.integer(kSeqLastValue, 0);
+    s.min_value = r.integer(kSeqMin, 0);
+    s.max_value = r.integer(kSeqMax, 0);
+    s.increment = r.integer(kSeqIncrement, 1);
+    s.cycle = r.boolean(kSeqCycle);
+    s.owned_by_table = oid_of(r, kSeqTable);
+    int64_t col = r.integer(kSeqColumn, 0);
+    if (col < 0 || col > 32767) r.fail(kSeqColumn, "not an attribute number");
+    s.owned_by_column = static_cast<int16_t>(col);
+    s.start_value = r.integer(kSeqStart, 1);
+    snap.sequences.push_back(std::move(s));
+}
+
+}  // namespace
+
+const SnapshotSection &index_section() {
+    static const SnapshotSection s{"indexes", indexes_sql, load_index, nullptr, nullptr};
+    return s;
+}
+
+const SnapshotSection &constraint_section() {
+    static const SnapshotSection s{"constraints", constraints_sql, load_constraint, nullptr,
+                                   nullptr};
+    return s;
+}
+
+const SnapshotSection &sequence_section() {
+    static const SnapshotSection s{"sequences", sequences_sql, load_sequence, nullptr, nullptr};
+    return s;
+}
+
+}  // namespace pg_advisor::catalog
