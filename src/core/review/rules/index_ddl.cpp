@@ -1,0 +1,195 @@
+#include "core/review/rules/index_ddl.h"
+
+#include <cctype>
+
+#include "core/review/rules/relation_facts.h"
+
+#include "core/common/no_postgres.h"
+
+namespace pg_advisor::review::ddl {
+
+namespace {
+
+constexpr size_t kMaxIdentifierBytes = 63;  // NAMEDATALEN - 1
+
+bool is_partitioned(const Table &t, const Index &ix) {
+    return t.relkind == 'p' || ix.relkind == 'I';
+}
+
+// One key of a definition built from the catalog: name, collation, opclass, order.
+std::string composed_key(const Table &t, const Index &ix, size_t k) {
+    std::string s = facts::column_sql(t, ix.keys[k]);
+    if (k < ix.collations.size() && !ix.collations[k].empty())
+        s += " COLLATE " + catalog::quote_ident(ix.collations[k]);
+    if (k < ix.opclasses.size() && !ix.opclasses[k].empty())
+        s += " " + catalog::quote_ident(ix.opclasses[k]);
+    bool desc = k < ix.descending.size() && ix.descending[k];
+    bool nulls_first = k < ix.nulls_first.size() && ix.nulls_first[k];
+    if (desc) s += " DESC";
+    if (nulls_first != desc) s += nulls_first ? " NULLS FIRST" : " NULLS LAST";
+    return s;
+}
+
+std::string composed_definition(const Table &t, const Index &ix) {
+    for (int16_t k : ix.keys)
+        if (k == 0) return "";  // expressions need the server's deparser
+    if (ix.partial) return "";
+    std::string def = ix.unique ? "CREATE UNIQUE INDEX " : "CREATE INDEX ";
+    def += catalog::quote_ident(ix.name) + " ON ";
+    if (ix.relkind == 'I') def += "ONLY ";
+    def += t.qualified() + " USING " + ix.am + " (";
+    for (size_t k = 0; k < ix.keys.size(); k++)
+        def += (k ? ", " : "") + composed_key(t, ix, k);
+    def += ")";
+    if (!ix.include.empty()) def += " INCLUDE (" + facts::column_list_sql(t, ix.include) + ")";
+    if (ix.nulls_not_distinct) def += " NULLS NOT DISTINCT";
+    if (!ix.options.empty()) {
+        def += " WITH (";
+        for (size_t i = 0; i < ix.options.size(); i++)
+            def += (i ? ", " : "") + ix.options[i];
+        def += ")";
+    }
+    return def;
+}
+
+// Cuts a name to at most `bytes` bytes without splitting a UTF-8 character.
+std::string truncate_name(const std::string &s, size_t bytes) {
+    if (s.size() <= bytes) return s;
+    size_t n = bytes;
+    while (n > 0 && (static_cast<unsigned char>(s[n]) & 0xC0) == 0x80)
+        n--;
+    return s.substr(0, n);
+}
+
+}  // namespace
+
+std::string index_definition(const Table &t, const Index &ix) {
+    return !ix.definition.empty() ? ix.definition : composed_definition(t, ix);
+}
+
+std::string recreate_index(const Table &t, const Index &ix) {
+    std::string def = index_definition(t, ix);
+    if (def.empty()) return "";
+    if (!is_partitioned(t, ix)) {
+        for (const char *head : {"CREATE UNIQUE INDEX ", "CREATE INDEX "}) {
+            std::string h = head;
+            if (def.compare(0, h.size(), h) == 0) {
+                def = h + "CONCURRENTLY " + def.substr(h.size());
+                break;
+            }
+        }
+    }
+    return def + ";";
+}
+
+std::string drop_index(const std::string &schema, const std::string &name, bool partitioned) {
+    return std::string(partitioned ? "DROP INDEX " : "DROP INDEX CONCURRENTLY ") +
+           catalog::qualified_name(schema, name) + ";";
+}
+
+std::string drop_index(const Table &t, const Index &ix) {
+    return drop_index(t.schema, ix.name, is_partitioned(t, ix));
+}
+
+NameRegistry::NameRegistry(const CatalogSnapshot &cat) {
+    for (const Table &t : cat.tables) {
+        taken_.insert(t.schema + '\0' + t.name);
+        for (const Index &ix : t.indexes)
+            taken_.insert(t.schema + '\0' + ix.name);
+    }
+    for (const catalog::Sequence &s : cat.sequences)
+        taken_.insert(s.schema + '\0' + s.name);
+}
+
+std::string NameRegistry::choose(const std::string &schema, const std::string &table,
+                                 const std::vector<std::string> &columns,
+                                 const std::string &suffix) {
+    std::string middle;
+    for (const std::string &c : columns)
+        middle += (middle.empty() ? "" : "_") + c;
+    std::string base = middle.empty() ? table : table + "_" + middle;
+    for (int n = 0;; n++) {
+        std::string tail = "_" + suffix + (n ? std::to_string(n) : "");
+        std::string name = truncate_name(base, kMaxIdentifierBytes - tail.size()) + tail;
+        if (taken_.insert(schema + '\0' + name).second) return name;
+    }
+}
+
+std::string create_index(const Table &t, const NewIndex &ix, const PartitionMap &partitions,
+                         NameRegistry &names) {
+    std::string head = ix.unique ? "CREATE UNIQUE INDEX " : "CREATE INDEX ";
+    std::string tail = " USING " + ix.method + " (" + ix.keys_sql + ")" +
+                       (ix.predicate.empty() ? "" : " WHERE " + ix.predicate) + ";";
+    if (t.relkind != 'p')
+        return head + "CONCURRENTLY " + catalog::quote_ident(ix.name) + " ON " + t.qualified() +
+               tail;
+    std::string sql = head + catalog::quote_ident(ix.name) + " ON ONLY " + t.qualified() + tail;
+    auto it = partitions.find(t.oid);
+    if (it == partitions.end()) return sql;
+    for (const Table *p : it->second) {
+        NewIndex child = ix;
+        child.name = names.choose(p->schema, p->name, ix.name_columns, "idx");
+        sql += "\n" + create_index(*p, child, partitions, names);
+        sql += "\nALTER INDEX " + catalog::qualified_name(t.schema, ix.name) +
+               " ATTACH PARTITION " + catalog::qualified_name(p->schema, child.name) + ";";
+    }
+    return sql;
+}
+
+std::string drop_new_index(const Table &t, const NewIndex &ix) {
+    // Dropping a partitioned index drops the partitions' indexes attached to it.
+    return drop_index(t.schema, ix.name, t.relkind == 'p');
+}
+
+std::string created_index_name(const std::string &sql) {
+    // CREATE [UNIQUE] INDEX [CONCURRENTLY] [IF NOT EXISTS] [name] ON ...
+    size_t i = 0;
+    auto skip_space = [&] {
+        while (i < sql.size() && std::isspace(static_cast<unsigned char>(sql[i])))
+            i++;
+    };
+    auto word = [&](std::string *raw) {
+        skip_space();
+        std::string out;
+        if (i < sql.size() && sql[i] == '"') {
+            i++;
+            while (i < sql.size()) {
+                if (sql[i] == '"' && i + 1 < sql.size() && sql[i + 1] == '"') {
+                    out += '"';
+                    i += 2;
+                } else if (sql[i] == '"') {
+                    i++;
+                    break;
+                } else {
+                    out += sql[i++];
+                }
+            }
+            if (raw) *raw = "\"";
+            return out;
+        }
+        while (i < sql.size() && !std::isspace(static_cast<unsigned char>(sql[i])) && sql[i] != '(')
+            out += sql[i++];
+        if (raw) *raw = out;
+        std::string lower;
+        for (char ch : out)
+            lower += static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+        return lower;
+    };
+    std::string w = word(nullptr);
+    if (w != "create") return "";
+    w = word(nullptr);
+    if (w == "unique") w = word(nullptr);
+    if (w != "index") return "";
+    std::string raw;
+    w = word(&raw);
+    if (w == "concurrently" && raw != "\"") w = word(&raw);
+    if (w == "if" && raw != "\"") {
+        word(nullptr);  // not
+        word(nullptr);  // exists
+        w = word(&raw);
+    }
+    if (w == "on" && raw != "\"") return "";
+    return w;  // quoted names keep their case; unquoted ones fold to lower case
+}
+
+}  // namespace pg_advisor::review::ddl

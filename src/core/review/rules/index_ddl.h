@@ -1,0 +1,62 @@
+// SQL text of index fixes: CREATE / DROP INDEX CONCURRENTLY (and the partitioned-table form,
+// which cannot be concurrent), definitions of existing indexes, and names for new ones.
+#pragma once
+
+#include <string>
+#include <unordered_map>
+#include <unordered_set>
+#include <vector>
+
+#include "core/catalog/catalog_snapshot.h"
+
+namespace pg_advisor::review::ddl {
+
+using catalog::CatalogSnapshot;
+using catalog::Index;
+using catalog::Table;
+
+using PartitionMap = std::unordered_map<uint32_t, std::vector<const Table *>>;
+
+// The index's definition: the server's (pg_get_indexdef) or, when the table was locked while
+// the snapshot was read, one built from the catalog for plain-column indexes; "" otherwise.
+std::string index_definition(const Table &t, const Index &ix);
+// CREATE [UNIQUE] INDEX CONCURRENTLY ... ; (plain CREATE INDEX for a partitioned table's
+// index, which cannot be built concurrently); "" when the definition is unknown.
+std::string recreate_index(const Table &t, const Index &ix);
+// DROP INDEX CONCURRENTLY "schema"."index"; (plain DROP INDEX for a partitioned index).
+std::string drop_index(const Table &t, const Index &ix);
+std::string drop_index(const std::string &schema, const std::string &name, bool partitioned);
+
+// Relation names in use per schema, to give new indexes names that are free.
+class NameRegistry {
+  public:
+    explicit NameRegistry(const CatalogSnapshot &cat);
+    // PostgreSQL's style: <table>_<col>_<col>_<suffix>, at most 63 bytes, a digit appended
+    // while taken; the name is then reserved.
+    std::string choose(const std::string &schema, const std::string &table,
+                       const std::vector<std::string> &columns, const std::string &suffix);
+
+  private:
+    std::unordered_set<std::string> taken_;  // schema + '\0' + name
+};
+
+struct NewIndex {
+    std::string name;       // unquoted
+    std::string keys_sql;   // "customer_id, created_at DESC"
+    std::string predicate;  // "" or the WHERE clause's condition
+    bool unique = false;
+    std::string method = "btree";
+    std::vector<std::string> name_columns;  // what partitions' index names are made of
+};
+
+// CREATE INDEX CONCURRENTLY for a table; for a partitioned table the safe sequence: the parent
+// index ON ONLY (invalid until attached), one CREATE INDEX CONCURRENTLY per partition, ATTACH.
+std::string create_index(const Table &t, const NewIndex &ix, const PartitionMap &partitions,
+                         NameRegistry &names);
+// The matching undo (DROP INDEX [CONCURRENTLY]).
+std::string drop_new_index(const Table &t, const NewIndex &ix);
+
+// The index name in a CREATE INDEX statement ("" when it has none): unquoted.
+std::string created_index_name(const std::string &create_sql);
+
+}  // namespace pg_advisor::review::ddl
