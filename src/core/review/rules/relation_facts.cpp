@@ -1,6 +1,7 @@
 #include "core/review/rules/relation_facts.h"
 
 #include <algorithm>
+#include <cstdint>
 #include <cmath>
 #include <ctime>
 
@@ -29,6 +30,10 @@ double table_rows(const Table &t) {
 
 bool is_user_table(const Table &t) {
     return (t.relkind == 'r' || t.relkind == 'p') && !t.extension_member;
+}
+
+bool is_designed_table(const Table &t) {
+    return is_user_table(t) && !t.is_partition;
 }
 
 int64_t updates_and_deletes(const Table &t) {
@@ -145,6 +150,19 @@ std::string human_time(catalog::Micros t) {
     return buf;
 }
 
+int64_t integer_type_max(uint32_t type_oid) {
+    switch (type_oid) {
+        case 21:
+            return 32767;
+        case 23:
+            return 2147483647;
+        case 20:
+            return INT64_MAX;
+        default:
+            return 0;
+    }
+}
+
 bool index_usable(const Index &ix) {
     return (ix.valid && ix.ready && ix.live) || ix.being_built;
 }
@@ -193,6 +211,14 @@ std::unordered_map<uint32_t, IndexRef> indexes_by_oid(const CatalogSnapshot &cat
     for (const Table &t : cat.tables)
         for (const Index &ix : t.indexes)
             out[ix.oid] = IndexRef{&t, &ix};
+    return out;
+}
+
+std::unordered_map<uint32_t, std::vector<const Table *>> views_reading(const CatalogSnapshot &cat) {
+    std::unordered_map<uint32_t, std::vector<const Table *>> out;
+    for (const Table &v : cat.tables)
+        for (uint32_t oid : v.view_reads)
+            out[oid].push_back(&v);
     return out;
 }
 

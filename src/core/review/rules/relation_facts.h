@@ -25,6 +25,9 @@ double index_bytes(const Index &ix, double block);
 double table_rows(const Table &t);
 // Tables and partitioned tables the user made (not an extension's).
 bool is_user_table(const Table &t);
+// Tables whose columns and keys are designed by the user: is_user_table() and not a partition
+// (partitions inherit their columns, keys and constraints from the partitioned table).
+bool is_designed_table(const Table &t);
 // UPDATE + DELETE, INSERT + UPDATE + DELETE of the statistics; -1 when unknown.
 int64_t updates_and_deletes(const Table &t);
 int64_t writes(const Table &t);
@@ -56,6 +59,9 @@ std::string human_percent(double fraction);
 // "2026-01-31 12:00 UTC" (empty for 0).
 std::string human_time(catalog::Micros t);
 
+// Largest value of a smallint / integer / bigint column type (0 for other types).
+int64_t integer_type_max(uint32_t type_oid);
+
 // Index usable to look rows up by its leading columns: valid and ready, or being built.
 bool index_usable(const Index &ix);
 
@@ -80,6 +86,8 @@ struct IndexRef {
 std::unordered_map<uint32_t, std::vector<const Table *>> partitions_by_parent(
     const CatalogSnapshot &cat);
 std::unordered_map<uint32_t, IndexRef> indexes_by_oid(const CatalogSnapshot &cat);
+// Views and materialized views reading each table (from Table::view_reads).
+std::unordered_map<uint32_t, std::vector<const Table *>> views_reading(const CatalogSnapshot &cat);
 // Tables by "schema"."name" as findings and workload evidence spell them.
 std::unordered_map<std::string, const Table *> tables_by_name(const CatalogSnapshot &cat);
 
