@@ -185,8 +185,9 @@ struct Sequence {
     std::string type;  // "integer", "bigint", "smallint"
     int64_t last_value = 0;
     // false until nextval() ran, or when it was not read: the role may not read it, or it
-    // cannot overflow a 32-bit key (bigint bounds), or more sequences than the snapshot reads
-    // (reading a value locks the sequence until the snapshot ends; see relation_sections.cpp).
+    // cannot overflow a 32-bit key (bigint bounds, owning column and referencing columns), or
+    // more sequences than the snapshot reads (reading a value locks the sequence until the
+    // snapshot ends; see relation_sections.cpp).
     bool has_value = false;
     int64_t start_value = 1;
     int64_t min_value = 0;

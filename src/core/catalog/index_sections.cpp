@@ -223,10 +223,17 @@ enum SequenceCol {
 
 std::string sequences_sql(int) {
     return relation_ctes() +
-           ", seq AS MATERIALIZED (SELECT c.oid, n.nspname, c.relname, s.seqtypid, s.seqmin, "
+           // Smallest integer type among the foreign-key columns referencing each column.
+           ", refmax AS MATERIALIZED (SELECT fk.confrelid, k.refcol, "
+           "min(CASE ca.atttypid WHEN 21 THEN 32767 ELSE 2147483647 END) AS max_value "
+           "FROM pg_constraint fk CROSS JOIN LATERAL unnest(fk.confkey, fk.conkey) "
+           "AS k(refcol, col) JOIN pg_attribute ca ON ca.attrelid = fk.conrelid "
+           "AND ca.attnum = k.col WHERE fk.contype = 'f' AND ca.atttypid IN (21, 23) "
+           "GROUP BY fk.confrelid, k.refcol), "
+           "seq AS MATERIALIZED (SELECT c.oid, n.nspname, c.relname, s.seqtypid, s.seqmin, "
            "s.seqmax, s.seqincrement, s.seqcycle, s.seqstart, d.refobjid, d.refobjsubid, "
            "CASE WHEN s.seqincrement > 0 THEN least(s.seqmax, CASE att.atttypid WHEN 21 THEN "
-           "32767 WHEN 23 THEN 2147483647 END)::numeric ELSE -greatest(s.seqmin, "
+           "32767 WHEN 23 THEN 2147483647 END, rm.max_value)::numeric ELSE -greatest(s.seqmin, "
            "CASE att.atttypid WHEN 21 THEN -32768 WHEN 23 THEN -2147483648 END)::numeric "
            "END AS capacity, "
            "has_sequence_privilege(c.oid, 'SELECT, USAGE') "
@@ -240,6 +247,7 @@ std::string sequences_sql(int) {
            "AND d.refclassid = 'pg_class'::regclass AND d.refobjsubid > 0 "
            "AND d.deptype IN ('a', 'i') "
            "LEFT JOIN pg_attribute att ON att.attrelid = d.refobjid AND att.attnum = d.refobjsubid "
+           "LEFT JOIN refmax rm ON rm.confrelid = d.refobjid AND rm.refcol = d.refobjsubid "
            "WHERE n.nspname NOT IN ('pg_catalog', 'information_schema') "
            "AND n.nspname NOT LIKE 'pg\\_toast%' AND n.nspname NOT LIKE 'pg\\_temp%' "
            "AND (reader.all_tables OR pg_has_role(c.relowner, 'USAGE') "

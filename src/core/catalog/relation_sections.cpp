@@ -11,9 +11,10 @@
 // definitions are built without the deparser.
 // pg_sequences is not used: pg_sequence_last_value() locks every sequence it reads until the
 // transaction ends, which on a database with thousands of sequences would fill the shared lock
-// table. The last value is read only for sequences that can overflow a 32-bit key, at most
-// kSequenceValueLimit of them (smallest capacity first); rules fall back to the owning column's
-// largest value in pg_stats.
+// table. The last value is read only for sequences that can overflow a 32-bit key (their own
+// bound, the owning column's type, or an integer foreign-key column referencing that column),
+// at most 1000 of them (smallest capacity first, index_sections.cpp); rules fall back to the
+// owning column's largest value in pg_stats.
 #include "core/catalog/relation_sections.h"
 
 #include <cstdlib>

@@ -36,7 +36,6 @@ std::string composed_definition(const Table &t, const Index &ix) {
     if (ix.partial) return "";
     std::string def = ix.unique ? "CREATE UNIQUE INDEX " : "CREATE INDEX ";
     def += catalog::quote_ident(ix.name) + " ON ";
-    if (ix.relkind == 'I') def += "ONLY ";
     def += t.qualified() + " USING " + ix.am + " (";
     for (size_t k = 0; k < ix.keys.size(); k++)
         def += (k ? ", " : "") + composed_key(t, ix, k);
@@ -70,6 +69,10 @@ std::string index_definition(const Table &t, const Index &ix) {
 std::string recreate_index(const Table &t, const Index &ix) {
     std::string def = index_definition(t, ix);
     if (def.empty()) return "";
+    // The server prints a partitioned index ON ONLY; recreated that way it would stay invalid
+    // without its partitions' indexes.
+    size_t only = def.find(" ON ONLY ");
+    if (only != std::string::npos) def.erase(only + 3, 5);
     if (!is_partitioned(t, ix)) {
         for (const char *head : {"CREATE UNIQUE INDEX ", "CREATE INDEX "}) {
             std::string h = head;

@@ -73,14 +73,16 @@ std::string scans_text(int64_t scans) {
 
 // ---- duplicate_index
 
-// Which of two identical indexes to keep: the one a constraint, a foreign key or the replica
-// identity needs, a unique one, else the first by name (stable across runs and restores).
+// Which of two identical indexes to keep: the primary key's, one a constraint, a foreign key
+// or the replica identity needs, a unique one, else the first by name (stable across runs and
+// restores).
 int keep_rank(const Index &ix, const std::unordered_set<uint32_t> &fk_referenced) {
-    if (ix.constraint_oid != 0) return 0;
-    if (fk_referenced.count(ix.oid)) return 1;
-    if (ix.replica_identity) return 2;
-    if (ix.unique) return 3;
-    return 4;
+    if (ix.primary) return 0;
+    if (ix.constraint_oid != 0) return 1;
+    if (fk_referenced.count(ix.oid)) return 2;
+    if (ix.replica_identity) return 3;
+    if (ix.unique) return 4;
+    return 5;
 }
 
 struct DuplicateLimits {

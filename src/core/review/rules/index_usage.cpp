@@ -172,7 +172,8 @@ void report_unused(RuleContext &cx, const Usage &u, const UsageWindow &w, int64_
     const Table &t = *u.table;
     const Index &ix = *u.index;
     int64_t writes = facts::writes(t);
-    double per_day = writes > 0 && w.days > 0 ? static_cast<double>(writes) / w.days : 0;
+    // Per day over at least one day: a window of hours says little about a daily rate.
+    double per_day = writes > 0 ? static_cast<double>(writes) / std::max(w.days, 1.0) : 0;
     Finding f = cx.make("index", facts::index_object(t, ix), ix.name);
     f.severity = unused_severity(u, per_day, limits);
     bool never = u.scans == 0;
