@@ -235,7 +235,7 @@ void report_low_value(RuleContext &cx, const Usage &u, const UsageWindow &w, int
                       double share, const LowValueLimits &l) {
     const Table &t = *u.table;
     const Index &ix = *u.index;
-    bool write_heavy = writes >= l.min_writes &&
+    bool write_heavy = writes > l.min_writes &&
                        static_cast<double>(u.scans) <= l.max_scans_per_write * writes &&
                        share < l.max_scan_share;
     Finding f = cx.make("index", facts::index_object(t, ix), ix.name);
@@ -285,7 +285,7 @@ void low_value_index(RuleContext &cx) {
         int64_t table_scans = facts::scans(*u.table);
         if (writes < 0 || table_scans <= 0) continue;
         double share = static_cast<double>(u.scans) / static_cast<double>(table_scans);
-        bool write_heavy = writes >= l.min_writes &&
+        bool write_heavy = writes > l.min_writes &&
                            static_cast<double>(u.scans) <= l.max_scans_per_write * writes &&
                            share < l.max_scan_share;
         bool large_seldom = u.bytes >= l.large_bytes && share < l.large_max_scan_share;
