@@ -134,8 +134,12 @@ bool sequence_capacity(const catalog::CatalogSnapshot &cat, const Sequence &s, C
     bool asc = s.increment > 0;
     double col_max =
         k->column ? static_cast<double>(facts::integer_type_max(k->column->type_oid)) : 0;
-    bool column_bound = col_max > 0 && (asc ? col_max < s.max_value : -col_max - 1 > s.min_value);
-    if (s.cycle && !column_bound) return false;  // wraps around by design
+    // The column's type bounds the key when it ends no later than the sequence (an integer
+    // sequence on an integer column: both; the fix must then widen the column too).
+    double seq_max = static_cast<double>(s.max_value), seq_min = static_cast<double>(s.min_value);
+    bool column_bound = col_max > 0 && (asc ? col_max <= seq_max : -col_max - 1 >= seq_min);
+    bool sequence_first = col_max <= 0 || (asc ? seq_max <= col_max : seq_min >= -col_max - 1);
+    if (s.cycle && sequence_first) return false;  // wraps around before the column overflows
     k->limit = column_bound ? (asc ? col_max : -col_max - 1)
                             : static_cast<double>(asc ? s.max_value : s.min_value);
     k->limit_source = column_bound ? "the column type's" : "the sequence's";

@@ -136,7 +136,8 @@ std::string human_count(double n) {
 std::string human_percent(double fraction) {
     char buf[32];
     double pct = fraction * 100;
-    std::snprintf(buf, sizeof buf, pct != 0 && std::fabs(pct) < 10 ? "%.1f%%" : "%.0f%%", pct);
+    bool whole = std::fabs(pct - std::round(pct)) < 0.05;
+    std::snprintf(buf, sizeof buf, whole ? "%.0f%%" : "%.1f%%", pct);
     return buf;
 }
 
