@@ -30,8 +30,8 @@ struct ColumnStats {
     std::vector<double> most_common_freqs;  // descending (the first five at most)
     // The most common value as text, when it covers at least half of the rows ("" otherwise).
     std::string most_common_value;
-    // smallint / integer columns: the largest value pg_stats saw (histogram bounds and most
-    // common values) at the last ANALYZE.
+    // NOT NULL smallint / integer columns: the largest value pg_stats saw (histogram bounds and
+    // most common values) at the last ANALYZE.
     bool has_int_max = false;
     int64_t int_max = 0;
 };
@@ -58,7 +58,9 @@ struct Column {
 struct Index {
     uint32_t oid = 0;
     std::string name;
-    std::string definition;  // pg_get_indexdef()
+    // CREATE INDEX ..., as pg_get_indexdef() prints it (built from the catalog, see
+    // catalog/definitions.h); "" when an expression or the predicate is unknown (ddl_locked).
+    std::string definition;
     std::string am;          // "btree", "gin", ...
     char relkind = 'i';      // 'i' index, 'I' partitioned index
     bool unique = false;
@@ -73,6 +75,7 @@ struct Index {
     std::vector<int16_t> keys;            // key columns in order; 0 for an expression
     std::vector<int16_t> include;         // INCLUDE columns
     std::vector<std::string> opclasses;   // per key column
+    std::vector<bool> default_opclass;    // per key column: the type's default for the method
     std::vector<std::string> collations;  // per key column, "" = default
     std::vector<bool> descending;         // per key column
     std::string expressions;              // pg_get_expr(indexprs), empty when none
@@ -106,7 +109,10 @@ struct Constraint {
     char on_delete = 'a';   // confdeltype
     char on_update = 'a';   // confupdtype
     bool deferrable = false;
-    std::string definition;  // pg_get_constraintdef()
+    // As pg_get_constraintdef() prints it, without NOT VALID (see validated); the referenced
+    // table of a foreign key schema-qualified. "" for CHECK / EXCLUDE when the table was
+    // ddl_locked.
+    std::string definition;
     uint32_t index_oid = 0;  // conindid
     uint32_t parent = 0;     // conparentid: the partitioned table's constraint it was cloned from
 };
@@ -300,6 +306,9 @@ struct Database {
     int64_t xact_rollback = -1;
     bool read_all_stats = false;  // the reading role sees every user's statistics
     bool superuser = false;       // the reading role is a superuser
+    // The reading role may read pg_statistic (superusers, pg_read_all_data): column statistics
+    // then come from it rather than from the much slower pg_stats (relation_sections.cpp).
+    bool statistic_readable = false;
     bool hba_readable = false;    // hba_rules below came from pg_hba_file_rules
     std::string current_user;
     std::map<std::string, std::string> settings;  // name -> current_setting() (see snapshot_sql)

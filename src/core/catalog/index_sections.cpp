@@ -2,6 +2,10 @@
 // relation_sections.cpp for the locking rules these queries follow).
 #include "core/catalog/relation_sections.h"
 
+#include <algorithm>
+
+#include "core/catalog/definitions.h"
+
 #include "core/common/no_postgres.h"
 
 namespace pg_advisor::catalog {
@@ -17,7 +21,6 @@ enum IndexCol {
     kIxTable,
     kIxOid,
     kIxName,
-    kIxDefinition,
     kIxAm,
     kIxKind,
     kIxUnique,
@@ -32,6 +35,7 @@ enum IndexCol {
     kIxKeys,
     kIxKeyCount,
     kIxOpclasses,
+    kIxDefaultOpclasses,
     kIxCollations,
     kIxOptions,
     kIxExpressions,
@@ -47,45 +51,52 @@ enum IndexCol {
     kIxRelOptions,
 };
 
+// Operator classes and collations of every key, aggregated once for all indexes (a correlated
+// subquery per index costs more than the rest of the query).
+const char *kIndexKeysCte =
+    ", progress AS MATERIALIZED (SELECT relid, index_relid FROM pg_stat_progress_create_index), "
+    "keyinfo AS MATERIALIZED (SELECT i.indexrelid, "
+    "array_agg(opc.opcname ORDER BY k.n) AS opclasses, "
+    "array_agg(opc.opcdefault ORDER BY k.n) AS defaults, "
+    "array_agg(CASE WHEN k.coll IN (0, 100) THEN '' ELSE co.collname END ORDER BY k.n) "
+    "AS collations FROM rel JOIN pg_index i ON i.indrelid = rel.oid "
+    "CROSS JOIN LATERAL unnest(i.indclass::oid[], i.indcollation::oid[]) "
+    "WITH ORDINALITY k(opc, coll, n) JOIN pg_opclass opc ON opc.oid = k.opc "
+    "LEFT JOIN pg_collation co ON co.oid = k.coll GROUP BY i.indexrelid) ";
+
 std::string indexes_sql(int version) {
-    std::string sql = relation_ctes();
+    std::string sql = relation_ctes() + kIndexKeysCte;
     sql +=
-        ", progress AS MATERIALIZED (SELECT relid, index_relid "
-        "FROM pg_stat_progress_create_index) "
-        "SELECT i.indrelid, i.indexrelid, ic.relname, "
-        "CASE WHEN lk.oid IS NULL AND lki.oid IS NULL THEN pg_get_indexdef(i.indexrelid) END, "
-        "am.amname, ic.relkind, i.indisunique, i.indisprimary, i.indisexclusion, i.indisvalid, "
-        "i.indisready, i.indislive, i.indisreplident, ";
+        "SELECT i.indrelid, i.indexrelid, ic.relname, am.amname, ic.relkind, i.indisunique, "
+        "i.indisprimary, i.indisexclusion, i.indisvalid, i.indisready, i.indislive, "
+        "i.indisreplident, ";
     sql += version >= 150000 ? "i.indnullsnotdistinct, " : "false, ";
     sql +=
         "EXISTS (SELECT 1 FROM progress p WHERE p.index_relid = i.indexrelid "
         "OR p.relid = i.indrelid), "
-        "i.indkey, i.indnkeyatts, "
-        "(SELECT array_agg(opc.opcname ORDER BY k.n) FROM unnest(i.indclass::oid[]) "
-        "WITH ORDINALITY k(oid, n) JOIN pg_opclass opc ON opc.oid = k.oid), "
-        "(SELECT array_agg(CASE WHEN k.oid IN (0, 100) THEN '' ELSE co.collname END "
-        "ORDER BY k.n) FROM unnest(i.indcollation::oid[]) WITH ORDINALITY k(oid, n) "
-        "LEFT JOIN pg_collation co ON co.oid = k.oid), "
-        "i.indoption, "
+        "i.indkey, i.indnkeyatts, ki.opclasses, ki.defaults, ki.collations, i.indoption, "
         "CASE WHEN i.indexprs IS NOT NULL AND lk.oid IS NULL AND lki.oid IS NULL "
         "THEN pg_get_expr(i.indexprs, i.indrelid) END, "
         "i.indpred IS NOT NULL, "
         "CASE WHEN i.indpred IS NOT NULL AND lk.oid IS NULL AND lki.oid IS NULL "
         "THEN pg_get_expr(i.indpred, i.indrelid) END, "
-        "con.oid, ic.relpages, ic.reltuples, st.idx_scan, st.idx_tup_read, ";
-    sql += version >= 160000 ? "extract(epoch FROM st.last_idx_scan), " : "NULL, ";
+        "con.oid, ic.relpages, ic.reltuples, "
+        // The counters pg_stat_all_indexes shows, for these indexes only.
+        "CASE WHEN ic.relkind = 'i' THEN pg_stat_get_numscans(i.indexrelid) END, "
+        "CASE WHEN ic.relkind = 'i' THEN pg_stat_get_tuples_returned(i.indexrelid) END, ";
+    sql +=
+        version >= 160000 ? "extract(epoch FROM pg_stat_get_lastscan(i.indexrelid)), " : "NULL, ";
     sql +=
         "ih.inhparent, ic.reloptions "
         "FROM rel JOIN pg_index i ON i.indrelid = rel.oid "
         "JOIN pg_class ic ON ic.oid = i.indexrelid "
         "JOIN pg_am am ON am.oid = ic.relam "
+        "JOIN keyinfo ki ON ki.indexrelid = i.indexrelid "
         "LEFT JOIN locked lk ON lk.oid = i.indrelid "
         "LEFT JOIN locked lki ON lki.oid = i.indexrelid "
         "LEFT JOIN pg_constraint con ON con.conindid = i.indexrelid "
         "AND con.conrelid = i.indrelid AND con.contype IN ('p', 'u', 'x') "
-        "LEFT JOIN pg_stat_all_indexes st ON st.indexrelid = i.indexrelid "
-        "LEFT JOIN pg_inherits ih ON ih.inhrelid = i.indexrelid "
-        "ORDER BY i.indrelid, ic.relname";
+        "LEFT JOIN pg_inherits ih ON ih.inhrelid = i.indexrelid";
     return sql;
 }
 
@@ -97,10 +108,12 @@ void load_index_keys(Index &ix, const RowReader &r) {
     ix.keys.assign(all.begin(), all.begin() + nkeys);
     ix.include.assign(all.begin() + nkeys, all.end());
     ix.opclasses = r.text_array(kIxOpclasses);
+    for (const std::string &d : r.text_array(kIxDefaultOpclasses))
+        ix.default_opclass.push_back(d == "t" || d == "true");
     ix.collations = r.text_array(kIxCollations);
     std::vector<int64_t> options = r.int_array(kIxOptions);
     if (ix.opclasses.size() != ix.keys.size() || ix.collations.size() != ix.keys.size() ||
-        options.size() != ix.keys.size())
+        ix.default_opclass.size() != ix.keys.size() || options.size() != ix.keys.size())
         r.fail(kIxOptions, "one operator class, collation and option per key column expected");
     for (int64_t o : options) {
         ix.descending.push_back((o & 1) != 0);   // INDOPTION_DESC
@@ -123,7 +136,6 @@ void load_index(CatalogSnapshot &snap, const RowReader &r) {
     Index ix;
     ix.oid = oid_of(r, kIxOid);
     ix.name = r.text(kIxName);
-    ix.definition = r.text(kIxDefinition);
     ix.am = r.text(kIxAm);
     ix.relkind = r.character(kIxKind, 'i');
     ix.unique = r.boolean(kIxUnique);
@@ -147,6 +159,7 @@ void load_index(CatalogSnapshot &snap, const RowReader &r) {
     ix.last_scan = r.micros(kIxLastScan);
     ix.parent_index = oid_of(r, kIxParent);
     ix.options = r.text_array(kIxRelOptions);
+    ix.definition = index_definition(*t, ix);  // the columns section came first
     t->indexes.push_back(std::move(ix));
 }
 
@@ -165,20 +178,60 @@ enum ConstraintCol {
     kConOnDelete,
     kConOnUpdate,
     kConDeferrable,
+    kConDeferred,
     kConDefinition,
     kConIndex,
     kConParent,
+    kConRefSchema,
+    kConRefName,
+    kConRefColumnNames,
 };
 
-std::string constraints_sql(int) {
+// The server's text only for CHECK, EXCLUDE and the like (and PG15's ON DELETE SET NULL (...)
+// column lists): the rest is built from the catalog (definitions.h).
+std::string constraints_sql(int version) {
+    std::string server_text = "con.contype NOT IN ('p', 'u', 'f')";
+    if (version >= 150000) server_text = "(" + server_text + " OR con.confdelsetcols IS NOT NULL)";
     return relation_ctes() +
            "SELECT con.oid, con.conname, con.contype, con.conrelid, con.conkey, con.confrelid, "
            "con.confkey, con.convalidated, con.confmatchtype, con.confdeltype, con.confupdtype, "
-           "con.condeferrable, CASE WHEN con.contype IN ('p', 'u', 'f') OR lk.oid IS NULL "
-           "THEN pg_get_constraintdef(con.oid) END, con.conindid, con.conparentid "
+           "con.condeferrable, con.condeferred, CASE WHEN " +
+           server_text +
+           " AND lk.oid IS NULL THEN pg_get_constraintdef(con.oid) END, con.conindid, "
+           "con.conparentid, rn.nspname, rc.relname, "
+           // Referenced column names, when the referenced table is not in the snapshot.
+           "CASE WHEN con.contype = 'f' AND rr.oid IS NULL THEN (SELECT array_agg(a.attname "
+           "ORDER BY k.n) FROM unnest(con.confkey) WITH ORDINALITY k(attnum, n) "
+           "JOIN pg_attribute a ON a.attrelid = con.confrelid AND a.attnum = k.attnum) END "
            "FROM rel JOIN pg_constraint con ON con.conrelid = rel.oid "
            "LEFT JOIN locked lk ON lk.oid = con.conrelid "
-           "ORDER BY con.conrelid, con.conname";
+           "LEFT JOIN pg_class rc ON rc.oid = con.confrelid "
+           "LEFT JOIN pg_namespace rn ON rn.oid = rc.relnamespace "
+           "LEFT JOIN rel rr ON rr.oid = con.confrelid";
+}
+
+std::string constraint_definition(const CatalogSnapshot &snap, const Constraint &c,
+                                  const RowReader &r) {
+    std::string server = r.text(kConDefinition);
+    const std::string not_valid = " NOT VALID";
+    if (server.size() > not_valid.size() &&
+        server.compare(server.size() - not_valid.size(), not_valid.size(), not_valid) == 0)
+        server.erase(server.size() - not_valid.size());
+    const Table *t = snap.table(c.table);
+    if (!server.empty() || t == nullptr) return server;
+    bool deferred = r.boolean(kConDeferred);
+    if (c.type == 'p' || c.type == 'u') return key_constraint_definition(*t, c, deferred);
+    if (c.type != 'f') return server;
+    std::vector<std::string> refs;
+    if (const Table *parent = snap.table(c.ref_table)) {
+        for (int16_t a : c.ref_columns)
+            for (const Column &col : parent->columns)
+                if (col.attnum == a) refs.push_back(col.name);
+    } else {
+        refs = r.text_array(kConRefColumnNames);
+    }
+    return foreign_key_definition(*t, c, qualified_name(r.text(kConRefSchema), r.text(kConRefName)),
+                                  refs, deferred);
 }
 
 void load_constraint(CatalogSnapshot &snap, const RowReader &r) {
@@ -198,10 +251,22 @@ void load_constraint(CatalogSnapshot &snap, const RowReader &r) {
     if (c.on_delete == ' ') c.on_delete = 'a';  // not a foreign key
     if (c.on_update == ' ') c.on_update = 'a';
     c.deferrable = r.boolean(kConDeferrable);
-    c.definition = r.text(kConDefinition);
     c.index_oid = oid_of(r, kConIndex);
     c.parent = oid_of(r, kConParent);
+    c.definition = constraint_definition(snap, c, r);
     snap.constraints.push_back(std::move(c));
+}
+
+// Deterministic order whatever the server's plan: indexes by name within their table,
+// constraints by table and name.
+void sort_indexes_and_constraints(CatalogSnapshot &snap) {
+    for (Table &t : snap.tables)
+        std::sort(t.indexes.begin(), t.indexes.end(),
+                  [](const Index &a, const Index &b) { return a.name < b.name; });
+    std::sort(snap.constraints.begin(), snap.constraints.end(),
+              [](const Constraint &a, const Constraint &b) {
+                  return a.table != b.table ? a.table < b.table : a.name < b.name;
+              });
 }
 
 // ---- sequences
@@ -223,31 +288,37 @@ enum SequenceCol {
 
 std::string sequences_sql(int) {
     return relation_ctes() +
-           // Smallest integer type among the foreign-key columns referencing each column.
-           ", refmax AS MATERIALIZED (SELECT fk.confrelid, k.refcol, "
-           "min(CASE ca.atttypid WHEN 21 THEN 32767 ELSE 2147483647 END) AS max_value "
-           "FROM pg_constraint fk CROSS JOIN LATERAL unnest(fk.confkey, fk.conkey) "
-           "AS k(refcol, col) JOIN pg_attribute ca ON ca.attrelid = fk.conrelid "
-           "AND ca.attnum = k.col WHERE fk.contype = 'f' AND ca.atttypid IN (21, 23) "
-           "GROUP BY fk.confrelid, k.refcol), "
+           // Columns filled by a sequence (serial: 'a', identity: 'i').
+           ", owned AS MATERIALIZED (SELECT d.objid AS seq, d.refobjid AS relid, "
+           "d.refobjsubid AS attnum FROM pg_depend d JOIN pg_sequence sq ON sq.seqrelid = d.objid "
+           "WHERE d.classid = 'pg_class'::regclass AND d.refclassid = 'pg_class'::regclass "
+           "AND d.deptype IN ('a', 'i') AND d.refobjsubid > 0), "
+           // The smallest integer type among the foreign-key columns referencing them.
+           "refmax AS MATERIALIZED (SELECT o.seq, min(CASE ca.atttypid WHEN 21 THEN 32767 "
+           "ELSE 2147483647 END) AS max_value FROM owned o "
+           "JOIN pg_constraint fk ON fk.confrelid = o.relid AND fk.contype = 'f' "
+           "AND o.attnum = ANY (fk.confkey) "
+           "JOIN pg_attribute ca ON ca.attrelid = fk.conrelid "
+           "AND ca.attnum = fk.conkey[array_position(fk.confkey, o.attnum)] "
+           "WHERE ca.atttypid IN (21, 23) GROUP BY o.seq), "
+           // Locks that a read of the sequence (RowExclusiveLock) would queue behind.
+           "seq_locked AS MATERIALIZED (SELECT DISTINCT l.relation AS oid FROM pg_locks l "
+           "WHERE l.locktype = 'relation' AND l.pid IS DISTINCT FROM pg_backend_pid() "
+           "AND l.mode IN ('ShareLock', 'ShareRowExclusiveLock', 'ExclusiveLock', "
+           "'AccessExclusiveLock')), "
            "seq AS MATERIALIZED (SELECT c.oid, n.nspname, c.relname, s.seqtypid, s.seqmin, "
-           "s.seqmax, s.seqincrement, s.seqcycle, s.seqstart, d.refobjid, d.refobjsubid, "
+           "s.seqmax, s.seqincrement, s.seqcycle, s.seqstart, o.relid, o.attnum, "
            "CASE WHEN s.seqincrement > 0 THEN least(s.seqmax, CASE att.atttypid WHEN 21 THEN "
            "32767 WHEN 23 THEN 2147483647 END, rm.max_value)::numeric ELSE -greatest(s.seqmin, "
            "CASE att.atttypid WHEN 21 THEN -32768 WHEN 23 THEN -2147483648 END)::numeric "
            "END AS capacity, "
-           "has_sequence_privilege(c.oid, 'SELECT, USAGE') "
-           "AND NOT EXISTS (SELECT 1 FROM pg_locks l WHERE l.locktype = 'relation' "
-           "AND l.relation = c.oid AND l.pid IS DISTINCT FROM pg_backend_pid() "
-           "AND l.mode IN ('ShareLock', 'ShareRowExclusiveLock', 'ExclusiveLock', "
-           "'AccessExclusiveLock')) AS readable "
+           "has_sequence_privilege(c.oid, 'SELECT, USAGE') AND sl.oid IS NULL AS readable "
            "FROM pg_sequence s JOIN pg_class c ON c.oid = s.seqrelid "
            "JOIN pg_namespace n ON n.oid = c.relnamespace CROSS JOIN reader "
-           "LEFT JOIN pg_depend d ON d.classid = 'pg_class'::regclass AND d.objid = c.oid "
-           "AND d.refclassid = 'pg_class'::regclass AND d.refobjsubid > 0 "
-           "AND d.deptype IN ('a', 'i') "
-           "LEFT JOIN pg_attribute att ON att.attrelid = d.refobjid AND att.attnum = d.refobjsubid "
-           "LEFT JOIN refmax rm ON rm.confrelid = d.refobjid AND rm.refcol = d.refobjsubid "
+           "LEFT JOIN owned o ON o.seq = c.oid "
+           "LEFT JOIN pg_attribute att ON att.attrelid = o.relid AND att.attnum = o.attnum "
+           "LEFT JOIN refmax rm ON rm.seq = c.oid "
+           "LEFT JOIN seq_locked sl ON sl.oid = c.oid "
            "WHERE n.nspname NOT IN ('pg_catalog', 'information_schema') "
            "AND n.nspname NOT LIKE 'pg\\_toast%' AND n.nspname NOT LIKE 'pg\\_temp%' "
            "AND (reader.all_tables OR pg_has_role(c.relowner, 'USAGE') "
@@ -259,8 +330,7 @@ std::string sequences_sql(int) {
            "CASE WHEN eligible AND rn <= " +
            std::to_string(kSequenceValueLimit) +
            " THEN pg_sequence_last_value(oid) END, "
-           "seqmin, seqmax, seqincrement, seqcycle, refobjid, refobjsubid, seqstart "
-           "FROM ranked ORDER BY oid";
+           "seqmin, seqmax, seqincrement, seqcycle, relid, attnum, seqstart FROM ranked";
 }
 
 void load_sequence(CatalogSnapshot &snap, const RowReader &r) {
@@ -291,8 +361,8 @@ const SnapshotSection &index_section() {
 }
 
 const SnapshotSection &constraint_section() {
-    static const SnapshotSection s{"constraints", constraints_sql, load_constraint, nullptr,
-                                   nullptr};
+    static const SnapshotSection s{"constraints", constraints_sql, load_constraint,
+                                   sort_indexes_and_constraints, nullptr};
     return s;
 }
 

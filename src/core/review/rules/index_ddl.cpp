@@ -2,6 +2,7 @@
 
 #include <cctype>
 
+#include "core/catalog/definitions.h"
 #include "core/review/rules/relation_facts.h"
 
 #include "core/common/no_postgres.h"
@@ -16,41 +17,6 @@ bool is_partitioned(const Table &t, const Index &ix) {
     return t.relkind == 'p' || ix.relkind == 'I';
 }
 
-// One key of a definition built from the catalog: name, collation, opclass, order.
-std::string composed_key(const Table &t, const Index &ix, size_t k) {
-    std::string s = facts::column_sql(t, ix.keys[k]);
-    if (k < ix.collations.size() && !ix.collations[k].empty())
-        s += " COLLATE " + catalog::quote_ident(ix.collations[k]);
-    if (k < ix.opclasses.size() && !ix.opclasses[k].empty())
-        s += " " + catalog::quote_ident(ix.opclasses[k]);
-    bool desc = k < ix.descending.size() && ix.descending[k];
-    bool nulls_first = k < ix.nulls_first.size() && ix.nulls_first[k];
-    if (desc) s += " DESC";
-    if (nulls_first != desc) s += nulls_first ? " NULLS FIRST" : " NULLS LAST";
-    return s;
-}
-
-std::string composed_definition(const Table &t, const Index &ix) {
-    for (int16_t k : ix.keys)
-        if (k == 0) return "";  // expressions need the server's deparser
-    if (ix.partial) return "";
-    std::string def = ix.unique ? "CREATE UNIQUE INDEX " : "CREATE INDEX ";
-    def += catalog::quote_ident(ix.name) + " ON ";
-    def += t.qualified() + " USING " + ix.am + " (";
-    for (size_t k = 0; k < ix.keys.size(); k++)
-        def += (k ? ", " : "") + composed_key(t, ix, k);
-    def += ")";
-    if (!ix.include.empty()) def += " INCLUDE (" + facts::column_list_sql(t, ix.include) + ")";
-    if (ix.nulls_not_distinct) def += " NULLS NOT DISTINCT";
-    if (!ix.options.empty()) {
-        def += " WITH (";
-        for (size_t i = 0; i < ix.options.size(); i++)
-            def += (i ? ", " : "") + ix.options[i];
-        def += ")";
-    }
-    return def;
-}
-
 // Cuts a name to at most `bytes` bytes without splitting a UTF-8 character.
 std::string truncate_name(const std::string &s, size_t bytes) {
     if (s.size() <= bytes) return s;
@@ -63,11 +29,11 @@ std::string truncate_name(const std::string &s, size_t bytes) {
 }  // namespace
 
 std::string index_definition(const Table &t, const Index &ix) {
-    return !ix.definition.empty() ? ix.definition : composed_definition(t, ix);
+    return !ix.definition.empty() ? ix.definition : catalog::index_definition(t, ix);
 }
 
 std::string recreate_index(const Table &t, const Index &ix) {
-    std::string def = index_definition(t, ix);
+    std::string def = ddl::index_definition(t, ix);
     if (def.empty()) return "";
     // The server prints a partitioned index ON ONLY; recreated that way it would stay invalid
     // without its partitions' indexes.
@@ -94,19 +60,21 @@ std::string drop_index(const Table &t, const Index &ix) {
     return drop_index(t.schema, ix.name, is_partitioned(t, ix));
 }
 
-NameRegistry::NameRegistry(const CatalogSnapshot &cat) {
-    for (const Table &t : cat.tables) {
+void NameRegistry::collect() {
+    collected_ = true;
+    for (const Table &t : cat_.tables) {
         taken_.insert(t.schema + '\0' + t.name);
         for (const Index &ix : t.indexes)
             taken_.insert(t.schema + '\0' + ix.name);
     }
-    for (const catalog::Sequence &s : cat.sequences)
+    for (const catalog::Sequence &s : cat_.sequences)
         taken_.insert(s.schema + '\0' + s.name);
 }
 
 std::string NameRegistry::choose(const std::string &schema, const std::string &table,
                                  const std::vector<std::string> &columns,
                                  const std::string &suffix) {
+    if (!collected_) collect();
     std::string middle;
     for (const std::string &c : columns)
         middle += (middle.empty() ? "" : "_") + c;

@@ -27,16 +27,20 @@ std::string recreate_index(const Table &t, const Index &ix);
 std::string drop_index(const Table &t, const Index &ix);
 std::string drop_index(const std::string &schema, const std::string &name, bool partitioned);
 
-// Relation names in use per schema, to give new indexes names that are free.
+// Relation names in use per schema, to give new indexes names that are free (collected on
+// the first choice: most reviews name nothing).
 class NameRegistry {
   public:
-    explicit NameRegistry(const CatalogSnapshot &cat);
+    explicit NameRegistry(const CatalogSnapshot &cat) : cat_(cat) {}
     // PostgreSQL's style: <table>_<col>_<col>_<suffix>, at most 63 bytes, a digit appended
     // while taken; the name is then reserved.
     std::string choose(const std::string &schema, const std::string &table,
                        const std::vector<std::string> &columns, const std::string &suffix);
 
   private:
+    void collect();
+    const CatalogSnapshot &cat_;
+    bool collected_ = false;
     std::unordered_set<std::string> taken_;  // schema + '\0' + name
 };
 
