@@ -181,6 +181,27 @@ TEST(SequenceNearOverflow, ApplicationGeneratedIntegerKeys) {
     EXPECT_EQ(r.findings[0].severity, Severity::Critical);
 }
 
+TEST(SequenceNearOverflow, ExactBoundariesOfTheThresholds) {
+    // A standalone sequence from 1 to 101: a last value of 51 is exactly 50% of the range.
+    auto severity = [](int64_t value, double critical) {
+        Builder b;
+        Sequence &s = b.sequence("counter", "integer", 101);
+        s.has_value = true;
+        s.last_value = value;
+        Settings settings;
+        settings.set("sequence_or_key_near_overflow_critical_used", critical);
+        RuleRun r = run_rule("sequence_or_key_near_overflow", b.done(), settings);
+        return r.findings.empty() ? std::string("none")
+                                  : std::string(severity_name(r.findings[0].severity));
+    };
+    EXPECT_EQ(severity(50, 0.9), "none");       // 49%
+    EXPECT_EQ(severity(51, 0.9), "medium");     // 50%: min_used
+    EXPECT_EQ(severity(76, 0.9), "high");       // 75%: high_used
+    EXPECT_EQ(severity(91, 0.9), "critical");   // 90%: critical_used
+    EXPECT_EQ(severity(90, 0.9), "high");       // 89%
+    EXPECT_EQ(severity(51, 0.5), "critical");   // the threshold is a setting
+}
+
 TEST(SequenceNearOverflow, ThresholdsComeFromSettings) {
     SerialCase c(kInt4, "integer", 2147483647);
     c.s->has_value = true;
