@@ -51,21 +51,57 @@ enum IndexCol {
     kIxRelOptions,
 };
 
-// Operator classes and collations of every key, aggregated once for all indexes (a correlated
-// subquery per index costs more than the rest of the query).
-const char *kIndexKeysCte =
-    ", progress AS MATERIALIZED (SELECT relid, index_relid FROM pg_stat_progress_create_index), "
-    "keyinfo AS MATERIALIZED (SELECT i.indexrelid, "
-    "array_agg(opc.opcname ORDER BY k.n) AS opclasses, "
-    "array_agg(opc.opcdefault ORDER BY k.n) AS defaults, "
-    "array_agg(CASE WHEN k.coll IN (0, 100) THEN '' ELSE co.collname END ORDER BY k.n) "
-    "AS collations FROM rel JOIN pg_index i ON i.indrelid = rel.oid "
+// Operator classes (name, default for its type) and collations of the keys: joined for the
+// first four keys (nearly every index), aggregated per index beyond (a correlated subquery per
+// index, or one aggregation over all keys, would cost more than the rest of the query).
+constexpr int kJoinedKeys = 4;  // kWideKeysCte: more than 4
+
+std::string key_joins() {
+    std::string sql;
+    for (int k = 0; k < kJoinedKeys; k++) {
+        std::string n = std::to_string(k);
+        sql += "LEFT JOIN pg_opclass o" + n + " ON o" + n + ".oid = i.indclass[" + n + "] " +
+               "LEFT JOIN pg_collation c" + n + " ON c" + n + ".oid = i.indcollation[" + n + "] ";
+    }
+    return sql;
+}
+
+// ARRAY[<each>(0), <each>(1), ...][1:indnkeyatts], or the `wide` CTE's `column` for indexes
+// with more keys.
+std::string key_array(std::string (*each)(const std::string &n), const char *column) {
+    std::string sql = "CASE WHEN i.indnkeyatts <= " + std::to_string(kJoinedKeys) + " THEN (ARRAY[";
+    for (int k = 0; k < kJoinedKeys; k++)
+        sql += (k ? ", " : "") + each(std::to_string(k));
+    return sql + "])[1:i.indnkeyatts] ELSE w." + column + " END";
+}
+
+std::string opclass_name(const std::string &n) {
+    return "o" + n + ".opcname";
+}
+std::string opclass_default(const std::string &n) {
+    return "o" + n + ".opcdefault";
+}
+std::string collation_name(const std::string &n) {
+    return "CASE WHEN i.indcollation[" + n + "] IN (0, 100) THEN ''::name ELSE c" + n +
+           ".collname END";
+}
+
+// The few indexes with more keys, aggregated once (a subquery in the select list, even when
+// CASE never runs it, costs as much as the rest of the query).
+const char *kWideKeysCte =
+    ", wide AS MATERIALIZED (SELECT i.indexrelid, array_agg(opc.opcname ORDER BY k.n) AS "
+    "opclasses, array_agg(opc.opcdefault ORDER BY k.n) AS defaults, array_agg(CASE WHEN "
+    "k.coll IN (0, 100) THEN ''::name ELSE co.collname END ORDER BY k.n) AS collations "
+    "FROM rel JOIN pg_index i ON i.indrelid = rel.oid AND i.indnkeyatts > 4 "
     "CROSS JOIN LATERAL unnest(i.indclass::oid[], i.indcollation::oid[]) "
     "WITH ORDINALITY k(opc, coll, n) JOIN pg_opclass opc ON opc.oid = k.opc "
     "LEFT JOIN pg_collation co ON co.oid = k.coll GROUP BY i.indexrelid) ";
 
+const char *kProgressCte =
+    ", progress AS MATERIALIZED (SELECT relid, index_relid FROM pg_stat_progress_create_index) ";
+
 std::string indexes_sql(int version) {
-    std::string sql = relation_ctes() + kIndexKeysCte;
+    std::string sql = relation_ctes() + kProgressCte + kWideKeysCte;
     sql +=
         "SELECT i.indrelid, i.indexrelid, ic.relname, am.amname, ic.relkind, i.indisunique, "
         "i.indisprimary, i.indisexclusion, i.indisvalid, i.indisready, i.indislive, "
@@ -74,7 +110,10 @@ std::string indexes_sql(int version) {
     sql +=
         "EXISTS (SELECT 1 FROM progress p WHERE p.index_relid = i.indexrelid "
         "OR p.relid = i.indrelid), "
-        "i.indkey, i.indnkeyatts, ki.opclasses, ki.defaults, ki.collations, i.indoption, "
+        "i.indkey, i.indnkeyatts, " +
+        key_array(opclass_name, "opclasses") + ", " + key_array(opclass_default, "defaults") +
+        ", " + key_array(collation_name, "collations") +
+        ", i.indoption, "
         "CASE WHEN i.indexprs IS NOT NULL AND lk.oid IS NULL AND lki.oid IS NULL "
         "THEN pg_get_expr(i.indexprs, i.indrelid) END, "
         "i.indpred IS NOT NULL, "
@@ -90,8 +129,8 @@ std::string indexes_sql(int version) {
         "ih.inhparent, ic.reloptions "
         "FROM rel JOIN pg_index i ON i.indrelid = rel.oid "
         "JOIN pg_class ic ON ic.oid = i.indexrelid "
-        "JOIN pg_am am ON am.oid = ic.relam "
-        "JOIN keyinfo ki ON ki.indexrelid = i.indexrelid "
+        "JOIN pg_am am ON am.oid = ic.relam " +
+        key_joins() + "LEFT JOIN wide w ON w.indexrelid = i.indexrelid " +
         "LEFT JOIN locked lk ON lk.oid = i.indrelid "
         "LEFT JOIN locked lki ON lki.oid = i.indexrelid "
         "LEFT JOIN pg_constraint con ON con.conindid = i.indexrelid "

@@ -128,6 +128,7 @@ enum TableCol {
     kTabPrivileges,
     kTabViewReads,
     kTabLocked,
+    kTabDefaultAcl,
 };
 
 std::string tables_sql(int) {
@@ -140,7 +141,7 @@ std::string tables_sql(int) {
            "CASE WHEN c.relkind IN ('r', 'm') THEN greatest(mxid_age(c.relminmxid), "
            "CASE WHEN t.oid IS NOT NULL THEN mxid_age(t.relminmxid) END) END, "
            "ext.objid IS NOT NULL, d.description, acl.grantees, acl.privileges, vr.reads, "
-           "lk.oid IS NOT NULL "
+           "lk.oid IS NOT NULL, c.relacl IS NULL "
            "FROM rel JOIN pg_class c ON c.oid = rel.oid "
            "LEFT JOIN pg_class t ON t.oid = c.reltoastrelid "
            "LEFT JOIN pg_inherits inh ON c.relispartition AND inh.inhrelid = c.oid "
@@ -151,13 +152,23 @@ std::string tables_sql(int) {
            "LEFT JOIN LATERAL (SELECT array_agg(CASE WHEN a.grantee = 0 THEN 'PUBLIC' "
            "ELSE pg_get_userbyid(a.grantee) END) AS grantees, "
            "array_agg(a.privilege_type) AS privileges "
-           "FROM aclexplode(coalesce(c.relacl, acldefault('r', c.relowner))) a) acl ON true "
+           // NULL relacl: the owner's default privileges, filled in by the loader.
+           "FROM aclexplode(c.relacl) a) acl ON true "
            "LEFT JOIN (SELECT r.ev_class, array_agg(DISTINCT dep.refobjid) AS reads "
            "FROM pg_rewrite r JOIN pg_depend dep ON dep.classid = 'pg_rewrite'::regclass "
            "AND dep.objid = r.oid AND dep.refclassid = 'pg_class'::regclass "
            "AND dep.refobjid <> r.ev_class WHERE r.ev_type = '1' GROUP BY r.ev_class) vr "
            "ON vr.ev_class = c.oid "
            "LEFT JOIN locked lk ON lk.oid = c.oid";
+}
+
+// What acldefault('r', owner) grants: every table privilege to the owner, none to PUBLIC.
+void default_grants(Table &t, int server_version_num) {
+    for (const char *p : {"INSERT", "SELECT", "UPDATE", "DELETE", "TRUNCATE", "REFERENCES",
+                          "TRIGGER", "MAINTAIN"}) {
+        if (std::string(p) == "MAINTAIN" && server_version_num < 170000) continue;
+        t.grants.push_back(Grant{t.owner, p});
+    }
 }
 
 void load_table(CatalogSnapshot &snap, const RowReader &r) {
@@ -187,6 +198,7 @@ void load_table(CatalogSnapshot &snap, const RowReader &r) {
         r.fail(kTabPrivileges, "as many privileges as grantees expected");
     for (size_t i = 0; i < grantees.size(); i++)
         t.grants.push_back(Grant{grantees[i], privileges[i]});
+    if (r.boolean(kTabDefaultAcl)) default_grants(t, snap.database.server_version_num);
     for (int64_t oid : r.int_array(kTabViewReads))
         t.view_reads.push_back(static_cast<uint32_t>(oid));
     t.ddl_locked = r.boolean(kTabLocked);

@@ -126,7 +126,7 @@ TEST(RelationSections, VersionDependentColumns) {
 CatalogSnapshot with_table() {
     CatalogSnapshot snap;
     load_rows(snap, section("tables"),
-              {row(23, {{0, "16384"},
+              {row(24, {{0, "16384"},
                         {1, "public"},
                         {2, "Orders"},
                         {3, "r"},
@@ -170,6 +170,19 @@ TEST(RelationSections, LoadsTables) {
     EXPECT_EQ(t.grants[1].privilege, "SELECT");
     EXPECT_TRUE(t.ddl_locked);
     EXPECT_NE(snap.table(16384), nullptr);
+}
+
+TEST(RelationSections, NoAclMeansTheOwnersDefaultPrivileges) {
+    CatalogSnapshot snap;
+    snap.database.server_version_num = 170000;
+    load_rows(snap, section("tables"),
+              {row(24, {{0, "16390"}, {1, "public"}, {2, "t"}, {5, "app"}, {23, "t"}})});
+    std::vector<std::string> got;
+    for (const Grant &g : snap.tables.at(0).grants)
+        got.push_back(g.grantee + ":" + g.privilege);
+    EXPECT_EQ(got, (std::vector<std::string>{"app:INSERT", "app:SELECT", "app:UPDATE", "app:DELETE",
+                                             "app:TRUNCATE", "app:REFERENCES", "app:TRIGGER",
+                                             "app:MAINTAIN"}));
 }
 
 TEST(RelationSections, LoadsColumnsWithStatistics) {
