@@ -2,19 +2,22 @@
 // statistics, indexes, constraints and sequences. One query per section, whatever the number of
 // tables, and every query reads only what the reading role may see (relation_ctes()).
 //
-// Locks. Catalogs and statistics views take no lock on user relations, but the server's
-// deparser does: pg_get_indexdef(), pg_get_expr() and pg_get_constraintdef() of CHECK and
-// EXCLUDE constraints open the table with AccessShareLock for a moment (released at once), so
-// they would queue behind an ACCESS EXCLUSIVE lock held or awaited by DDL. They are called only
-// for relations no other session holds or awaits such a lock on (the `locked` CTE); the others
-// are flagged Table::ddl_locked and their texts left empty. PRIMARY KEY, UNIQUE and FOREIGN KEY
-// definitions are built without the deparser.
+// Locks. Catalogs and statistics functions take no lock on user relations, but the server's
+// deparser does: pg_get_expr() with a relation, pg_get_indexdef() and pg_get_constraintdef() of
+// CHECK and EXCLUDE constraints open the table with AccessShareLock for a moment (released at
+// once), so they would queue behind an ACCESS EXCLUSIVE lock held or awaited by DDL; they also
+// cost tens of microseconds each. So: index definitions, PRIMARY KEY, UNIQUE and FOREIGN KEY
+// definitions are built from the catalog (definitions.h); column defaults, which cannot refer
+// to columns, deparse without the table; index expressions and predicates, generated columns,
+// CHECK and EXCLUDE texts are deparsed only for relations no other session holds or awaits such
+// a lock on (the `locked` CTE), the others being flagged Table::ddl_locked with those texts
+// left empty.
 // pg_sequences is not used: pg_sequence_last_value() locks every sequence it reads until the
-// transaction ends, which on a database with thousands of sequences would fill the shared lock
-// table. The last value is read only for sequences that can overflow a 32-bit key (their own
-// bound, the owning column's type, or an integer foreign-key column referencing that column),
-// at most 1000 of them (smallest capacity first, index_sections.cpp); rules fall back to the
-// owning column's largest value in pg_stats.
+// transaction ends, which on a database with thousands of sequences fills the shared lock table
+// ("out of shared memory" on 10,000 sequences). The last value is read only for sequences that
+// can overflow a 32-bit key (their own bound, the owning column's type, or an integer
+// foreign-key column referencing that column), at most 1000 of them (smallest capacity first,
+// index_sections.cpp); rules fall back to the owning column's largest value in pg_stats.
 #include "core/catalog/relation_sections.h"
 
 #include <algorithm>
