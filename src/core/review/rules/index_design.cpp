@@ -52,8 +52,9 @@ void report_partial(RuleContext &cx, const Table &t, const Index &ix, const Colu
                                 : col + " <> " + catalog::quote_literal(c.stats.most_common_value);
     Finding f = cx.make("index", facts::index_object(t, ix), ix.name);
     f.severity = nulls ? Severity::Low : Severity::Info;
-    f.title = "Index " + ix.name + " indexes " + facts::human_percent(share) + " " +
-              (nulls ? "NULL values" : "rows of one value") + " of " + c.name;
+    f.title = "Index " + ix.name + ": " + facts::human_percent(share) + " of its entries are " +
+              (nulls ? "NULL " + c.name + " values"
+                     : c.name + " = " + catalog::quote_literal(c.stats.most_common_value));
     f.evidence.add("index", ix.name)
         .add("column", c.name)
         .add(nulls ? "null_frac" : "most_common_freq", share)

@@ -156,8 +156,9 @@ void report_bloat(RuleContext &cx, const Table &t, const Index &ix, double actua
     double pct = waste / actual * 100;
     Finding f = cx.make("index", facts::index_object(t, ix), ix.name);
     f.severity = pct >= l.high_percent ? Severity::High : Severity::Medium;
-    f.title = "Index " + ix.name + " is about " + facts::human_percent(pct / 100) + " bloat (" +
-              facts::human_bytes(waste) + " of " + facts::human_bytes(actual) + ")";
+    f.title = "Index " + ix.name + " is about " + facts::human_percent(pct / 100) +
+              " wasted space (" + facts::human_bytes(waste) + " of " + facts::human_bytes(actual) +
+              ")";
     f.evidence.add("index", ix.name)
         .add("index_bytes", actual)
         .add("expected_bytes", expected)

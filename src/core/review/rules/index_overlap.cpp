@@ -234,8 +234,9 @@ void report_prefix(RuleContext &cx, const Table &t, const Index &narrow, const I
                        " starts with the same key columns (same operator classes, collations, "
                        "orders and predicate), so lookups and ordered scans on them can use it. "
                        "Not identical: " +
-                       wide.name + " is larger (" + facts::human_bytes(wide_bytes) + " vs " +
-                       facts::human_bytes(bytes) + "), so those scans read a few more pages.";
+                       wide.name + " has more key columns (" + facts::human_bytes(wide_bytes) +
+                       " vs " + facts::human_bytes(bytes) +
+                       "), so those scans may read a few more pages.";
     f.current_state = ddl::index_definition(t, narrow) + "\n" + ddl::index_definition(t, wide);
     f.why = "Every INSERT and non-HOT UPDATE maintains both indexes; the narrower one adds " +
             facts::human_bytes(bytes) + " and write work for queries " + wide.name +

@@ -241,7 +241,7 @@ void report_low_value(RuleContext &cx, const Usage &u, const UsageWindow &w, int
     Finding f = cx.make("index", facts::index_object(t, ix), ix.name);
     f.severity = write_heavy && u.bytes >= l.large_bytes ? Severity::Medium : Severity::Low;
     f.title = "Index " + ix.name + " serves " + facts::human_count(u.scans) + " scans (" +
-              facts::human_percent(share) + " of the table's) against " +
+              facts::human_percent(share) + " of the table's scans) against " +
               facts::human_count(static_cast<double>(writes)) + " writes";
     fill_common(f, u, w);
     f.evidence.add("table_scans", facts::scans(t))

@@ -253,8 +253,9 @@ void report_hot(RuleContext &cx, const Table &t, const char *cause, double share
         f.title = "Only " + facts::human_percent(share) + " of the same-page updates of " +
                   t.qualified() + " are HOT";
     } else {
-        f.title = "Only " + facts::human_percent(share) + " of the updates of " + t.qualified() +
-                  " are HOT";
+        f.title = facts::human_count(static_cast<double>(s.n_tup_hot_upd)) + " of " +
+                  facts::human_count(static_cast<double>(s.n_tup_upd)) + " updates of " +
+                  t.qualified() + " are HOT (" + facts::human_percent(share) + ")";
     }
     f.why =
         "A HOT update writes only the new row version on the same page; any other update "
