@@ -194,12 +194,12 @@ TEST(SequenceNearOverflow, ExactBoundariesOfTheThresholds) {
         return r.findings.empty() ? std::string("none")
                                   : std::string(severity_name(r.findings[0].severity));
     };
-    EXPECT_EQ(severity(50, 0.9), "none");       // 49%
-    EXPECT_EQ(severity(51, 0.9), "medium");     // 50%: min_used
-    EXPECT_EQ(severity(76, 0.9), "high");       // 75%: high_used
-    EXPECT_EQ(severity(91, 0.9), "critical");   // 90%: critical_used
-    EXPECT_EQ(severity(90, 0.9), "high");       // 89%
-    EXPECT_EQ(severity(51, 0.5), "critical");   // the threshold is a setting
+    EXPECT_EQ(severity(50, 0.9), "none");      // 49%
+    EXPECT_EQ(severity(51, 0.9), "medium");    // 50%: min_used
+    EXPECT_EQ(severity(76, 0.9), "high");      // 75%: high_used
+    EXPECT_EQ(severity(91, 0.9), "critical");  // 90%: critical_used
+    EXPECT_EQ(severity(90, 0.9), "high");      // 89%
+    EXPECT_EQ(severity(51, 0.5), "critical");  // the threshold is a setting
 }
 
 TEST(SequenceNearOverflow, ThresholdsComeFromSettings) {
