@@ -158,6 +158,14 @@ static inline void pga_init_materialized_srf_14(FunctionCallInfo fcinfo) {
     parse_analyze_varparams(raw, sql, types, ntypes)
 #endif
 
+// ---- Permission checks of a planned statement's range table: RTEPermissionInfo from 16.
+#if PG_VERSION_NUM >= 160000
+#define PGA_CHECK_PLAN_PERMISSIONS(stmt, ereport) \
+    ExecCheckPermissions((stmt)->rtable, (stmt)->permInfos, ereport)
+#else
+#define PGA_CHECK_PLAN_PERMISSIONS(stmt, ereport) ExecCheckRTPerms((stmt)->rtable, ereport)
+#endif
+
 // ---- IndexOptInfo.amcostestimate: an untyped function pointer before 16.
 #if PG_VERSION_NUM >= 160000
 #define PGA_AMCOSTESTIMATE(fn) (fn)

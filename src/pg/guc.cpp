@@ -28,6 +28,9 @@ double pga_hotspot_min_filter_pct = 50;
 int pga_index_size_model = 0;
 int pga_query_ids = PGA_QUERY_IDS_CACHED;
 bool pga_verify_query_ids = false;
+int pga_max_relations_per_statement = 32;
+int pga_max_candidates = 5000;
+int pga_advisor_memory_mb = 256;
 
 static const struct config_enum_entry size_model_options[] = {
     {"statistics", 0, false},
@@ -131,6 +134,22 @@ void pga_define_gucs(void) {
         "A sequential scan is a hotspot only if its filters remove at least this percentage of "
         "the rows it reads.",
         NULL, &pga_hotspot_min_filter_pct, 50, 0, 100, PGC_USERSET, 0, NULL, NULL, NULL);
+
+    DefineCustomIntVariable(
+        "pg_advisor.max_relations_per_statement",
+        "Statements naming more relations than this are not planned by the index advisor "
+        "(advisor.recommend_indexes refuses them with this message).",
+        NULL, &pga_max_relations_per_statement, 32, 1, 1000, PGC_USERSET, 0, NULL, NULL, NULL);
+    DefineCustomIntVariable(
+        "pg_advisor.max_candidates",
+        "Index candidates one advisor run considers at most; tables beyond it are skipped with "
+        "this reason.",
+        NULL, &pga_max_candidates, 5000, 1, 1000000, PGC_USERSET, 0, NULL, NULL, NULL);
+    DefineCustomIntVariable(
+        "pg_advisor.advisor_memory_mb",
+        "Memory one advisor run may hold for analysed statements and hypothetical indexes; "
+        "statements beyond it are not planned (each planning's own memory is freed after it).",
+        NULL, &pga_advisor_memory_mb, 256, 16, 1048576, PGC_USERSET, GUC_UNIT_MB, NULL, NULL, NULL);
 
     DefineCustomEnumVariable(
         "pg_advisor.index_size_model",

@@ -15,6 +15,7 @@ extern "C" {
 #include "access/transam.h"
 #include "catalog/pg_operator_d.h"
 #include "catalog/pg_type_d.h"
+#include "miscadmin.h"
 #include "nodes/bitmapset.h"
 #include "nodes/nodeFuncs.h"
 #include "nodes/plannodes.h"
@@ -414,6 +415,7 @@ void collect_nest_params_list(List *plans, ExtractContext *cx) {
 
 void collect_nest_params(Plan *plan, ExtractContext *cx) {
     if (plan == NULL) return;
+    check_stack_depth();
     if (IsA(plan, NestLoop)) {
         ListCell *lc;
         foreach (lc, ((NestLoop *)plan)->nestParams)
@@ -473,6 +475,7 @@ Oid single_bitmap_index(Plan *bitmap) {
 
 void walk_plan(Plan *plan, ExtractContext *cx) {
     if (plan == NULL) return;
+    check_stack_depth();
     switch (nodeTag(plan)) {
         case T_SeqScan:
         case T_SampleScan:
@@ -607,6 +610,7 @@ bool find_param_comparisons(Node *n, void *context) {
 }
 
 void scan_query_params(Query *query, PgaParamColumns *out) {
+    check_stack_depth();
     ParamScan ps{out, query->rtable};
     find_param_comparisons((Node *)query->jointree, &ps);
     ListCell *lc;

@@ -24,14 +24,11 @@ extern "C" {
 #include "pg/guc.h"
 #include "pg/loops/loop_description.h"
 #include "pg/boundary/protect.h"
+#include "pg/boundary/sql_function.h"
 #include "pg/shmem/shared_state.h"
 #include "pg/sql/support.h"
 
 using namespace pg_advisor;
-
-extern "C" {
-PGA_FUNCTION(pg_advisor_n_plus_one);
-}
 
 static constexpr int kLoopColumns = 26;
 
@@ -39,7 +36,7 @@ static Datum text_datum(std::string_view s) {
     return PointerGetDatum(cstring_to_text_with_len(s.data(), (int)s.size()));
 }
 
-static Datum n_plus_one(FunctionCallInfo fcinfo) {
+PGA_SQL_FUNCTION(pg_advisor_n_plus_one, "advisor.n_plus_one") {
     pga_require_shared_state();
     ReturnSetInfo *rsinfo = pga_materialize(fcinfo, kLoopColumns, "advisor.n_plus_one");
     Oid me = GetUserId();
@@ -59,8 +56,10 @@ static Datum n_plus_one(FunctionCallInfo fcinfo) {
         if (e.key.dbid != MyDatabaseId) continue;  // relation OIDs mean nothing elsewhere
         FindingTexts texts;
         if (!decode_finding_texts(snap.blob(i), texts)) continue;
+        // Other users' loops (their statements, relations, tags, user ids) only for superusers
+        // and members of pg_read_all_stats, as pg_stat_statements shows their texts.
+        if (!see_all && e.key.userid != me) continue;
         auto kind = static_cast<LoopKind>(e.key.kind);
-        bool visible = see_all || e.key.userid == me;
         uint64 typical = e.occurrences ? (e.executions + e.occurrences / 2) / e.occurrences : 0;
 
         PgaLoopFacts facts{kind,          e.child_command,      e.key.child_queryid,
@@ -80,7 +79,7 @@ static Datum n_plus_one(FunctionCallInfo fcinfo) {
         r.parent_choice = static_cast<ParentChoice>(e.parent_choice);
         r.child_table = fix.child_table;
         r.parent_text = texts.parent;
-        r.example_scope = visible ? e.example_scope() : std::string_view();
+        r.example_scope = e.example_scope();
         r.occurrences = e.occurrences;
         r.executions = e.executions;
         r.max_repeats = e.max_repeats;
@@ -97,12 +96,9 @@ static Datum n_plus_one(FunctionCallInfo fcinfo) {
             "%s:%016llx", loop_kind_name(kind), (unsigned long long)FindingEntry::hash_key(e.key)));
         values[c++] = CStringGetTextDatum(loop_kind_name(kind));
         auto put_query = [&](uint64 queryid, std::string_view text) {
-            if (queryid == 0 || !visible) {
+            if (queryid == 0) {
                 nulls[c++] = true;
-                if (queryid == 0)
-                    nulls[c++] = true;
-                else
-                    values[c++] = CStringGetTextDatum("<insufficient privilege>");
+                nulls[c++] = true;
                 return;
             }
             values[c++] = Int64GetDatum((int64)queryid);
@@ -124,26 +120,17 @@ static Datum n_plus_one(FunctionCallInfo fcinfo) {
         values[c++] = Float8GetDatum((double)e.child_total_ns / 1e6);
         values[c++] = TimestampTzGetDatum(e.first_seen);
         values[c++] = TimestampTzGetDatum(e.last_seen);
-        if (visible)
-            values[c++] = pga_tags_jsonb(texts.tags);
-        else
-            nulls[c++] = true;
+        values[c++] = pga_tags_jsonb(texts.tags);
         if (!e.framework_name().empty())
             values[c++] = text_datum(e.framework_name());
         else
             nulls[c++] = true;
-        if (visible)
-            values[c++] = text_datum(sql.view());
-        else
-            nulls[c++] = true;
+        values[c++] = text_datum(sql.view());
         values[c++] = text_datum(orm.view());
         values[c++] = text_datum(expected.view());
         values[c++] = text_datum(reason.view());
         values[c++] = CStringGetTextDatum(scope_kind_name(static_cast<ScopeKind>(e.scope_kind)));
-        if (visible)
-            values[c++] = text_datum(e.example_scope());
-        else
-            nulls[c++] = true;
+        values[c++] = text_datum(e.example_scope());
         values[c++] = ObjectIdGetDatum(e.key.userid);
         values[c++] = ObjectIdGetDatum(e.key.dbid);
         Assert(c == kLoopColumns);
@@ -151,8 +138,4 @@ static Datum n_plus_one(FunctionCallInfo fcinfo) {
     }
     pfree(buf);
     return (Datum)0;
-}
-
-Datum pg_advisor_n_plus_one(PG_FUNCTION_ARGS) {
-    return pga_sql_call("advisor.n_plus_one", [&] { return n_plus_one(fcinfo); });
 }
