@@ -7,7 +7,7 @@
 #   scripts/test.sh unit regress isolation e2e   only these stages
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
-PGA_TEST_PACKAGES=(python3 python3-psycopg2 python3-asyncpg clang-format)
+PGA_TEST_PACKAGES=(python3 python3-psycopg2 python3-asyncpg clang-format sqlsmith)
 REGRESS_PORT=55432
 PLAIN_PORT=55433
 
