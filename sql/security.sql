@@ -53,17 +53,41 @@ REVOKE EXECUTE ON FUNCTION advisor.reset() FROM regress_sec_mallory;
 --    changes are undone. Before: it ran as the reader (a superuser here).
 SELECT advisor.reset();
 SET ROLE regress_sec_mallory;
+-- The witness: 1 when the function ran as mallory, 666 when it ran as anyone else.
+CREATE TEMP SEQUENCE sec_witness;
 CREATE FUNCTION pg_temp.who() RETURNS int LANGUAGE plpgsql IMMUTABLE AS $$
 BEGIN
-  RAISE NOTICE 'who() runs as %', current_user;
+  PERFORM setval('pg_temp.sec_witness',
+                 CASE WHEN current_user = 'regress_sec_mallory' THEN 1 ELSE 666 END);
   PERFORM set_config('regress_sec.planted', 'yes', false);
+  RAISE NOTICE 'who() ran';
   RETURN 3;
 END $$;
 SELECT count(*) FROM sec_t1 WHERE k = pg_temp.who();
 RESET ROLE;
+SELECT setval('pg_temp.sec_witness', 100);
 SELECT set_config('regress_sec.planted', 'no', false);
+-- (its NOTICE does not reach the reader either)
 SELECT count(*) > 0 AS has_candidates FROM advisor.index_candidates;
+SELECT last_value AS witness FROM pg_temp.sec_witness;
 SELECT current_setting('regress_sec.planted') AS setting_after_planning;
+-- Reading what the role may not read fails as that role.
+SET ROLE regress_sec_mallory;
+CREATE FUNCTION pg_temp.reads_authid() RETURNS int LANGUAGE plpgsql IMMUTABLE AS $$
+BEGIN
+  IF current_setting('regress_sec.armed', true) = 'on' THEN
+    PERFORM count(*) FROM pg_authid;
+  END IF;
+  RETURN 5;
+END $$;
+SELECT count(*) FROM sec_t2 WHERE k = pg_temp.reads_authid();
+RESET ROLE;
+SET regress_sec.armed = on;
+SELECT count(*) > 0 AS has_candidates FROM advisor.index_candidates;
+SELECT reason AS why_not_planned FROM advisor.index_advice_notes WHERE queryid IS NOT NULL;
+RESET regress_sec.armed;
+SELECT advisor.reset();
+
 -- A function that would take the reader's identity: it tries to SET ROLE postgres when armed
 -- (armed only in the reader's session, after the role's own statement ran). Planned as the
 -- role that ran it, in a security-restricted operation, it cannot. Before: it succeeded.
@@ -147,7 +171,9 @@ SELECT relation, reason FROM advisor.index_advice_notes
  WHERE reason LIKE '%max_candidates%' ORDER BY relation::text;
 RESET pg_advisor.max_candidates;
 
-DROP FUNCTION pg_temp.reads_advice(), pg_temp.resets(), pg_temp.who(), pg_temp.escalates();
+DROP FUNCTION pg_temp.reads_advice(), pg_temp.resets(), pg_temp.who(), pg_temp.escalates(),
+  pg_temp.reads_authid();
+DROP SEQUENCE pg_temp.sec_witness;
 DROP TABLE sec_t1, sec_t2, sec_secret, sec_drop;
 DROP ROLE regress_sec_mallory;
 DROP ROLE regress_sec_victim;

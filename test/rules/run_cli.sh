@@ -17,7 +17,7 @@ HOST="$(pga_cluster_host "$NAME")"
 
 rules=("$@")
 if [ ${#rules[@]} -eq 0 ]; then
-  for d in "$PGA_ROOT"/test/rules/*/; do rules+=("$(basename "$d")"); done
+  for d in "$PGA_ROOT"/test/rules/*/; do [ -d "$d" ] && rules+=("$(basename "$d")"); done
 fi
 
 pga_cluster_start "$NAME" "$PORT" >/dev/null

@@ -8,7 +8,8 @@
 //
 // each inside a security-restricted operation (no SET ROLE, no temporary objects, no
 // deferred work that could outlive it) with its own GUC nesting level, so that settings a
-// function changes are undone, as ANALYZE and REFRESH MATERIALIZED VIEW do.
+// function changes are undone, as ANALYZE and REFRESH MATERIALIZED VIEW do. Messages below
+// ERROR that such code raises (a NOTICE of a folded function) do not reach the reader's client.
 //
 // Call inside pga_pg_subxact(): on an error, the subtransaction's abort restores the user id,
 // the security context and the settings. Include after postgres.h.
@@ -26,6 +27,8 @@ static inline void pga_run_as(Oid role, Fn &&fn) {
     GetUserIdAndSecContext(&saved_user, &saved_context);
     SetUserIdAndSecContext(role, saved_context | SECURITY_RESTRICTED_OPERATION);
     int nestlevel = NewGUCNestLevel();
+    (void)set_config_option("client_min_messages", "error", PGC_USERSET, PGC_S_SESSION,
+                            GUC_ACTION_SAVE, true, 0, false);
     fn();
     AtEOXact_GUC(false, nestlevel);
     SetUserIdAndSecContext(saved_user, saved_context);
