@@ -147,9 +147,11 @@ Rich issue_text(const FindingView &v) {
         }
         out.add(".");
     }
-    if (f.first_seen != 0)
-        out.add(" First seen " + utc_minute(f.first_seen) + ", last seen " +
-                utc_minute(f.last_seen) + ".");
+    if (f.first_seen != 0) out.add(" First seen " + utc_minute(f.first_seen));
+    if (f.last_seen != 0)
+        out.add(std::string(f.first_seen ? ", last" : " Last") + " seen " +
+                utc_minute(f.last_seen));
+    if (f.first_seen != 0 || f.last_seen != 0) out.add(".");
     return out;
 }
 

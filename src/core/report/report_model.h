@@ -131,7 +131,7 @@ struct Report {
 
     const ReportInput &in;
     std::string title;      // "Database review: shop, 2025-01-15"
-    std::string generated;  // UTC timestamp
+    std::string generated;  // UTC timestamp, or "time not given"
     Rich scope;             // database and server version
     Rich period;            // the period the captured statistics cover
     Rich analysed;          // what was analysed

@@ -257,7 +257,7 @@ Rich history_text(const Report &r) {
 void add_wording(Report &r) {
     const ReportInput &in = r.in;
     r.title = "Database review: " + db_name(in) + ", " + in.date;
-    r.generated = utc_timestamp(in.generated_at);
+    r.generated = in.generated_at ? utc_timestamp(in.generated_at) : "time not given";
     r.scope = scope_text(in);
     r.period = period_text(in);
     r.analysed = analysed_text(in);

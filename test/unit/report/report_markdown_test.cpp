@@ -181,3 +181,15 @@ TEST(ReportMarkdown, RejectsADateThatIsNotOne) {
     EXPECT_THROW(render(s.input, "pdf"), std::invalid_argument);
     EXPECT_EQ(render(s.input, "markdown"), render_markdown(s.input));
 }
+
+TEST(ReportMarkdown, UnknownTimesAreSaidSo) {
+    Sample s;
+    s.input.generated_at = 0;
+    s.input.period_start = s.input.period_end = 0;
+    s.result.findings[0].first_seen = 0;
+    std::string md = render_markdown(s.input);
+    EXPECT_TRUE(contains(md, "- **Captured statistics:** Not known\n"));
+    EXPECT_TRUE(contains(md, "- **Generated:** time not given (report date 2025-01-15"));
+    EXPECT_TRUE(contains(md, "(SEC-03) on schema `\"public\"`. Last seen 2025-01-15 10:00 UTC."));
+    EXPECT_FALSE(contains(md, "1970"));
+}
