@@ -8,6 +8,7 @@ extern "C" {
 
 #include "pg/compat.h"
 #include "pg/guc.h"
+#include "pg/review/review_settings.h"
 
 bool pga_enabled = true;
 int pga_track = PGA_TRACK_TOP;
@@ -171,6 +172,8 @@ void pga_define_gucs(void) {
         "Checks every reused query id against a fresh jumble (for tests; mismatches are "
         "counted in advisor.capture_info).",
         NULL, &pga_verify_query_ids, false, PGC_SUSET, 0, NULL, NULL, NULL);
+
+    pga_define_review_gucs();
 
     PGA_RESERVE_GUC_PREFIX("pg_advisor");
 }

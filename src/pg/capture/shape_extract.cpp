@@ -625,6 +625,17 @@ void scan_query_params(Query *query, PgaParamColumns *out) {
     }
 }
 
+// The OFFSET of this planning: a constant of the query, or the value a custom plan folded in
+// for a parameter (the Limit node at the top of the plan); 0 when not known.
+uint32 offset_of(const Query *parse, const PlannedStmt *stmt) {
+    Node *n = NULL;
+    if (stmt->planTree && IsA(stmt->planTree, Limit)) n = ((Limit *)stmt->planTree)->limitOffset;
+    n = strip_relabel(n ? n : parse->limitOffset);
+    if (n == NULL || !IsA(n, Const) || ((Const *)n)->constisnull) return 0;
+    int64 v = DatumGetInt64(((Const *)n)->constvalue);
+    return v <= 0 ? 0 : v >= (int64)UINT32_MAX ? UINT32_MAX : (uint32)v;
+}
+
 }  // namespace
 
 void pga_collect_param_columns(Query *parse, PgaParamColumns *params) {
@@ -673,7 +684,10 @@ void pga_extract_shape(const Query *parse, const PlannedStmt *stmt, const PgaPar
         else
             h.limit = -2;
     }
-    if (parse->limitOffset != NULL) h.flags |= kShapeHasOffset;
+    if (parse->limitOffset != NULL) {
+        h.flags |= kShapeHasOffset;
+        h.offset = offset_of(parse, stmt);
+    }
     if (parse->hasAggs) h.flags |= kShapeHasAggregate;
     ListCell *lc;
     foreach (lc, stmt->rowMarks) {
