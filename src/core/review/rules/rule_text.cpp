@@ -62,6 +62,13 @@ std::string millis(double ms) {
     return duration(ms / 1000);
 }
 
+std::string comma(const std::vector<std::string> &items) {
+    std::string out;
+    for (const std::string &s : items)
+        out += (out.empty() ? "" : ", ") + s;
+    return out;
+}
+
 std::string join_words(const std::vector<std::string> &items, std::string_view last) {
     std::string out;
     for (size_t i = 0; i < items.size(); i++) {

@@ -19,6 +19,8 @@ std::string duration(double seconds);
 std::string bytes(double value);
 // Milliseconds as "12.5 ms" or "3.2 s".
 std::string millis(double ms);
+// "a, b, c".
+std::string comma(const std::vector<std::string> &items);
 // "a, b and c".
 std::string join_words(const std::vector<std::string> &items, std::string_view last = "and");
 // The text cut at max bytes (at a UTF-8 boundary) with "..." when it was longer; whitespace runs
