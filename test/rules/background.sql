@@ -24,7 +24,9 @@ BEGIN
             last_sql := c;
         END IF;
     END LOOP;
-    EXECUTE format('COPY (SELECT 1) TO PROGRAM %L', cmd || ' >/dev/null 2>&1 </dev/null &');
+    -- The shell reads what COPY writes before it starts psql, so the pipe never breaks.
+    EXECUTE format('COPY (SELECT 1) TO PROGRAM %L',
+                   'cat >/dev/null; ' || cmd || ' >/dev/null 2>&1 </dev/null &');
     FOR i IN 1..400 LOOP
         PERFORM pg_stat_clear_snapshot();
         IF EXISTS (SELECT 1 FROM pg_stat_activity a
