@@ -6,6 +6,7 @@ using pg_advisor::catalog::Activity;
 using pg_advisor::catalog::Micros;
 using pg_advisor::review::Severity;
 using pg_advisor::review::severity_name;
+using pg_advisor::review::testing::column;
 using pg_advisor::review::testing::objects;
 using pg_advisor::review::testing::RuleRun;
 
@@ -475,4 +476,34 @@ TEST(SchemaObjectCount, Thresholds) {
     r.settings.set("schema_object_count_max_relations", 500);
     EXPECT_EQ(described(r.run("schema_object_count")),
               std::vector<std::string>{"app relations low"});
+}
+
+// ---- OPS-10 table_bloat
+
+TEST(TableBloat, EstimatedFromRowsPagesAndWidths) {
+    RuleRun r;
+    r.snap.database.settings["block_size"] = "8192";
+    // Rows of 8 + 92 bytes: header 24 -> 128-byte tuples, 8,168 / 132 = 61 per page.
+    auto table = [&](uint32_t oid, const char *name, double rows, double pages) {
+        auto &t = r.table(oid, "public", name);
+        t.reltuples = rows;
+        t.relpages = pages;
+        t.columns = {column(1, "id", "N", 8), column(2, "body", "S", 92)};
+        return oid;
+    };
+    table(1, "bloated", 61000, 20000);    // needs 1,000 pages: 95 % empty, 148 MB
+    table(2, "half", 61000, 2000);        // 50 %, but 7.8 MB
+    table(3, "packed", 61000, 1000);      // no bloat
+    table(4, "big_half", 610000, 20000);  // 10,000 pages needed: 50 %, 78 MB
+    table(5, "unanalysed", 61000, 20000);
+    r.snap.tables.back().columns[1].stats.present = false;  // no widths: no estimate
+    r.settings.set("table_bloat_min_mb", 70);
+    auto fs = r.run("table_bloat");
+    EXPECT_EQ(described(fs),
+              (std::vector<std::string>{"public.bloated high", "public.big_half medium"}));
+    EXPECT_EQ(fs[0].evidence.get("expected_pages"), "1000");
+    EXPECT_EQ(fs[0].evidence.get("row_bytes"), "128");
+    EXPECT_EQ(fs[1].evidence.get("bloat_pct"), "50");
+    r.snap.tables[3].options = {"fillfactor=50"};  // half-full pages are by design
+    EXPECT_EQ(described(r.run("table_bloat")), std::vector<std::string>{"public.bloated high"});
 }

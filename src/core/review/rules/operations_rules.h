@@ -20,6 +20,7 @@ void lock_contention(RuleContext &cx);
 void vacuum_lag(RuleContext &cx);
 void xid_wraparound(RuleContext &cx);
 void multixact_wraparound(RuleContext &cx);
+void table_bloat(RuleContext &cx);
 void stale_statistics(RuleContext &cx);
 void autovacuum_untuned(RuleContext &cx);
 

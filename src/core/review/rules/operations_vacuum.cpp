@@ -271,6 +271,98 @@ void stale_statistics(RuleContext &cx) {
     }
 }
 
+namespace {
+
+struct HeapEstimate {
+    double row_bytes = 0;  // tuple header + data, aligned
+    double expected_pages = 0;
+    bool known = false;
+};
+
+// Pages the table would need when packed: rows of (aligned header + average data width) plus a
+// 4-byte line pointer, on pages of block_size - 24 filled to the fillfactor. Average widths are
+// pg_stats' (non-null values), weighted by the non-null share. Alignment padding between
+// columns and TOASTed data are not counted, so the estimate errs towards less bloat.
+HeapEstimate estimate_heap(const Table &t, double block) {
+    HeapEstimate e;
+    if (t.columns.empty() || t.reltuples < 0) return e;
+    double width = 0;
+    bool nullable = false;
+    for (const catalog::Column &c : t.columns) {
+        if (!c.stats.present) return e;  // not analysed (or not visible): no estimate
+        width += c.stats.avg_width * (1 - c.stats.null_frac);
+        nullable = nullable || c.stats.null_frac > 0;
+    }
+    auto align8 = [](double v) { return std::ceil(v / 8) * 8; };
+    double header = align8(23 + (nullable ? std::ceil(t.columns.size() / 8.0) : 0));
+    e.row_bytes = align8(header + width);
+    double fill = relation::reloption_number(t, "fillfactor", 100) / 100;
+    double per_page = std::max(1.0, std::floor((block - 24) * fill / (e.row_bytes + 4)));
+    e.expected_pages = std::ceil(t.reltuples / per_page);
+    e.known = true;
+    return e;
+}
+
+}  // namespace
+
+// OPS-10: heap space the rows do not use, estimated from reltuples, relpages and the columns'
+// average widths (no pgstattuple scan): at least the threshold share of the table's pages and
+// the threshold size (postgres-checkup's 40 % / 90 %, pgFirstAid's 100 MB). High from the
+// second share.
+void table_bloat(RuleContext &cx) {
+    const catalog::CatalogSnapshot &snap = cx.catalog();
+    double min_pct = cx.threshold("table_bloat_min_pct");
+    double high_pct = cx.threshold("table_bloat_high_pct");
+    double min_mb = cx.threshold("table_bloat_min_mb");
+    double block = snap.database.setting_number("block_size", 8192);
+    for (const Table &t : snap.tables) {
+        if (!has_heap(t) || t.relpages < 1) continue;
+        HeapEstimate e = estimate_heap(t, block);
+        if (!e.known) continue;
+        double wasted = t.relpages - e.expected_pages;
+        double pct = 100 * wasted / t.relpages;
+        double bytes = wasted * block;
+        if (pct < min_pct || bytes < min_mb * 1024 * 1024) continue;
+        Finding f = cx.make("table", t.qualified(), "");
+        if (pct >= high_pct) f.severity = raise(f.severity);
+        f.title = fmt::format("Table {} is about {:.0f}% empty space ({})", t.qualified(), pct,
+                              text::bytes(bytes));
+        f.evidence.add("estimated", true)
+            .add("pages", t.relpages)
+            .add("expected_pages", e.expected_pages)
+            .add("bloat_bytes", bytes)
+            .add("bloat_pct", pct)
+            .add("rows", t.reltuples)
+            .add("row_bytes", e.row_bytes)
+            .add("min_pct", min_pct)
+            .add("min_mb", min_mb);
+        f.current_state = fmt::format(
+            "{} pages hold {} rows of about {} bytes; packed they would "
+            "need about {} pages.",
+            text::count(t.relpages), text::count(t.reltuples), text::count(e.row_bytes),
+            text::count(e.expected_pages));
+        f.recommendation =
+            "Rewrite the table online with pg_repack (or VACUUM FULL in a "
+            "maintenance window), then keep autovacuum ahead of the deletes.";
+        f.why =
+            "Scans read the empty space too, and it stays allocated: plain VACUUM makes it "
+            "reusable but does not return it.";
+        f.fix_sql = fmt::format(
+            "-- takes an ACCESS EXCLUSIVE lock for the whole rewrite; "
+            "pg_repack does the same online\nVACUUM (FULL, VERBOSE, ANALYZE) "
+            "{};",
+            t.qualified());
+        f.steps = {
+            "Confirm with pgstattuple_approx() if installed (the estimate ignores "
+            "alignment and TOAST).",
+            "Rewrite with pg_repack, or VACUUM FULL during a maintenance window.",
+            "Check vacuum_lag for the table so the space is reused next time."};
+        f.impact = bytes;
+        f.impact_unit = "bytes";
+        cx.add(std::move(f));
+    }
+}
+
 // OPS-12: the server's autovacuum settings left at their defaults (vacuum scale factor 0.1 or
 // more; cost limit 200) while tables have at least the threshold rows and no options of their
 // own: a 0.2 scale factor lets such a table collect a fifth of its rows as dead tuples first.

@@ -63,12 +63,24 @@ Finding statement_finding(const RuleContext &cx, const StatementGroup &g) {
 
 namespace {
 
-// The verified index the advisor recommends for one of the statements, if any.
-const workload::IndexAdviceEvidence *advice_for(const workload::WorkloadSnapshot &w,
-                                                const StatementGroup &g) {
+using AdviceByQuery = std::unordered_map<uint64_t, const workload::IndexAdviceEvidence *>;
+
+// The verified index recommendations by the statements they serve (built once per review).
+AdviceByQuery advice_by_query(const workload::WorkloadSnapshot &w) {
+    AdviceByQuery out;
     for (const workload::IndexAdviceEvidence &a : w.index_advice)
         for (uint64_t q : a.queryids)
-            if (std::find(g.queryids.begin(), g.queryids.end(), q) != g.queryids.end()) return &a;
+            out.emplace(q, &a);
+    return out;
+}
+
+// The verified index the advisor recommends for one of the statements, if any.
+const workload::IndexAdviceEvidence *advice_for(const AdviceByQuery &advice,
+                                                const StatementGroup &g) {
+    for (uint64_t q : g.queryids) {
+        auto it = advice.find(q);
+        if (it != advice.end()) return it->second;
+    }
     return nullptr;
 }
 
@@ -89,6 +101,7 @@ void slow_statement(RuleContext &cx) {
     double min_calls = cx.threshold("slow_statement_min_calls");
     double min_mean = cx.threshold("slow_statement_min_mean_ms");
     double high_mean = cx.threshold("slow_statement_high_mean_ms");
+    AdviceByQuery advice = advice_by_query(cx.workload());
     for (const StatementGroup &g : group_statements(cx.workload(), true)) {
         if (g.calls < min_calls || g.mean_ms() < min_mean) continue;
         Finding f = statement_finding(cx, g);
@@ -100,7 +113,7 @@ void slow_statement(RuleContext &cx) {
         f.recommendation =
             "EXPLAIN (ANALYZE, BUFFERS) the statement and remove what dominates "
             "its plan (a scan an index would avoid, a sort that spills).";
-        if (const workload::IndexAdviceEvidence *a = advice_for(cx.workload(), g)) {
+        if (const workload::IndexAdviceEvidence *a = advice_for(advice, g)) {
             f.fix_sql = a->ddl;
             f.why = fmt::format(
                 "The index advisor verified this index for the statement: "

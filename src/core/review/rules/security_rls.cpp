@@ -306,23 +306,39 @@ void multiple_permissive_policies(RuleContext &cx) {
 namespace {
 
 // RLS-enabled tables a view reads, directly or through views that run as their caller
-// (security_invoker), which therefore run as this view's owner.
-std::vector<const Table *> rls_tables_read(const catalog::CatalogSnapshot &snap, const Table &v) {
-    std::vector<const Table *> out;
-    std::unordered_set<uint32_t> seen{v.oid};
-    std::vector<uint32_t> work(v.view_reads.begin(), v.view_reads.end());
-    while (!work.empty()) {
-        uint32_t oid = work.back();
-        work.pop_back();
-        if (!seen.insert(oid).second) continue;
-        const Table *t = snap.table(oid);
-        if (t == nullptr) continue;
-        if ((t->relkind == 'r' || t->relkind == 'p') && t->rls_enabled) out.push_back(t);
-        if (t->relkind == 'v' && relation::reloption_bool(*t, "security_invoker", false))
-            work.insert(work.end(), t->view_reads.begin(), t->view_reads.end());
+// (security_invoker), which therefore run as this view's owner. Memoised per invoker view, so
+// every view is expanded once however many views read it.
+class RlsReach {
+  public:
+    explicit RlsReach(const catalog::CatalogSnapshot &snap) : snap_(snap) {}
+
+    std::vector<const Table *> of(const Table &v) {
+        std::vector<const Table *> out;
+        std::unordered_set<uint32_t> seen;
+        for (uint32_t oid : v.view_reads)
+            for (const Table *t : through(oid))
+                if (seen.insert(t->oid).second) out.push_back(t);
+        return out;
     }
-    return out;
-}
+
+  private:
+    // What reading relation `oid` exposes: itself when RLS-enabled, the reach of an invoker
+    // view, nothing otherwise.
+    const std::vector<const Table *> &through(uint32_t oid) {
+        auto it = memo_.find(oid);
+        if (it != memo_.end()) return it->second;
+        memo_[oid];  // a cycle of views ends here
+        std::vector<const Table *> out;
+        const Table *t = snap_.table(oid);
+        if (t && (t->relkind == 'r' || t->relkind == 'p') && t->rls_enabled) out.push_back(t);
+        if (t && t->relkind == 'v' && relation::reloption_bool(*t, "security_invoker", false))
+            out = of(*t);
+        return memo_[oid] = std::move(out);
+    }
+
+    const catalog::CatalogSnapshot &snap_;
+    std::unordered_map<uint32_t, std::vector<const Table *>> memo_;
+};
 
 }  // namespace
 
@@ -334,6 +350,7 @@ void security_definer_view(RuleContext &cx) {
     const catalog::CatalogSnapshot &snap = cx.catalog();
     Exposure exposure(snap);
     bool invoker_supported = snap.database.server_version_num >= 150000;
+    RlsReach reach(snap);
     for (const Table &v : snap.tables) {
         if (v.relkind != 'v' || v.extension_member) continue;
         if (relation::reloption_bool(v, "security_invoker", false)) continue;
@@ -343,7 +360,7 @@ void security_definer_view(RuleContext &cx) {
                 std::find(grantees.begin(), grantees.end(), g.grantee) == grantees.end())
                 grantees.push_back(g.grantee);
         if (grantees.empty()) continue;
-        std::vector<const Table *> read = rls_tables_read(snap, v);
+        std::vector<const Table *> read = reach.of(v);
         if (read.empty()) continue;
         std::vector<std::string> names, bypassed;
         for (const Table *t : read) {
