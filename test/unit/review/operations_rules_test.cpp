@@ -153,6 +153,11 @@ TEST(XminHorizonHeld, BackendsPreparedTransactionsAndSlots) {
     own.pid = 3;
     own.own = true;
     r.snap.activity.push_back(own);
+    Activity vacuum = old;  // an autovacuum worker's snapshot does not hold back vacuum
+    vacuum.pid = 4;
+    vacuum.user.clear();
+    vacuum.backend_type = "autovacuum worker";
+    r.snap.activity.push_back(vacuum);
     pg_advisor::catalog::PreparedXact p;
     p.gid = "tx-1";
     p.owner = "app";

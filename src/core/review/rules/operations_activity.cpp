@@ -26,23 +26,19 @@ double seconds_since(const catalog::CatalogSnapshot &snap, catalog::Micros then)
     return static_cast<double>(snap.database.now - then) / 1e6;
 }
 
-std::optional<std::string> role_setting(const catalog::CatalogSnapshot &snap,
-                                        const std::string &role, const std::string &name) {
-    for (const catalog::Role &r : snap.roles) {
-        if (r.name != role) continue;
-        for (const std::string &c : r.config)
-            if (c.size() > name.size() && c.compare(0, name.size(), name) == 0 &&
-                c[name.size()] == '=')
-                return c.substr(name.size() + 1);
-    }
+std::optional<std::string> role_setting(const catalog::Role *role, const std::string &name) {
+    if (role == nullptr) return std::nullopt;
+    for (const std::string &c : role->config)
+        if (c.size() > name.size() && c.compare(0, name.size(), name) == 0 && c[name.size()] == '=')
+            return c.substr(name.size() + 1);
     return std::nullopt;
 }
 
-void role_setting_fix(const catalog::CatalogSnapshot &snap, const std::string &role,
+void role_setting_fix(const catalog::Role *role, const std::string &role_name,
                       const std::string &name, const std::string &value, Finding &f) {
-    std::string r = quote_ident(role);
+    std::string r = quote_ident(role_name);
     f.fix_sql = fmt::format("ALTER ROLE {} SET {} = {};", r, name, quote_literal(value));
-    std::optional<std::string> old = role_setting(snap, role, name);
+    std::optional<std::string> old = role_setting(role, name);
     f.undo_sql = old ? fmt::format("ALTER ROLE {} SET {} = {};", r, name, quote_literal(*old))
                      : fmt::format("ALTER ROLE {} RESET {};", r, name);
 }
@@ -57,6 +53,20 @@ bool client(const Activity &a) {
 // most likely a client backend.
 bool hidden_client(const Activity &a) {
     return a.details_hidden && !a.user.empty() && !a.database.empty();
+}
+
+std::unordered_map<std::string, const catalog::Role *> roles_by_name(
+    const catalog::CatalogSnapshot &snap) {
+    std::unordered_map<std::string, const catalog::Role *> out;
+    for (const catalog::Role &r : snap.roles)
+        out[r.name] = &r;
+    return out;
+}
+
+const catalog::Role *find_role(const std::unordered_map<std::string, const catalog::Role *> &m,
+                               const std::string &name) {
+    auto it = m.find(name);
+    return it == m.end() ? nullptr : it->second;
 }
 
 void add_unique(std::vector<std::string> &v, const std::string &s) {
@@ -202,6 +212,7 @@ void idle_in_transaction(RuleContext &cx) {
     const catalog::CatalogSnapshot &snap = cx.catalog();
     double min_s = cx.threshold("idle_in_transaction_min_seconds");
     double high_s = cx.threshold("idle_in_transaction_high_seconds");
+    auto roles = roles_by_name(snap);
     std::map<std::string, RoleSessions> by_user;
     for (const Activity &a : snap.activity) {
         if (!client(a) || a.state.compare(0, 19, "idle in transaction") != 0) continue;
@@ -231,7 +242,7 @@ void idle_in_transaction(RuleContext &cx) {
         f.why =
             "An open transaction keeps its locks and stops vacuum from removing rows "
             "deleted after it started.";
-        role_setting_fix(snap, user, "idle_in_transaction_session_timeout",
+        role_setting_fix(find_role(roles, user), user, "idle_in_transaction_session_timeout",
                          fmt::format("{:.0f}s", min_s), f);
         f.steps = {
             "Find where the application leaves transactions open (the last statement "
@@ -256,6 +267,7 @@ void long_running_query(RuleContext &cx) {
     const catalog::CatalogSnapshot &snap = cx.catalog();
     double min_s = cx.threshold("long_running_query_min_seconds");
     double high_s = cx.threshold("long_running_query_high_seconds");
+    auto roles = roles_by_name(snap);
     std::map<std::string, RoleSessions> by_user;
     for (const Activity &a : snap.activity) {
         if (!client(a) || (a.state != "active" && a.state != "fastpath function call")) continue;
@@ -280,7 +292,8 @@ void long_running_query(RuleContext &cx) {
         f.recommendation =
             "Find why the statement is slow (EXPLAIN, locks it waits for) and "
             "bound it with a statement_timeout for the role.";
-        role_setting_fix(snap, user, "statement_timeout", fmt::format("{:.0f}s", min_s), f);
+        role_setting_fix(find_role(roles, user), user, "statement_timeout",
+                         fmt::format("{:.0f}s", min_s), f);
         f.steps = {"EXPLAIN the statement; check wait_event for lock waits.",
                    "Set a statement_timeout for the role (fix_sql); longer jobs can SET a "
                    "larger one locally.",
@@ -303,7 +316,8 @@ struct XminHolder {
 }  // namespace
 
 // OPS-05: what holds back the xmin horizon (vacuum cannot remove newer dead rows, freezing
-// stalls): backends of this database with an old snapshot, prepared transactions of this
+// stalls): backends of this database (or of none: walsenders with hot_standby_feedback) with an
+// old snapshot, autovacuum workers excepted, prepared transactions of this
 // database, replication slots with an xmin or catalog_xmin. At least the xid-age threshold, or
 // for prepared transactions the age threshold in seconds; high when the age reaches
 // autovacuum_freeze_max_age.
@@ -316,6 +330,8 @@ void xmin_horizon_held(RuleContext &cx) {
     std::map<std::string, std::pair<int64_t, std::vector<std::string>>> backends;  // user
     for (const Activity &a : snap.activity) {
         if (a.own || a.backend_xmin_age < min_age) continue;
+        // Vacuum's own snapshot does not hold back other vacuums (PROC_IN_VACUUM).
+        if (a.backend_type.compare(0, 10, "autovacuum") == 0) continue;
         if (!a.database.empty() && a.database != snap.database.name) continue;
         auto &b = backends[a.user.empty() ? a.backend_type : a.user];
         b.first = std::max(b.first, a.backend_xmin_age);

@@ -3,6 +3,7 @@
 
 #include <optional>
 #include <string>
+#include <unordered_map>
 
 #include "core/review/registry.h"
 
@@ -37,11 +38,11 @@ void schema_object_count(RuleContext &cx);
 // Shared helpers (operations_activity.cpp).
 // Seconds from `then` to the snapshot's time; -1 when `then` is unknown (0).
 double seconds_since(const catalog::CatalogSnapshot &snap, catalog::Micros then);
-// The value a role sets for a setting (ALTER ROLE ... SET), if any.
-std::optional<std::string> role_setting(const catalog::CatalogSnapshot &snap,
-                                        const std::string &role, const std::string &name);
-// "ALTER ROLE r SET name = 'value';" and the statement that restores the role's current value.
-void role_setting_fix(const catalog::CatalogSnapshot &snap, const std::string &role,
+// The value a role sets for a setting (ALTER ROLE ... SET), if any; role may be null.
+std::optional<std::string> role_setting(const catalog::Role *role, const std::string &name);
+// Fix and undo: "ALTER ROLE r SET name = 'value';" and the statement that restores the role's
+// current value (role: its catalog entry, null when unknown).
+void role_setting_fix(const catalog::Role *role, const std::string &role_name,
                       const std::string &name, const std::string &value, Finding &f);
 
 }  // namespace pg_advisor::review::operations
