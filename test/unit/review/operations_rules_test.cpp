@@ -245,9 +245,11 @@ TEST(VacuumLag, HonoursTheTablesOwnTrigger) {
     EXPECT_EQ(fs[0].evidence.get("autovacuum_trigger"), "20050");
     EXPECT_EQ(fs[1].evidence.get("autovacuum_trigger"), "1050");
     EXPECT_EQ(fs[0].fix_sql, "VACUUM (VERBOSE, ANALYZE) public.events;");
-    EXPECT_EQ(fs[2].fix_sql,
-              "ALTER TABLE public.disabled RESET (autovacuum_enabled);\n"
-              "VACUUM (VERBOSE, ANALYZE) public.disabled;");
+    // One statement per fix: VACUUM cannot share a multi-statement string with anything.
+    EXPECT_EQ(fs[2].fix_sql, "ALTER TABLE public.disabled RESET (autovacuum_enabled);");
+    EXPECT_EQ(fs[2].steps.back(),
+              "Vacuum it now, as a statement of its own: VACUUM (VERBOSE, ANALYZE) "
+              "public.disabled;");
     r.settings.set("vacuum_lag_min_minutes", 20);
     EXPECT_EQ(objects(r.run("vacuum_lag")).size(), 4u);  // "recent" now counts
 }
@@ -399,7 +401,8 @@ TEST(CheckpointPressure, RequestedShare) {
     r.snap.database.settings["max_wal_size"] = "1024";
     auto fs = r.run("checkpoint_pressure");
     ASSERT_EQ(fs.size(), 1u);
-    EXPECT_EQ(fs[0].fix_sql, "ALTER SYSTEM SET max_wal_size = '2048MB';\nSELECT pg_reload_conf();");
+    EXPECT_EQ(fs[0].fix_sql, "ALTER SYSTEM SET max_wal_size = '2048MB';");
+    EXPECT_EQ(fs[0].undo_sql, "ALTER SYSTEM SET max_wal_size = '1024MB';");
     r.snap.checkpoints.timed = 6;
     EXPECT_TRUE(r.run("checkpoint_pressure").empty());
     r.snap.checkpoints.timed = 1;

@@ -310,3 +310,57 @@ TEST(UnparameterizedOrShapeExplosion, VariantsAndLiteralShare) {
     r.settings.set("unparameterized_or_shape_explosion_min_variants", 11);
     EXPECT_EQ(r.run("unparameterized_or_shape_explosion").size(), 1u);
 }
+
+// ---- QRY-11 unbounded_result
+
+TEST(UnboundedResult, LargeResultsWithoutLimit) {
+    RuleRun r;
+    auto all = statement(1, "SELECT * FROM events WHERE kind = $1", 100, 50);
+    all.rows = 100 * 10000.0;
+    auto paged = statement(2, "SELECT * FROM events ORDER BY id LIMIT $1", 100, 50);
+    paged.rows = 100 * 50000.0;
+    auto rare = statement(3, "SELECT * FROM logs", 99, 50);
+    rare.rows = 99 * 50000.0;
+    auto huge = statement(4, "SELECT * FROM audit", 100, 50);
+    huge.rows = 100 * 100000.0;
+    r.work.statements = {all, paged, rare, huge};
+    auto fs = r.run("unbounded_result");
+    EXPECT_EQ(described(fs), (std::vector<std::string>{"SELECT * FROM events WHERE kind = $1 low",
+                                                       "SELECT * FROM audit medium"}));
+    EXPECT_EQ(fs[0].evidence.get("rows_per_call"), "10000");
+}
+
+// ---- QRY-13 per_row_function_in_rls
+
+TEST(PerRowFunctionInRls, WrapsStableCallsInASubSelect) {
+    RuleRun r;
+    pg_advisor::catalog::Function uid;
+    uid.schema = "auth";
+    uid.name = "uid";
+    uid.volatility = 's';
+    r.snap.functions.push_back(uid);
+    pg_advisor::catalog::Function pure = uid;
+    pure.name = "tenant_of";
+    pure.volatility = 'i';  // IMMUTABLE: folded, not a per-row call
+    r.snap.functions.push_back(pure);
+    r.table(1, "public", "docs").reltuples = 50000;
+    r.policy(1, "own", {"web"}, "(owner = auth.uid())");
+    r.policy(1, "tenant", {"web"}, "(tenant_id = (current_setting('app.tenant'::text))::integer)")
+        .check_expr = "(tenant_id = (current_setting('app.tenant'::text))::integer)";
+    r.policy(1, "wrapped", {"web"}, "(owner = ( SELECT auth.uid() AS uid))");
+    r.policy(1, "pure", {"web"}, "(tenant_id = tenant_of(owner))");
+    r.table(2, "public", "small").reltuples = 10;
+    r.policy(2, "own", {"web"}, "(owner = auth.uid())");
+    auto fs = r.run("per_row_function_in_rls");
+    EXPECT_EQ(described(fs),
+              (std::vector<std::string>{"own ON public.docs medium", "tenant ON public.docs medium",
+                                        "own ON public.small low"}));
+    EXPECT_EQ(fs[0].fix_sql,
+              "ALTER POLICY own ON public.docs USING ((owner = (SELECT auth.uid())));");
+    EXPECT_EQ(fs[0].undo_sql, "ALTER POLICY own ON public.docs USING ((owner = auth.uid()));");
+    EXPECT_EQ(fs[1].fix_sql,
+              "ALTER POLICY tenant ON public.docs USING ((tenant_id = ((SELECT "
+              "current_setting('app.tenant'::text)))::integer)) WITH CHECK ((tenant_id = ((SELECT "
+              "current_setting('app.tenant'::text)))::integer));");
+    EXPECT_EQ(fs[0].evidence.get("calls"), "[\"auth.uid()\"]");
+}

@@ -38,6 +38,14 @@ TEST(SecurityText, AlwaysTrueRecognisesTautologiesOnly) {
     EXPECT_FALSE(sec::always_true(""));
 }
 
+TEST(SecurityText, WithoutTautologiesKeepsTheRealConditions) {
+    EXPECT_EQ(sec::without_tautologies("((owner = CURRENT_USER) OR true)"),
+              "(owner = CURRENT_USER)");
+    EXPECT_EQ(sec::without_tautologies("((a = 1) OR (1 = 1) OR (b = 2))"), "(a = 1) OR (b = 2)");
+    EXPECT_EQ(sec::without_tautologies("true"), "");
+    EXPECT_EQ(sec::without_tautologies("(1 = 1)"), "");
+}
+
 TEST(SecurityText, SensitiveColumnNames) {
     for (const char *name : {"password", "password_hash", "passwordHash", "api_key", "apiKey",
                              "reset_token", "ssn", "credit_card_number", "tax_id", "secret"})
@@ -199,6 +207,9 @@ TEST(PermissivePolicyAlwaysTrue, FiresOnTautologiesAndRaisesWritePaths) {
     EXPECT_EQ(fs[1].severity, Severity::High);
     EXPECT_EQ(fs[2].severity, Severity::High);
     EXPECT_EQ(fs[0].undo_sql, "ALTER POLICY read_all ON public.t USING (true);");
+    EXPECT_EQ(fs[0].fix_sql,
+              "-- ALTER POLICY read_all ON public.t USING (<rows the roles may see>);");
+    EXPECT_EQ(fs[1].fix_sql, "ALTER POLICY write_all ON public.t USING ((owner = CURRENT_USER));");
     EXPECT_EQ(fs[2].undo_sql, "ALTER POLICY check_true ON public.t WITH CHECK ((1 = 1));");
     EXPECT_EQ(fs[0].identity, "read_all");
 }

@@ -102,12 +102,12 @@ void checkpoint_pressure(RuleContext &cx) {
     f.why =
         "Requested checkpoints come in bursts of writes and each makes the next writes of "
         "every page log a full page image.";
-    f.fix_sql = fmt::format("ALTER SYSTEM SET max_wal_size = '{:.0f}MB';\nSELECT pg_reload_conf();",
-                            wal_mb * 2);
-    f.undo_sql = fmt::format(
-        "ALTER SYSTEM SET max_wal_size = '{:.0f}MB';\nSELECT "
-        "pg_reload_conf();",
-        wal_mb);
+    f.fix_sql = fmt::format("ALTER SYSTEM SET max_wal_size = '{:.0f}MB';", wal_mb * 2);
+    f.undo_sql = fmt::format("ALTER SYSTEM SET max_wal_size = '{:.0f}MB';", wal_mb);
+    f.steps = {"Run the fix (ALTER SYSTEM runs on its own, outside a transaction).",
+               "Reload: SELECT pg_reload_conf();",
+               "Check again after a busy period: checkpoints_req should grow slower than "
+               "checkpoints_timed."};
     f.impact = pct;
     f.impact_unit = "%";
     cx.add(std::move(f));
@@ -128,8 +128,9 @@ void stats_window_too_short(RuleContext &cx) {
         f.title = "Table statistics are not collected (track_counts = off)";
         f.evidence.add("track_counts", "off");
         f.recommendation = "Turn track_counts on: autovacuum and every usage-based check need it.";
-        f.fix_sql = "ALTER SYSTEM SET track_counts = on;\nSELECT pg_reload_conf();";
-        f.undo_sql = "ALTER SYSTEM SET track_counts = off;\nSELECT pg_reload_conf();";
+        f.fix_sql = "ALTER SYSTEM SET track_counts = on;";
+        f.undo_sql = "ALTER SYSTEM SET track_counts = off;";
+        f.steps = {"Run the fix, then reload: SELECT pg_reload_conf();"};
         cx.add(std::move(f));
     }
     double since = seconds_since(snap, snap.database.stats_reset);
@@ -191,8 +192,12 @@ void memory_settings(RuleContext &cx) {
         f.recommendation =
             "Raise work_mem for the roles or queries that sort and hash large "
             "sets; keep work_mem x connections x nodes within RAM.";
-        f.fix_sql = "ALTER SYSTEM SET work_mem = '16MB';\nSELECT pg_reload_conf();";
-        f.undo_sql = "ALTER SYSTEM RESET work_mem;\nSELECT pg_reload_conf();";
+        f.fix_sql = "ALTER SYSTEM SET work_mem = '16MB';";
+        f.undo_sql = "ALTER SYSTEM RESET work_mem;";
+        f.steps = {
+            "Find the statements that spill (log_temp_files = 0, or pg_stat_statements' "
+            "temp_blks_written); a role- or query-level SET work_mem may be enough.",
+            "Otherwise run the fix, then reload: SELECT pg_reload_conf();"};
         f.impact = static_cast<double>(d.temp_bytes);
         f.impact_unit = "bytes";
         cx.add(std::move(f));

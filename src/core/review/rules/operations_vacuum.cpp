@@ -84,35 +84,36 @@ void vacuum_lag(RuleContext &cx) {
             f.recommendation =
                 "Autovacuum is disabled for this table: enable it again and "
                 "vacuum now.";
-            f.fix_sql = fmt::format(
-                "ALTER TABLE {} RESET (autovacuum_enabled);\nVACUUM "
-                "(VERBOSE, ANALYZE) {};",
-                q, q);
+            f.fix_sql = fmt::format("ALTER TABLE {} RESET (autovacuum_enabled);", q);
             f.undo_sql = fmt::format("ALTER TABLE {} SET (autovacuum_enabled = false);", q);
+            f.steps = {"Enable autovacuum for the table (fix_sql).",
+                       fmt::format("Vacuum it now, as a statement of its own: VACUUM (VERBOSE, "
+                                   "ANALYZE) {};",
+                                   q)};
         } else {
             f.recommendation =
                 "Vacuum the table now; if autovacuum keeps falling behind, make "
                 "it start earlier for this table and let it work faster.";
             f.fix_sql = fmt::format("VACUUM (VERBOSE, ANALYZE) {};", q);
+            f.steps = {
+                "Check nothing holds the xmin horizon (xmin_horizon_held), or vacuum "
+                "cannot remove them.",
+                "Run the fix; VACUUM does not block reads or writes."};
             if (rows >= 1e6 && scale > 0.02) {
-                f.fix_sql += fmt::format(
-                    "\nALTER TABLE {} SET (autovacuum_vacuum_scale_factor "
-                    "= 0.01);",
-                    q);
                 auto old = relation::reloption(t, "autovacuum_vacuum_scale_factor");
-                f.undo_sql =
+                f.steps.push_back(fmt::format(
+                    "Make autovacuum start earlier on this large table: ALTER TABLE {} SET "
+                    "(autovacuum_vacuum_scale_factor = 0.01); (undo: {})",
+                    q,
                     old ? fmt::format("ALTER TABLE {} SET (autovacuum_vacuum_scale_factor = {});",
                                       q, *old)
-                        : fmt::format("ALTER TABLE {} RESET (autovacuum_vacuum_scale_factor);", q);
+                        : fmt::format("ALTER TABLE {} RESET (autovacuum_vacuum_scale_factor);",
+                                      q)));
             }
         }
         f.why =
             "Dead tuples take space and slow every scan until vacuum removes them; index "
             "scans also visit them.";
-        f.steps = {
-            "Check nothing holds the xmin horizon (xmin_horizon_held), or vacuum cannot "
-            "remove them.",
-            "Run the fix; VACUUM does not block reads or writes."};
         f.verify = fmt::format(
             "SELECT n_dead_tup, last_vacuum FROM pg_stat_all_tables WHERE "
             "relid = {}::regclass;",
@@ -395,8 +396,10 @@ void autovacuum_untuned(RuleContext &cx) {
     Finding f = cx.make("database", catalog::quote_ident(snap.database.name), "");
     if (cost <= 200) {
         f.severity = raise(f.severity);
-        fix += "ALTER SYSTEM SET autovacuum_vacuum_cost_limit = 1000;\nSELECT pg_reload_conf();\n";
-        undo += "ALTER SYSTEM RESET autovacuum_vacuum_cost_limit;\nSELECT pg_reload_conf();\n";
+        f.steps.push_back(
+            "Let autovacuum work faster, as statements of their own: ALTER SYSTEM "
+            "SET autovacuum_vacuum_cost_limit = 1000; SELECT pg_reload_conf(); "
+            "(undo: ALTER SYSTEM RESET autovacuum_vacuum_cost_limit;)");
     }
     f.title = fmt::format("Autovacuum runs with default settings on {} large table{}", big.size(),
                           big.size() == 1 ? "" : "s");

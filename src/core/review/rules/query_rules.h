@@ -22,6 +22,10 @@ void large_offset_pagination(RuleContext &cx);
 void select_star_wide(RuleContext &cx);
 void count_for_existence(RuleContext &cx);
 void unparameterized_or_shape_explosion(RuleContext &cx);
+void unbounded_result(RuleContext &cx);
+
+// query_policies.cpp: row-level security policies as statements run them.
+void per_row_function_in_rls(RuleContext &cx);
 
 // Statements of one role with the same collapsed shape (statement_shape.h), judged together:
 // the identity of a statement finding is its role and shape, never a query id (which changes

@@ -385,4 +385,33 @@ void unparameterized_or_shape_explosion(RuleContext &cx) {
     }
 }
 
+// QRY-11: a SELECT without LIMIT that returns at least the threshold rows per call on average,
+// with at least the minimum calls: the application receives (and usually pages through or
+// drops) large results. Medium from the high threshold.
+void unbounded_result(RuleContext &cx) {
+    if (!workload_available(cx)) return;
+    double min_rows = cx.threshold("unbounded_result_min_rows_per_call");
+    double high_rows = cx.threshold("unbounded_result_high_rows_per_call");
+    double min_calls = cx.threshold("unbounded_result_min_calls");
+    for (const StatementGroup &g : group_statements(cx.workload(), false)) {
+        if (g.parsed.command != "select" || g.parsed.limit || g.calls < min_calls) continue;
+        double per_call = g.rows / g.calls;
+        if (per_call < min_rows) continue;
+        Finding f = statement_finding(cx, g);
+        if (per_call >= high_rows) f.severity = raise(f.severity);
+        f.title = fmt::format("Statement returns {} rows per call without a LIMIT",
+                              text::count(per_call));
+        f.evidence.add("rows_per_call", per_call)
+            .add("min_rows_per_call", min_rows)
+            .add("min_calls", min_calls);
+        f.recommendation =
+            "Return one page (LIMIT with keyset pagination), aggregate in the "
+            "database, or stream with a cursor if every row is really needed.";
+        f.why = "Every row is read, sent and materialised by the client on every call.";
+        f.impact = g.rows;
+        f.impact_unit = "rows";
+        cx.add(std::move(f));
+    }
+}
+
 }  // namespace pg_advisor::review::queries

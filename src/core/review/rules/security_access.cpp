@@ -348,8 +348,8 @@ void privileged_roles(RuleContext &cx) {
             "Give the schema and its objects to a non-superuser owner role and "
             "run migrations as that role.";
         f.fix_sql = fmt::format(
-            "-- CREATE ROLE app_owner NOLOGIN;\nALTER SCHEMA {} OWNER TO "
-            "app_owner;",
+            "-- with a non-superuser role that should own the application's objects:\n"
+            "-- ALTER SCHEMA {} OWNER TO <owner role>;  (and its tables, sequences, functions)",
             quote_ident(s.name));
         f.undo_sql =
             fmt::format("ALTER SCHEMA {} OWNER TO {};", quote_ident(s.name), quote_ident(s.owner));
@@ -454,13 +454,13 @@ void weak_auth_or_transport(RuleContext &cx) {
         f.title = "New passwords are stored as MD5 hashes (password_encryption = md5)";
         f.evidence.add("password_encryption", "md5");
         f.recommendation = "Store SCRAM-SHA-256 verifiers, then reset each role's password.";
-        f.fix_sql =
-            "ALTER SYSTEM SET password_encryption = 'scram-sha-256';\n"
-            "SELECT pg_reload_conf();";
-        f.undo_sql = "ALTER SYSTEM RESET password_encryption;\nSELECT pg_reload_conf();";
-        f.steps = {"Change the setting (fix_sql).",
-                   "Reset every role's password (\\password in psql) so it is re-hashed.",
-                   "Change md5 to scram-sha-256 in pg_hba.conf."};
+        f.fix_sql = "ALTER SYSTEM SET password_encryption = 'scram-sha-256';";
+        f.undo_sql = "ALTER SYSTEM RESET password_encryption;";
+        f.steps = {
+            "Change the setting (fix_sql; a database or role may also set it: ALTER "
+            "DATABASE/ROLE ... RESET password_encryption), then SELECT pg_reload_conf();",
+            "Reset every role's password (\\password in psql) so it is re-hashed.",
+            "Change md5 to scram-sha-256 in pg_hba.conf."};
         cx.add(std::move(f));
     }
     std::vector<std::string> users, addresses;
@@ -490,10 +490,10 @@ void weak_auth_or_transport(RuleContext &cx) {
         f.title = "TLS is off while pg_hba.conf accepts connections from the network";
         f.evidence.add("ssl", "off");
         f.recommendation = "Install a certificate and turn ssl on, then use hostssl lines.";
-        f.fix_sql =
-            "ALTER SYSTEM SET ssl = on;  -- needs ssl_cert_file and ssl_key_file\n"
-            "SELECT pg_reload_conf();";
-        f.undo_sql = "ALTER SYSTEM RESET ssl;\nSELECT pg_reload_conf();";
+        f.fix_sql = "ALTER SYSTEM SET ssl = on;  -- needs ssl_cert_file and ssl_key_file";
+        f.undo_sql = "ALTER SYSTEM RESET ssl;";
+        f.steps = {"Install the server certificate and key.", "Run the fix.",
+                   "Reload: SELECT pg_reload_conf();", "Change network lines to hostssl."};
         cx.add(std::move(f));
     }
 }

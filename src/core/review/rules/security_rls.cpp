@@ -238,11 +238,15 @@ void permissive_policy_always_true(RuleContext &cx) {
             "Permissive policies are combined with OR: one always-true policy opens every "
             "row, whatever the other policies say.";
         std::string clause = using_true ? "USING" : "WITH CHECK";
-        f.fix_sql =
-            fmt::format("ALTER POLICY {} ON {} {} (<rows the roles may {}>);", quote_ident(p.name),
-                        t->qualified(), clause, using_true ? "see" : "write");
-        f.undo_sql = fmt::format("ALTER POLICY {} ON {} {} ({});", quote_ident(p.name),
-                                 t->qualified(), clause, using_true ? p.using_expr : p.check_expr);
+        const std::string &expr = using_true ? p.using_expr : p.check_expr;
+        std::string rest = without_tautologies(expr);
+        std::string alter =
+            fmt::format("ALTER POLICY {} ON {} {} (", quote_ident(p.name), t->qualified(), clause);
+        // "a OR true" keeps "a"; a condition that is only a tautology needs the user's rule.
+        f.fix_sql = rest.empty() ? fmt::format("-- {}<rows the roles may {}>);", alter,
+                                               using_true ? "see" : "write")
+                                 : alter + rest + ");";
+        f.undo_sql = alter + expr + ");";
         cx.add(std::move(f));
     }
 }

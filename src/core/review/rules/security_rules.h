@@ -27,6 +27,9 @@ std::string policy_object(const catalog::Policy &p, const catalog::Table &t);
 // Whether a deparsed policy expression is always true: "true", "(1 = 1)", "'a'::text =
 // 'a'::text", "NOT false", or an OR with such an operand.
 bool always_true(const std::string &expr);
+// The expression without its always-true OR operands ("(a OR true)" -> "a"); "" when nothing
+// else remains.
+std::string without_tautologies(const std::string &expr);
 // A column name that looks like a secret or personal data (password, token, ssn, ...).
 bool sensitive_column_name(const std::string &name);
 // "a, b, c" (privileges, roles).

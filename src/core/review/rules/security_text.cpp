@@ -95,6 +95,27 @@ bool tautology(const Tokens &t, size_t b, size_t e) {
 
 }  // namespace
 
+std::string without_tautologies(const std::string &expr) {
+    Tokens t = sql::tokenize(expr);
+    size_t b = 0, e = t.size();
+    while (e - b >= 2 && t[b].is_punct('(') && closing(t, b) == e - 1) {
+        b++;
+        e--;
+    }
+    std::vector<std::string> kept;
+    size_t start = b;
+    for (size_t i = b; i <= e; i++) {
+        if (i < e && !(t[i].depth == t[b].depth && t[i].is_word("or"))) continue;
+        if (i > start && !tautology(t, start, i))
+            kept.push_back(expr.substr(t[start].begin, t[i - 1].end - t[start].begin));
+        start = i + 1;
+    }
+    std::string out;
+    for (const std::string &k : kept)
+        out += (out.empty() ? "" : " OR ") + k;
+    return out;
+}
+
 bool always_true(const std::string &expr) {
     Tokens t = sql::tokenize(expr);
     return tautology(t, 0, t.size());

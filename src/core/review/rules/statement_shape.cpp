@@ -155,6 +155,7 @@ Shape analyze(std::string_view text) {
         if (t[i].is_word("group") && i + 1 < t.size() && t[i + 1].is_word("by")) s.group_by = true;
         if (t[i].is_word("order") && i + 1 < t.size() && t[i + 1].is_word("by"))
             read_order_by(text, t, i + 1, s);
+        if (t[i].is_word("limit") || t[i].is_word("fetch")) s.limit = true;
     }
     size_t list = cmd + 1;
     if (list < t.size() && t[list].is_word("all")) list++;
@@ -230,6 +231,53 @@ std::string exists_rewrite(std::string_view text, const Shape &shape) {
     while (!rest.empty() && (rest.back() == ';' || rest.back() == ' ' || rest.back() == '\n'))
         rest.pop_back();
     return "SELECT EXISTS (SELECT 1 " + rest + ")";
+}
+
+std::vector<RowCall> per_row_calls(std::string_view expr,
+                                   const std::unordered_set<std::string> &names) {
+    Tokens t = sql::tokenize(expr);
+    std::vector<RowCall> out;
+    // Depths of the open "(SELECT" groups: a call at a greater depth runs once.
+    std::vector<int> selects;
+    for (size_t i = 0; i < t.size(); i++) {
+        if (t[i].is_punct(')') && !selects.empty() && t[i].depth == selects.back()) {
+            selects.pop_back();
+            continue;
+        }
+        if (t[i].is_punct('(') && i + 1 < t.size() && t[i + 1].is_word("select")) {
+            selects.push_back(t[i].depth);
+            continue;
+        }
+        bool call = (t[i].kind == TokenKind::Word || t[i].kind == TokenKind::QuotedIdent) &&
+                    i + 1 < t.size() && t[i + 1].is_punct('(');
+        if (!call || !selects.empty() || !names.count(identifier(t[i]))) continue;
+        size_t first = i >= 2 && t[i - 1].is_punct('.') ? i - 2 : i;  // keep a schema
+        size_t close = i + 2;
+        while (close < t.size() && !(t[close].is_punct(')') && t[close].depth == t[i + 1].depth))
+            close++;
+        if (close >= t.size()) break;
+        RowCall c;
+        c.begin = t[first].begin;
+        c.end = t[close].end;
+        c.name = std::string(expr.substr(c.begin, t[i].end - c.begin));
+        out.push_back(c);
+        i = close;
+    }
+    return out;
+}
+
+std::string wrap_calls(std::string_view expr, const std::vector<RowCall> &calls) {
+    std::string out;
+    size_t at = 0;
+    for (const RowCall &c : calls) {
+        out += expr.substr(at, c.begin - at);
+        out += "(SELECT ";
+        out += expr.substr(c.begin, c.end - c.begin);
+        out += ")";
+        at = c.end;
+    }
+    out += expr.substr(at);
+    return out;
 }
 
 }  // namespace pg_advisor::review::statement

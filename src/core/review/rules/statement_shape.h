@@ -5,6 +5,7 @@
 
 #include <string>
 #include <string_view>
+#include <unordered_set>
 #include <vector>
 
 namespace pg_advisor::review::statement {
@@ -15,6 +16,7 @@ struct Shape {
     bool count_only = false;   // the main select list is one count(...) (not DISTINCT)
     bool group_by = false;
     bool order_by = false;
+    bool limit = false;                      // LIMIT or FETCH at the top level
     bool set_operation = false;              // UNION, INTERSECT, EXCEPT at the top level
     std::string from_schema, from_relation;  // first relation after the main FROM (unquoted)
     size_t from_pos = std::string::npos;     // byte offset of the main FROM
@@ -31,5 +33,17 @@ std::string collapsed_shape(std::string_view text);
 
 // "SELECT EXISTS (SELECT 1 FROM ...)" for a count-only select (from its FROM on); "" otherwise.
 std::string exists_rewrite(std::string_view text, const Shape &shape);
+
+// A function call in an expression that runs once per row: not inside a scalar sub-select.
+struct RowCall {
+    std::string name;           // as written, schema-qualified when it was: "auth.uid"
+    size_t begin = 0, end = 0;  // byte range of the call, name to closing parenthesis
+};
+// Calls of the functions named in `names` (unqualified, lower case) outside any "(SELECT ...)"
+// group, in text order.
+std::vector<RowCall> per_row_calls(std::string_view expr,
+                                   const std::unordered_set<std::string> &names);
+// The expression with each call wrapped as "(SELECT call)", evaluated once per statement.
+std::string wrap_calls(std::string_view expr, const std::vector<RowCall> &calls);
 
 }  // namespace pg_advisor::review::statement
