@@ -469,6 +469,21 @@ TEST(WeakAuthOrTransport, HbaMethodsSettingsAndSessions) {
                        "app ssl_off medium",
                    }));
     EXPECT_EQ(fs[5].evidence.get("sessions"), "2");
+    EXPECT_FALSE(r.skipped);
+}
+
+TEST(WeakAuthOrTransport, UnreadableHbaIsNotAPass) {
+    RuleRun r;
+    r.snap.database.hba_readable = false;
+    EXPECT_TRUE(r.run("weak_auth_or_transport").empty());
+    EXPECT_TRUE(r.skipped);
+    r.snap.database.hba_readable = true;
+    EXPECT_TRUE(r.run("weak_auth_or_transport").empty());
+    EXPECT_FALSE(r.skipped);
+    r.snap.database.hba_readable = false;
+    r.snap.database.settings["password_encryption"] = "md5";
+    EXPECT_EQ(r.run("weak_auth_or_transport").size(), 1u);
+    EXPECT_FALSE(r.skipped);
 }
 
 // ---- SEC-11 sensitive_columns_unprotected

@@ -496,6 +496,11 @@ void weak_auth_or_transport(RuleContext &cx) {
                    "Reload: SELECT pg_reload_conf();", "Change network lines to hostssl."};
         cx.add(std::move(f));
     }
+    // pg_hba.conf is only readable by superusers (and roles granted pg_hba_file_rules): without
+    // it the most important part was not checked, and passing would overstate it.
+    if (!snap.database.hba_readable && cx.findings().empty())
+        cx.skip("pg_hba.conf is not readable by " + snap.database.current_user +
+                "; password_encryption, ssl and the visible sessions were checked and are fine");
 }
 
 }  // namespace pg_advisor::review::security
