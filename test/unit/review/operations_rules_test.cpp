@@ -515,3 +515,14 @@ TEST(TableBloat, EstimatedFromRowsPagesAndWidths) {
     r.snap.tables[3].options = {"fillfactor=50"};  // half-full pages are by design
     EXPECT_EQ(described(r.run("table_bloat")), std::vector<std::string>{"public.bloated high"});
 }
+
+TEST(IdleInTransaction, EvidenceListsAreBoundedButCountsAreNot) {
+    RuleRun r;
+    for (int i = 0; i < 30; i++)
+        r.snap.activity.push_back(session(r, 1000 + i, "app", "idle in transaction", 90));
+    auto fs = r.run("idle_in_transaction");
+    ASSERT_EQ(fs.size(), 1u);
+    EXPECT_EQ(fs[0].evidence.get("sessions"), "30");
+    std::string pids = fs[0].evidence.get("pids");
+    EXPECT_EQ(std::count(pids.begin(), pids.end(), ','), 19);
+}

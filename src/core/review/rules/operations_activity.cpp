@@ -45,6 +45,9 @@ void role_setting_fix(const catalog::Role *role, const std::string &role_name,
 
 namespace {
 
+// At most this many pids, applications or queries listed in one finding's evidence.
+constexpr size_t kListed = 20;
+
 bool client(const Activity &a) {
     return a.backend_type == "client backend" && !a.own;
 }
@@ -85,9 +88,10 @@ struct RoleSessions {
             longest = seconds;
             longest_session = &a;
         }
-        pids.push_back(std::to_string(a.pid));
-        add_unique(applications, a.application_name);
-        add_unique(databases, a.database);
+        // Evidence lists stay short (and the cost linear) however many sessions there are.
+        if (pids.size() < kListed) pids.push_back(std::to_string(a.pid));
+        if (applications.size() < kListed) add_unique(applications, a.application_name);
+        if (databases.size() < kListed) add_unique(databases, a.database);
     }
 };
 
@@ -435,8 +439,9 @@ void lock_contention(RuleContext &cx) {
         }
         c.blocked++;
         c.longest = std::max(c.longest, waited);
-        c.waiting_pids.push_back(std::to_string(a.pid));
-        if (!a.query.empty()) add_unique(c.waiting_queries, text::shorten(a.query, 120));
+        if (c.waiting_pids.size() < kListed) c.waiting_pids.push_back(std::to_string(a.pid));
+        if (!a.query.empty() && c.waiting_queries.size() < kListed)
+            add_unique(c.waiting_queries, text::shorten(a.query, 120));
     }
     for (const auto &[user, c] : by_head_user) {
         Finding f = cx.make("role", user == "(hidden)" ? user : quote_ident(user), "blocker");
