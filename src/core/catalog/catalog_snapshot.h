@@ -212,6 +212,7 @@ struct Schema {
     bool public_create = false;  // PUBLIC holds CREATE
     bool public_usage = false;
     bool system = false;  // pg_catalog, information_schema, pg_toast, ...
+    bool extension_member = false;  // created by an extension (pg_depend 'e')
 };
 
 struct Extension {

@@ -28,7 +28,9 @@ std::string schemas_sql(int) {
            "WHERE x.grantee = 0 AND x.privilege_type = 'CREATE'), "
            "EXISTS (SELECT 1 FROM aclexplode(coalesce(n.nspacl, acldefault('n', n.nspowner))) x "
            "WHERE x.grantee = 0 AND x.privilege_type = 'USAGE'), "
-           "n.nspname IN ('pg_catalog', 'information_schema', 'pg_toast') "
+           "n.nspname IN ('pg_catalog', 'information_schema', 'pg_toast'), "
+           "EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_namespace'::regclass "
+           "AND d.objid = n.oid AND d.deptype = 'e') "
            "FROM pg_namespace n LEFT JOIN pg_roles r ON r.oid = n.nspowner "
            "WHERE n.nspname !~ '^pg_(toast_)?temp_' ORDER BY n.nspname";
 }
@@ -42,6 +44,7 @@ void load_schema(CatalogSnapshot &snap, const RowReader &r) {
     s.public_create = r.boolean(4);
     s.public_usage = r.boolean(5);
     s.system = r.boolean(6);
+    s.extension_member = r.boolean(7);
     snap.schemas.push_back(std::move(s));
 }
 

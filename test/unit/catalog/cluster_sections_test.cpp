@@ -151,8 +151,8 @@ TEST(ClusterSections, MalformedRowsNameSectionRowAndColumn) {
     CatalogSnapshot snap;
     try {
         load_rows(snap, section("schemas"),
-                  {row({"2200", "public", "pg_database_owner", "f", "f", "t", "f"}),
-                   row({"2201", "app", "owner", "maybe", "f", "t", "f"})});
+                  {row({"2200", "public", "pg_database_owner", "f", "f", "t", "f", "f"}),
+                   row({"2201", "app", "owner", "maybe", "f", "t", "f", "f"})});
         FAIL() << "no error";
     } catch (const SnapshotError &e) {
         EXPECT_EQ(std::string(e.what()),

@@ -336,7 +336,8 @@ void privileged_roles(RuleContext &cx) {
         }
     }
     for (const catalog::Schema &s : snap.schemas) {
-        if (s.system || s.name == "public" || !s.owner_is_superuser) continue;
+        if (s.system || s.extension_member || s.name == "public" || !s.owner_is_superuser)
+            continue;
         Finding f = cx.make("schema", quote_ident(s.name), "superuser_owner");
         f.severity = lower(base);
         f.title = fmt::format("Schema {} is owned by superuser {}", quote_ident(s.name), s.owner);
