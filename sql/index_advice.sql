@@ -178,9 +178,13 @@ SELECT count(*) AS visible FROM advisor.index_recommendations;
 SELECT count(*) FROM ia_items WHERE order_id = 77;
 SELECT relation, key_columns, calls FROM advisor.index_recommendations;
 RESET ROLE;
+-- With pg_read_all_stats it sees other users' statements too, but advice only on the tables it
+-- may SELECT from (the advice shows what their statistics say, as pg_stats would not).
 GRANT pg_read_all_stats TO ia_reader;
 SET ROLE ia_reader;
 SELECT count(*) AS visible FROM advisor.index_recommendations WHERE relation::text LIKE 'ia%';
+SELECT count(*) AS skipped_for_privilege FROM advisor.index_advice_notes
+ WHERE reason LIKE 'the reading role may not SELECT from %';
 RESET ROLE;
 REVOKE SELECT ON ia_items FROM ia_reader;
 DROP ROLE ia_reader;

@@ -213,12 +213,18 @@ SELECT count(*) AS guarded_rows FROM np_comments WHERE body = 'g';
 RESET pg_advisor.n_plus_one_action;
 SELECT kind, child_query, occurrences, executions FROM np_v ORDER BY kind, child_query COLLATE "C", executions DESC;
 
--- 7. Privileges: other users see the counters, not the statements.
+-- 7. Privileges: other users' loops (statements, relations, tags, user ids) are not shown
+--    without pg_read_all_stats; with it, everything is.
 CREATE ROLE regress_np_other;
 SET ROLE regress_np_other;
-SELECT kind, parent_queryid IS NULL AS hidden_parent, child_query, executions, tags, suggested_sql
+SELECT count(*) AS others_loops FROM advisor.n_plus_one;
+RESET ROLE;
+GRANT pg_read_all_stats TO regress_np_other;
+SET ROLE regress_np_other;
+SELECT kind, child_query, child_relation, executions, userid = 'postgres'::regrole AS by_postgres
   FROM advisor.n_plus_one ORDER BY kind, executions DESC;
 RESET ROLE;
+REVOKE pg_read_all_stats FROM regress_np_other;
 DROP ROLE regress_np_other;
 
 -- 8. reset() clears the findings.

@@ -96,29 +96,38 @@ static inline double pga_random_fraction(void) {
 #define PGA_RESERVE_GUC_PREFIX(prefix) EmitWarningsOnPlaceholders(prefix)
 #endif
 
-// ---- Set-returning functions materialised in one call.
+// ---- Set-returning functions materialised in one call; scalar = a SETOF of one base type
+// (the tuple descriptor is then the one the executor expects).
 #if PG_VERSION_NUM >= 150000
-#define PGA_INIT_MATERIALIZED_SRF(fcinfo) InitMaterializedSRF(fcinfo, 0)
+#define PGA_INIT_MATERIALIZED_SRF(fcinfo, scalar) \
+    InitMaterializedSRF(fcinfo, (scalar) ? MAT_SRF_USE_EXPECTED_DESC : 0)
 #else
 extern "C" {
 #include "miscadmin.h"
 #include "utils/tuplestore.h"
 }
-static inline void pga_init_materialized_srf_14(FunctionCallInfo fcinfo) {
+static inline void pga_init_materialized_srf_14(FunctionCallInfo fcinfo, bool scalar) {
     ReturnSetInfo *rsinfo = (ReturnSetInfo *)fcinfo->resultinfo;
     TupleDesc tupdesc;
     if (rsinfo == NULL || !IsA(rsinfo, ReturnSetInfo) || !(rsinfo->allowedModes & SFRM_Materialize))
         ereport(ERROR, (errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
                         errmsg("set-valued function called in context that cannot accept a set")));
     MemoryContext old = MemoryContextSwitchTo(rsinfo->econtext->ecxt_per_query_memory);
-    if (get_call_result_type(fcinfo, NULL, &tupdesc) != TYPEFUNC_COMPOSITE)
+    if (scalar) {
+        if (rsinfo->expectedDesc == NULL)
+            ereport(ERROR,
+                    (errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+                     errmsg("set-valued function called in context that cannot accept a set")));
+        tupdesc = rsinfo->expectedDesc;
+    } else if (get_call_result_type(fcinfo, NULL, &tupdesc) != TYPEFUNC_COMPOSITE) {
         elog(ERROR, "return type must be a row type");
+    }
     rsinfo->setDesc = CreateTupleDescCopy(tupdesc);
     rsinfo->setResult = tuplestore_begin_heap(true, false, work_mem);
     rsinfo->returnMode = SFRM_Materialize;
     MemoryContextSwitchTo(old);
 }
-#define PGA_INIT_MATERIALIZED_SRF(fcinfo) pga_init_materialized_srf_14(fcinfo)
+#define PGA_INIT_MATERIALIZED_SRF(fcinfo, scalar) pga_init_materialized_srf_14(fcinfo, scalar)
 #endif
 
 // ---- Module magic with name and version (18+).
@@ -156,6 +165,14 @@ static inline void pga_init_materialized_srf_14(FunctionCallInfo fcinfo) {
 #else
 #define PGA_PARSE_ANALYZE_VARPARAMS(raw, sql, types, ntypes) \
     parse_analyze_varparams(raw, sql, types, ntypes)
+#endif
+
+// ---- Permission checks of a planned statement's range table: RTEPermissionInfo from 16.
+#if PG_VERSION_NUM >= 160000
+#define PGA_CHECK_PLAN_PERMISSIONS(stmt, ereport) \
+    ExecCheckPermissions((stmt)->rtable, (stmt)->permInfos, ereport)
+#else
+#define PGA_CHECK_PLAN_PERMISSIONS(stmt, ereport) ExecCheckRTPerms((stmt)->rtable, ereport)
 #endif
 
 // ---- IndexOptInfo.amcostestimate: an untyped function pointer before 16.

@@ -8,6 +8,7 @@ extern "C" {
 
 #include "pg/compat.h"
 #include "pg/guc.h"
+#include "pg/review/review_settings.h"
 
 bool pga_enabled = true;
 int pga_track = PGA_TRACK_TOP;
@@ -28,6 +29,9 @@ double pga_hotspot_min_filter_pct = 50;
 int pga_index_size_model = 0;
 int pga_query_ids = PGA_QUERY_IDS_CACHED;
 bool pga_verify_query_ids = false;
+int pga_max_relations_per_statement = 32;
+int pga_max_candidates = 5000;
+int pga_advisor_memory_mb = 256;
 
 static const struct config_enum_entry size_model_options[] = {
     {"statistics", 0, false},
@@ -132,6 +136,22 @@ void pga_define_gucs(void) {
         "the rows it reads.",
         NULL, &pga_hotspot_min_filter_pct, 50, 0, 100, PGC_USERSET, 0, NULL, NULL, NULL);
 
+    DefineCustomIntVariable(
+        "pg_advisor.max_relations_per_statement",
+        "Statements naming more relations than this are not planned by the index advisor "
+        "(advisor.recommend_indexes refuses them with this message).",
+        NULL, &pga_max_relations_per_statement, 32, 1, 1000, PGC_USERSET, 0, NULL, NULL, NULL);
+    DefineCustomIntVariable(
+        "pg_advisor.max_candidates",
+        "Index candidates one advisor run considers at most; tables beyond it are skipped with "
+        "this reason.",
+        NULL, &pga_max_candidates, 5000, 1, 1000000, PGC_USERSET, 0, NULL, NULL, NULL);
+    DefineCustomIntVariable(
+        "pg_advisor.advisor_memory_mb",
+        "Memory one advisor run may hold for analysed statements and hypothetical indexes; "
+        "statements beyond it are not planned (each planning's own memory is freed after it).",
+        NULL, &pga_advisor_memory_mb, 256, 16, 1048576, PGC_USERSET, GUC_UNIT_MB, NULL, NULL, NULL);
+
     DefineCustomEnumVariable(
         "pg_advisor.index_size_model",
         "How the size of a hypothetical index is estimated: statistics (what CREATE INDEX would "
@@ -152,6 +172,8 @@ void pga_define_gucs(void) {
         "Checks every reused query id against a fresh jumble (for tests; mismatches are "
         "counted in advisor.capture_info).",
         NULL, &pga_verify_query_ids, false, PGC_SUSET, 0, NULL, NULL, NULL);
+
+    pga_define_review_gucs();
 
     PGA_RESERVE_GUC_PREFIX("pg_advisor");
 }

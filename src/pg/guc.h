@@ -29,6 +29,9 @@ extern double pga_hotspot_min_filter_pct;
 extern int pga_index_size_model;  // pg_advisor::SizeModel
 extern int pga_query_ids;         // PgaQueryIds
 extern bool pga_verify_query_ids;
+extern int pga_max_relations_per_statement;
+extern int pga_max_candidates;
+extern int pga_advisor_memory_mb;
 
 // Defines every setting; called once from _PG_init while preloading.
 void pga_define_gucs(void);

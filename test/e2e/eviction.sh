@@ -49,6 +49,32 @@ long=$(q "SELECT count(*) FROM advisor.query_patterns WHERE query LIKE 'SELECT i
 expect_true "recent long texts are kept whole ($long)" test "$long" -gt 0
 expect_eq "server still answers" "$(q "SELECT count(*) FROM ev")" 0
 
+# A flood far larger than the store: 20,000 one-off statements after a pattern with 3,000
+# calls. Newcomers never start above one call's worth of usage and usage decays at most once
+# a second, so the hot pattern stays (pg_stat_statements' median start lets such a flood
+# ratchet new entries above it).
+q "SELECT advisor.reset()"
+for _ in $(seq 1 3000); do echo "SELECT id FROM ev WHERE c8 = 1;"; done >"$WORK/hot3000.sql"
+pga_psql $NAME $PORT -q -f "$WORK/hot3000.sql" >/dev/null
+/usr/bin/python3 - "$WORK/flood20k.sql" <<'PY'
+import sys
+ops = ["=", "<", ">", "<=", ">=", "<>"]
+with open(sys.argv[1], "w") as f:
+    for i in range(20000):
+        # a distinct query id each: i in base 6 picks the operator on each of six columns
+        conds, n = [], i
+        for c in range(6):
+            conds.append(f"c{c} {ops[n % 6]} 1")
+            n //= 6
+        f.write("SELECT id FROM ev WHERE " + " AND ".join(conds) + ";\n")
+PY
+expect_true "flood of 20,000 distinct statements ran without error" \
+  pga_psql $NAME $PORT -q -f "$WORK/flood20k.sql" -o /dev/null
+expect_true "the flood evicted thousands of patterns ($(q "SELECT pattern_evictions FROM advisor.capture_info"))" \
+  test "$(q "SELECT pattern_evictions FROM advisor.capture_info")" -gt 19000
+expect_eq "the hot pattern survived the flood with its count" \
+  "$(q "SELECT calls FROM advisor.query_patterns WHERE query = 'SELECT id FROM ev WHERE c8 = \$1'")" 3000
+
 # Findings are bounded too: 200 distinct N+1 loops (one per request) into 50 slots.
 q "SELECT advisor.reset()"
 q "INSERT INTO ev (id) SELECT g FROM generate_series(1, 20) g"

@@ -48,6 +48,7 @@ import sys; p=sys.argv[1]; b=bytearray(open(p,'rb').read()); b[len(b)//2]^=0xFF;
     truncate) pga_as_cluster_user truncate -s 100 "$STATS" ;;
     foreign)  pga_as_cluster_user sh -c "head -c 4096 /dev/urandom > '$STATS'" ;;
     empty)    pga_as_cluster_user sh -c ": > '$STATS'" ;;
+    huge)     pga_as_cluster_user truncate -s 4G "$STATS" ;;  # sparse: no disk used
   esac
   local before; before=$(grep -c "ignoring saved statistics file" "$PGA_TMP/$NAME/server.log" || true)
   pga_as_cluster_user pg_ctl -D "$DATA" -l "$PGA_TMP/$NAME/server.log" -w start >/dev/null
@@ -69,6 +70,11 @@ expect_true "reason named for a truncated file" grep -q "file is truncated" "$PG
 corrupt_and_restart "foreign file" foreign
 expect_true "reason named for a foreign file" grep -q "bad magic number" "$PGA_TMP/$NAME/server.log"
 corrupt_and_restart "empty file" empty
+# A 4 GB file is rejected by its size before a byte of it is read (reading it took 19 s).
+q "SELECT v FROM rt WHERE id = 1" >/dev/null
+corrupt_and_restart "4 GB file" huge
+expect_true "reason named for an oversized file: rejected unread" \
+  grep -q "it holds 4294967296 bytes, more than pg_advisor's stores can restore" "$PGA_TMP/$NAME/server.log"
 
 # 3. pg_advisor.save = off: nothing survives a restart.
 q "ALTER SYSTEM SET pg_advisor.save = off"

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs the rule fixtures (test/rules/<rule>/) through the pg_advisor command line against a
 # throwaway cluster without the extension: each fixture gets a fresh database, its setup.sql,
-# ANALYZE, then `pg_advisor review --rule <rule> --format tsv` must list exactly `expected`.
+# ANALYZE, its after.sql if any, then `pg_advisor review --rule <rule> --format tsv` must list
+# exactly `expected`.
 #
 #   test/rules/run_cli.sh [RULE...]      (default: every fixture)
 # Environment: PGA_RULES_PORT (default 55470), PGA_RULES_CLUSTER (default rules_cli),
@@ -17,7 +18,7 @@ HOST="$(pga_cluster_host "$NAME")"
 
 rules=("$@")
 if [ ${#rules[@]} -eq 0 ]; then
-  for d in "$PGA_ROOT"/test/rules/*/; do rules+=("$(basename "$d")"); done
+  for d in "$PGA_ROOT"/test/rules/*/; do [ -d "$d" ] && rules+=("$(basename "$d")"); done
 fi
 
 pga_cluster_start "$NAME" "$PORT" >/dev/null
@@ -30,6 +31,10 @@ for rule in "${rules[@]}"; do
   pga_psql "$NAME" "$PORT" -q -d postgres -c "DROP DATABASE IF EXISTS $db" -c "CREATE DATABASE $db" >/dev/null
   if ! out=$(pga_psql "$NAME" "$PORT" -q -d "$db" -f "$dir/setup.sql" -c "ANALYZE" 2>&1); then
     expect_true "$rule: setup.sql runs ($out)" false
+    continue
+  fi
+  if [ -f "$dir/after.sql" ] && ! out=$(pga_psql "$NAME" "$PORT" -q -d "$db" -f "$dir/after.sql" 2>&1); then
+    expect_true "$rule: after.sql runs ($out)" false
     continue
   fi
   args=(--rule "$rule" --format tsv)

@@ -228,6 +228,9 @@ struct Function {
     std::vector<std::string> config;  // proconfig, "search_path=pg_catalog, pg_temp"
     bool public_execute = false;      // PUBLIC may execute it
     bool extension_member = false;
+    // Roles other than PUBLIC and the owner granted EXECUTE.
+    std::vector<std::string> execute_roles;
+    bool sql_body = false;  // SQL-standard body (BEGIN ATOMIC / RETURN): names bound at creation
     std::string qualified() const;  // "schema"."name"(arguments)
 };
 
@@ -239,6 +242,7 @@ struct Schema {
     bool public_create = false;  // PUBLIC holds CREATE
     bool public_usage = false;
     bool system = false;  // pg_catalog, information_schema, pg_toast, ...
+    bool extension_member = false;  // created by an extension (pg_depend 'e')
 };
 
 struct Extension {
@@ -246,9 +250,11 @@ struct Extension {
     std::string schema;
     std::string version;
     std::string default_version;  // of the installed package, empty when unknown
+    bool relocatable = false;     // ALTER EXTENSION ... SET SCHEMA works
 };
 
 struct Role {
+    uint32_t oid = 0;  // 10 is the bootstrap superuser
     std::string name;
     bool superuser = false;
     bool login = false;
@@ -256,6 +262,8 @@ struct Role {
     bool create_role = false;
     int connection_limit = -1;
     Micros valid_until = 0;
+    std::vector<std::string> member_of;  // roles granted to it directly (pg_* roles included)
+    std::vector<std::string> config;     // ALTER ROLE ... SET, "statement_timeout=60s"
 };
 
 // One server process, as pg_stat_activity shows it to the reading role (other users' state
@@ -277,6 +285,12 @@ struct Activity {
     bool ssl = false;
     bool ssl_known = false;
     bool local = false;  // unix socket (no client address)
+    std::string wait_event;
+    int64_t backend_xid_age = -1;     // age(backend_xid): the transaction has written
+    bool own = false;                 // the backend that read this snapshot
+    bool details_hidden = false;      // the server hid its state and query from the reader
+    std::vector<int32_t> blocked_by;  // pg_blocking_pids() while waiting on a lock
+    std::string client_addr;          // host(client_addr), "" for sockets or when hidden
 };
 
 // pg_hba.conf rules (only superusers can read them; empty otherwise).
@@ -287,6 +301,48 @@ struct HbaRule {
     std::vector<std::string> users;
     std::string address;
     std::string auth_method;
+    std::string netmask;
+};
+
+// A transaction prepared for two-phase commit (pg_prepared_xacts).
+struct PreparedXact {
+    std::string gid;
+    std::string owner;
+    std::string database;
+    Micros prepared = 0;
+    int64_t xid_age = -1;  // age(transaction): how far it holds back the xmin horizon
+};
+
+// A replication slot (pg_replication_slots).
+struct ReplicationSlot {
+    std::string name;
+    std::string plugin;  // logical decoding plugin, "" for physical slots
+    std::string type;    // "physical", "logical"
+    std::string database;
+    bool active = false;
+    bool temporary = false;
+    int64_t xmin_age = -1;          // age(xmin), -1 when the slot holds no xmin
+    int64_t catalog_xmin_age = -1;  // age(catalog_xmin)
+    std::string wal_status;         // reserved, extended, unreserved, lost
+    int64_t retained_bytes = -1;    // WAL kept for it (current LSN - restart_lsn), -1 unknown
+    int64_t safe_wal_size = -1;     // bytes left before max_slot_wal_keep_size, -1 no limit
+};
+
+// A user trigger (pg_trigger, not internal).
+struct Trigger {
+    uint32_t table = 0;
+    std::string name;
+    char enabled = 'O';  // 'O' origin, 'D' disabled, 'R' replica, 'A' always
+};
+
+// Checkpoints since the statistics reset (pg_stat_checkpointer, pg_stat_bgwriter before 17).
+struct Checkpoints {
+    bool present = false;
+    int64_t timed = -1;
+    int64_t requested = -1;
+    double write_ms = -1;
+    double sync_ms = -1;
+    Micros stats_reset = 0;
 };
 
 struct Database {
@@ -312,6 +368,12 @@ struct Database {
     bool hba_readable = false;    // hba_rules below came from pg_hba_file_rules
     std::string current_user;
     std::map<std::string, std::string> settings;  // name -> current_setting() (see snapshot_sql)
+    // From the cluster family's database_usage section (-1 unknown): sessions since the
+    // statistics reset (PG14+), and how many relations the catalog holds.
+    int64_t sessions = -1;
+    double session_time_ms = -1;
+    int64_t relation_count = -1;  // pg_class rows (tables, indexes, TOAST, views, ...)
+    int64_t table_count = -1;     // ordinary and partitioned tables
     std::string setting(const std::string &name, const std::string &fallback = "") const;
     double setting_number(const std::string &name, double fallback) const;
 };
@@ -329,6 +391,10 @@ struct CatalogSnapshot {
     std::vector<Role> roles;
     std::vector<Activity> activity;
     std::vector<HbaRule> hba_rules;
+    std::vector<PreparedXact> prepared_xacts;
+    std::vector<ReplicationSlot> replication_slots;
+    std::vector<Trigger> triggers;
+    Checkpoints checkpoints;
 
     // Lookups (built by index()).
     const Table *table(uint32_t oid) const;

@@ -103,7 +103,7 @@ bool decode_finding_texts(std::string_view blob, FindingTexts &t) {
 
 FindingEntry *insert_finding(FindingStore &store, const FindingKey &key, std::string_view texts,
                              const LoopVerdict &v, int64_t now, std::string_view framework) {
-    FindingEntry *e = store.insert(key, texts);
+    FindingEntry *e = store.insert(key, texts, now);
     if (e && e->first_seen == 0) {
         e->first_seen = now;
         e->last_seen = now;

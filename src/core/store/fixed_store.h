@@ -49,6 +49,7 @@ class FixedStore {
         uint64_t arena_size;
         uint64_t arena_used;
         uint64_t median_usage;
+        int64_t last_decay;  // caller's clock (microseconds) at the last usage decay
         StoreStats stats;
     };
     struct Slot {
@@ -72,6 +73,9 @@ class FixedStore {
     };
 
     static constexpr uint64_t kUsagePerCall = 1000;
+    // Usage decays at most once per this interval of the caller's clock (microseconds), so a
+    // burst of one-off entries cannot wear down entries that earned their usage over time.
+    static constexpr int64_t kDecayIntervalUs = 1000000;
 
     static uint32_t buckets_for(uint32_t capacity) {
         uint32_t n = 16;
@@ -125,15 +129,16 @@ class FixedStore {
     // Inserts a zeroed entry with this key and blob (exclusive lock). If the key is already
     // present the existing entry is returned. When the table or the arena is full, the least
     // used entries are evicted first; returns nullptr only if the blob cannot fit at all.
-    Entry *insert(const Key &key, std::string_view blob) {
+    // now: the caller's clock in microseconds (0: unknown, every eviction decays usage).
+    Entry *insert(const Key &key, std::string_view blob, int64_t now = 0) {
         if (Entry *e = find(key)) return e;
         Header &h = header();
         if (blob.size() > h.arena_size / 4) blob = blob.substr(0, h.arena_size / 4);
-        if (h.count >= h.capacity) evict();
+        if (h.count >= h.capacity) evict(now);
         if (!arena_room(blob.size())) {
             compact();
             for (int tries = 0; tries < 8 && !arena_room(blob.size()); tries++) {
-                evict();
+                evict(now);
                 compact();
             }
             if (!arena_room(blob.size())) {
@@ -151,7 +156,12 @@ class FixedStore {
         uint64_t hv = Entry::hash_key(key);
         std::memset(&s.entry, 0, sizeof(Entry));
         s.entry.key = key;
-        s.entry.usage = h.median_usage > 0 ? h.median_usage : kUsagePerCall;
+        // A newcomer starts with one call's worth of usage, or the median when that is lower:
+        // enough to outlast older entries that were used as little, never enough to outrank
+        // established ones (starting at the median, as pg_stat_statements does, lets a flood of
+        // one-off entries ratchet the median up until it overtakes the hot ones).
+        s.entry.usage =
+            h.median_usage > 0 ? std::min(h.median_usage, kUsagePerCall) : kUsagePerCall;
         s.hash = hv;
         s.in_use = 1;
         put_blob(static_cast<uint32_t>(idx), blob);
@@ -168,18 +178,23 @@ class FixedStore {
     }
 
     // Evicts the least used 5% of entries (at least 10) after decaying every entry's usage by
-    // 1%, the way pg_stat_statements keeps hot entries and forgets one-off statements.
-    void evict() {
+    // 1% (at most once per kDecayIntervalUs of the caller's clock), the way
+    // pg_stat_statements keeps hot entries and forgets one-off statements.
+    void evict(int64_t now = 0) {
         Header &h = header();
         if (h.count == 0) return;
+        bool decay = now == 0 || now - h.last_decay >= kDecayIntervalUs || now < h.last_decay;
+        if (decay) h.last_decay = now;
         Rank *ranks = this->ranks();
         uint32_t n = 0;
         for (uint32_t i = 0; i < h.capacity; i++) {
             Slot &s = slots()[i];
             if (!s.in_use) continue;
             uint64_t u = atomic_load(s.entry.usage);
-            u -= u / 100;
-            atomic_store(s.entry.usage, u);
+            if (decay) {
+                u -= u / 100;
+                atomic_store(s.entry.usage, u);
+            }
             ranks[n++] = {u, i, 0};
         }
         uint32_t victims = std::max<uint32_t>(10, n / 20);

@@ -33,7 +33,7 @@ void PatternEntry::snapshot_to(PatternEntry &dst) const {
 
 PatternEntry *insert_pattern(PatternStore &store, const PatternKey &key, std::string_view text,
                              uint8_t command, int64_t now) {
-    PatternEntry *e = store.insert(key, text);
+    PatternEntry *e = store.insert(key, text, now);
     if (e && e->calls == 0 && e->first_seen == 0) {
         e->min_ns = UINT64_MAX;
         e->first_seen = now;

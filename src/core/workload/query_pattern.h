@@ -28,6 +28,12 @@ inline PatternKey make_pattern_key(uint32_t userid, uint32_t dbid, uint64_t quer
     return k;
 }
 
+enum PatternFlags : uint8_t {
+    // The statement's text carried literal constants (simple protocol, or literals next to
+    // bind parameters): every execution of this query id sent its values inline.
+    kPatternHasLiterals = 1 << 0,
+};
+
 struct PatternEntry {
     static constexpr size_t kAppNameSize = 64;
     static constexpr size_t kTagsSize = 512;
@@ -48,7 +54,7 @@ struct PatternEntry {
     uint64_t appname_fp;
     uint32_t lock;
     uint8_t command;  // CommandKind
-    uint8_t pad8;
+    uint8_t flags;    // PatternFlags, set when the pattern is stored
     uint16_t tags_len;
     uint16_t appname_len;
     uint16_t pad16[3];

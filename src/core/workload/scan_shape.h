@@ -107,8 +107,8 @@ struct ShapeHeader {
     uint8_t command;  // CommandKind
     uint8_t pad[3];
     uint32_t result_relid;  // INSERT / UPDATE / DELETE / MERGE target, else 0
-    uint32_t pad2;
-    int64_t limit;  // -1 none, -2 parameter / expression, else the constant
+    uint32_t offset;        // OFFSET of the planned execution (capped at 2^32-1), 0 when none
+    int64_t limit;          // -1 none, -2 parameter / expression, else the constant
     double total_cost;
     double plan_rows;
 };

@@ -25,7 +25,7 @@ void ShapeEntry::snapshot_to(ShapeEntry &dst) const {
 
 ShapeEntry *insert_shape(ShapeStore &store, const ShapeKey &key, std::string_view blob,
                          int64_t now) {
-    ShapeEntry *e = store.insert(key, blob);
+    ShapeEntry *e = store.insert(key, blob, now);
     if (e && e->captured_at == 0) e->captured_at = now;
     return e;
 }

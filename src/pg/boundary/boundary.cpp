@@ -1,15 +1,21 @@
-// The PostgreSQL side of the error boundary (protect.h, pg_guard.h): failure accounting for
-// capture code, and which errors must never be swallowed.
+// The PostgreSQL side of the boundary (protect.h, pg_guard.h, sql_function.h, run_as.h):
+// failure accounting for capture code, which errors must never be swallowed, message
+// clipping, the re-entrancy guard.
 #include <exception>
 
 extern "C" {
 #include "postgres.h"
 
+#include "catalog/pg_class.h"
+#include "mb/pg_wchar.h"
 #include "miscadmin.h"
 #include "port/atomics.h"
+#include "utils/syscache.h"
 }
 
 #include "pg/boundary/protect.h"
+#include "pg/boundary/run_as.h"
+#include "pg/boundary/sql_function.h"
 #include "pg/shmem/shared_state.h"
 
 static bool logged_failure = false;
@@ -28,4 +34,49 @@ bool pga_error_must_propagate(const ErrorData *edata) {
     return edata->elevel >= FATAL ||
            ERRCODE_TO_CATEGORY(edata->sqlerrcode) == ERRCODE_OPERATOR_INTERVENTION ||
            ProcDiePending || QueryCancelPending;
+}
+
+void pga_copy_message(char *dst, size_t cap, const char *src) {
+    if (cap == 0) return;
+    size_t len = strlen(src);
+    if (len < cap) {
+        memcpy(dst, src, len + 1);
+        return;
+    }
+    int keep = pg_mbcliplen(src, (int)len, (int)cap - 1);
+    memcpy(dst, src, keep);
+    dst[keep] = '\0';
+}
+
+char *pga_clip_input(const char *input, int max_bytes) {
+    int len = (int)strlen(input);
+    if (len <= max_bytes) return pstrdup(input);
+    int keep = pg_mbcliplen(input, len, max_bytes);
+    return psprintf("%.*s...", keep, input);
+}
+
+// ---- Re-entrancy (sql_function.h).
+
+const char *pga_active_function = NULL;
+
+void pga_reentered(const char *function) {
+    ereport(ERROR,
+            (errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+             errmsg("%s cannot be called while %s is running", function, pga_active_function),
+             errdetail("pg_advisor's functions are not re-entrant: this call came from code that "
+                       "%s ran, such as a function in a captured statement that the index "
+                       "advisor planned.",
+                       pga_active_function),
+             errhint("Do not call pg_advisor's views or functions from functions used in "
+                     "queries.")));
+}
+
+Oid pga_relation_owner(Oid relid) {
+    HeapTuple tup = SearchSysCache1(RELOID, ObjectIdGetDatum(relid));
+    if (!HeapTupleIsValid(tup))
+        ereport(ERROR, (errcode(ERRCODE_UNDEFINED_TABLE),
+                        errmsg("relation with OID %u does not exist", relid)));
+    Oid owner = ((Form_pg_class)GETSTRUCT(tup))->relowner;
+    ReleaseSysCache(tup);
+    return owner;
 }

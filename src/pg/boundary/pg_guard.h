@@ -45,9 +45,9 @@ static inline void pga_pg_subxact(Fn &&fn) {
         MemoryContextSwitchTo(oldcxt);
         CurrentResourceOwner = oldowner;
         error.sqlerrcode = edata->sqlerrcode;
-        strlcpy(error.message, edata->message ? edata->message : "unknown error",
-                sizeof error.message);
-        if (edata->detail) strlcpy(error.detail, edata->detail, sizeof error.detail);
+        pga_copy_message(error.message, sizeof error.message,
+                         edata->message ? edata->message : "unknown error");
+        if (edata->detail) pga_copy_message(error.detail, sizeof error.detail, edata->detail);
         interrupted = pga_error_must_propagate(edata);
         FreeErrorData(edata);
         failed = true;

@@ -27,6 +27,17 @@ struct PgError : public std::exception {
         detail[0] = '\0';
     }
     const char *what() const noexcept override { return message; }
+    // An error of pg_advisor's own, raised as ERROR with this code (0: internal error) when it
+    // reaches a SQL function's boundary.
+    static PgError make(int code, const char *text) {
+        PgError e;
+        e.sqlerrcode = code;
+        size_t n = strlen(text);
+        if (n >= sizeof e.message) n = sizeof e.message - 1;  // ASCII texts of ours
+        memcpy(e.message, text, n);
+        e.message[n] = '\0';
+        return e;
+    }
 };
 
 // A query cancel, termination request or other operator intervention that arrived while C++
@@ -36,6 +47,14 @@ struct PgError : public std::exception {
 struct PgInterrupt {
     PgError error;
 };
+
+// Copies a message into a fixed buffer, cut at a character boundary of the database encoding
+// (never in the middle of a multibyte character).
+void pga_copy_message(char *dst, size_t cap, const char *src);
+
+// A piece of user input quoted in a message: at most `max_bytes` (cut at a character
+// boundary, "..." appended when cut), palloc'd.
+char *pga_clip_input(const char *input, int max_bytes = 64);
 
 // Counts a statement that could not be recorded and logs the first one of this backend.
 void pga_capture_failed(const char *what, const char *detail);
@@ -56,14 +75,14 @@ static inline void pga_run_protected(const char *what, Fn &&fn) {
         try {
             fn();
         } catch (const PgInterrupt &i) {
-            strlcpy(interrupt_message, i.error.message, sizeof interrupt_message);
+            pga_copy_message(interrupt_message, sizeof interrupt_message, i.error.message);
             interrupt_code = i.error.sqlerrcode;
             interrupted = true;
         } catch (const std::exception &e) {
-            strlcpy(cpp_message, e.what(), sizeof cpp_message);
+            pga_copy_message(cpp_message, sizeof cpp_message, e.what());
             cpp_failed = true;
         } catch (...) {
-            strlcpy(cpp_message, "unknown C++ exception", sizeof cpp_message);
+            pga_copy_message(cpp_message, sizeof cpp_message, "unknown C++ exception");
             cpp_failed = true;
         }
     }
@@ -95,20 +114,20 @@ static inline Datum pga_sql_call(const char *function, Fn &&fn) {
     try {
         result = fn();
     } catch (const PgInterrupt &i) {
-        strlcpy(message, i.error.message, sizeof message);
+        pga_copy_message(message, sizeof message, i.error.message);
         sqlerrcode = i.error.sqlerrcode;
         failed = true;
     } catch (const PgError &e) {
         // A PostgreSQL error raised under pga_pg_subxact: re-raise it as it was.
-        strlcpy(message, e.message, sizeof message);
-        strlcpy(detail, e.detail, sizeof detail);
+        pga_copy_message(message, sizeof message, e.message);
+        pga_copy_message(detail, sizeof detail, e.detail);
         sqlerrcode = e.sqlerrcode;
         failed = true;
     } catch (const std::exception &e) {
-        strlcpy(message, e.what(), sizeof message);
+        pga_copy_message(message, sizeof message, e.what());
         failed = true;
     } catch (...) {
-        strlcpy(message, "unknown C++ exception", sizeof message);
+        pga_copy_message(message, sizeof message, "unknown C++ exception");
         failed = true;
     }
     if (failed && sqlerrcode != 0)

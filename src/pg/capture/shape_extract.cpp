@@ -15,6 +15,7 @@ extern "C" {
 #include "access/transam.h"
 #include "catalog/pg_operator_d.h"
 #include "catalog/pg_type_d.h"
+#include "miscadmin.h"
 #include "nodes/bitmapset.h"
 #include "nodes/nodeFuncs.h"
 #include "nodes/plannodes.h"
@@ -414,6 +415,7 @@ void collect_nest_params_list(List *plans, ExtractContext *cx) {
 
 void collect_nest_params(Plan *plan, ExtractContext *cx) {
     if (plan == NULL) return;
+    check_stack_depth();
     if (IsA(plan, NestLoop)) {
         ListCell *lc;
         foreach (lc, ((NestLoop *)plan)->nestParams)
@@ -473,6 +475,7 @@ Oid single_bitmap_index(Plan *bitmap) {
 
 void walk_plan(Plan *plan, ExtractContext *cx) {
     if (plan == NULL) return;
+    check_stack_depth();
     switch (nodeTag(plan)) {
         case T_SeqScan:
         case T_SampleScan:
@@ -607,6 +610,7 @@ bool find_param_comparisons(Node *n, void *context) {
 }
 
 void scan_query_params(Query *query, PgaParamColumns *out) {
+    check_stack_depth();
     ParamScan ps{out, query->rtable};
     find_param_comparisons((Node *)query->jointree, &ps);
     ListCell *lc;
@@ -619,6 +623,17 @@ void scan_query_params(Query *query, PgaParamColumns *out) {
         if (cte->ctequery && IsA(cte->ctequery, Query))
             scan_query_params((Query *)cte->ctequery, out);
     }
+}
+
+// The OFFSET of this planning: a constant of the query, or the value a custom plan folded in
+// for a parameter (the Limit node at the top of the plan); 0 when not known.
+uint32 offset_of(const Query *parse, const PlannedStmt *stmt) {
+    Node *n = NULL;
+    if (stmt->planTree && IsA(stmt->planTree, Limit)) n = ((Limit *)stmt->planTree)->limitOffset;
+    n = strip_relabel(n ? n : parse->limitOffset);
+    if (n == NULL || !IsA(n, Const) || ((Const *)n)->constisnull) return 0;
+    int64 v = DatumGetInt64(((Const *)n)->constvalue);
+    return v <= 0 ? 0 : v >= (int64)UINT32_MAX ? UINT32_MAX : (uint32)v;
 }
 
 }  // namespace
@@ -669,7 +684,10 @@ void pga_extract_shape(const Query *parse, const PlannedStmt *stmt, const PgaPar
         else
             h.limit = -2;
     }
-    if (parse->limitOffset != NULL) h.flags |= kShapeHasOffset;
+    if (parse->limitOffset != NULL) {
+        h.flags |= kShapeHasOffset;
+        h.offset = offset_of(parse, stmt);
+    }
     if (parse->hasAggs) h.flags |= kShapeHasAggregate;
     ListCell *lc;
     foreach (lc, stmt->rowMarks) {

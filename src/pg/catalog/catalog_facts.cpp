@@ -34,6 +34,7 @@ extern "C" {
 #include "utils/relcache.h"
 #include "utils/ruleutils.h"
 #include "utils/syscache.h"
+#include "storage/lmgr.h"
 }
 
 #include "pg/compat.h"
@@ -45,6 +46,68 @@ Oid pga_index_target(Oid relid) {
     if (!get_rel_relispartition(relid)) return relid;
     List *ancestors = get_partition_ancestors(relid);
     return ancestors != NIL ? llast_oid(ancestors) : relid;
+}
+
+bool pga_relation_exists(Oid relid) {
+    return SearchSysCacheExists1(RELOID, ObjectIdGetDatum(relid));
+}
+
+int16 *pga_column_map(Oid relid, Oid root, int *natts) {
+    HeapTuple tup = SearchSysCache1(RELOID, ObjectIdGetDatum(relid));
+    if (!HeapTupleIsValid(tup))
+        ereport(ERROR, (errcode(ERRCODE_UNDEFINED_TABLE),
+                        errmsg("relation with OID %u does not exist", relid)));
+    int n = ((Form_pg_class)GETSTRUCT(tup))->relnatts;
+    ReleaseSysCache(tup);
+    int16 *map = static_cast<int16 *>(palloc0(sizeof(int16) * (n + 1)));
+    for (AttrNumber a = 1; a <= n; a++) {
+        HeapTuple at = SearchSysCache2(ATTNUM, ObjectIdGetDatum(relid), Int16GetDatum(a));
+        if (!HeapTupleIsValid(at)) continue;
+        Form_pg_attribute att = (Form_pg_attribute)GETSTRUCT(at);
+        if (!att->attisdropped)
+            map[a] = root == relid ? a : get_attnum(root, NameStr(att->attname));
+        ReleaseSysCache(at);
+    }
+    *natts = n;
+    return map;
+}
+
+char *pga_live_attname(Oid relid, AttrNumber attnum) {
+    HeapTuple at = SearchSysCache2(ATTNUM, ObjectIdGetDatum(relid), Int16GetDatum(attnum));
+    if (!HeapTupleIsValid(at)) return NULL;
+    Form_pg_attribute att = (Form_pg_attribute)GETSTRUCT(at);
+    char *name = att->attisdropped ? NULL : pstrdup(NameStr(att->attname));
+    ReleaseSysCache(at);
+    return name;
+}
+
+static double leaf_rows(Oid relid) {
+    if (ConditionalLockRelationOid(relid, AccessShareLock)) {
+        Relation rel = relation_open(relid, NoLock);
+        BlockNumber pages = 0;
+        double tuples = 0, allvisfrac = 0;
+        estimate_rel_size(rel, NULL, &pages, &tuples, &allvisfrac);
+        relation_close(rel, NoLock);
+        return tuples;
+    }
+    HeapTuple tup = SearchSysCache1(RELOID, ObjectIdGetDatum(relid));
+    if (!HeapTupleIsValid(tup))
+        ereport(ERROR, (errcode(ERRCODE_UNDEFINED_TABLE),
+                        errmsg("relation with OID %u does not exist", relid)));
+    double tuples = ((Form_pg_class)GETSTRUCT(tup))->reltuples;
+    ReleaseSysCache(tup);
+    return tuples > 0 ? tuples : 0;
+}
+
+double pga_table_rows(Oid relid) {
+    if (get_rel_relkind(relid) != RELKIND_PARTITIONED_TABLE) return leaf_rows(relid);
+    double tuples = 0;
+    ListCell *lc;
+    foreach (lc, find_all_inheritors(relid, NoLock, NULL)) {
+        Oid child = lfirst_oid(lc);
+        if (get_rel_relkind(child) == RELKIND_RELATION) tuples += leaf_rows(child);
+    }
+    return tuples;
 }
 
 static double planner_tuples(Oid relid, double *pages_out) {

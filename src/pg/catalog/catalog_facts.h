@@ -2,6 +2,10 @@
 // into plain palloc'd structs (no C++ objects: the reads can raise). Include after postgres.h.
 #pragma once
 
+extern "C" {
+#include "access/attnum.h"
+}
+
 struct PgaColumnFacts {
     AttrNumber attnum;
     char *name;
@@ -52,6 +56,23 @@ struct PgaTableFacts {
 
 // The table indexes would be created on: the root of a partition tree, else relid itself.
 Oid pga_index_target(Oid relid);
+
+// Whether a relation exists (a syscache probe, no lock).
+bool pga_relation_exists(Oid relid);
+
+// For each column number of relid (1..*natts), the number of the same column in root (a
+// partition's root; relid itself otherwise), 0 for dropped columns and columns the root does
+// not have. palloc'd array of *natts + 1 entries.
+int16 *pga_column_map(Oid relid, Oid root, int *natts);
+
+// The name of a live column (palloc'd), or NULL when the relation or column is gone or the
+// column was dropped (its catalog name then reads "........pg.dropped.N........").
+char *pga_live_attname(Oid relid, AttrNumber attnum);
+
+// Rows of a table as the planner estimates them (leaf partitions summed for a partitioned
+// table), for tables whose AccessShareLock is free right now (never waiting behind DDL);
+// pg_class.reltuples for the others. Call inside pga_with_released_locks().
+double pga_table_rows(Oid relid);
 
 // Reads the facts of a table (must exist; raises otherwise).
 void pga_read_table_facts(Oid relid, PgaTableFacts *out);

@@ -113,9 +113,12 @@ static void note_new_pattern(const char *source, Query *query, JumbleState *jsta
         char *text = pattern_text(source, query, jstate, &len);
         uint8 command = static_cast<uint8>(pga_command_kind(query->commandType));
         TimestampTz now = GetCurrentTimestamp();
+        bool literals = jstate != NULL && jstate->clocations_count > 0;
         LWLockAcquire(pga_shared->patterns_lock, LW_EXCLUSIVE);
-        exists = pg_advisor::insert_pattern(store, key, std::string_view(text, (size_t)len),
-                                            command, now) != nullptr;
+        pg_advisor::PatternEntry *e = pg_advisor::insert_pattern(
+            store, key, std::string_view(text, (size_t)len), command, now);
+        if (e != nullptr && literals) e->flags |= pg_advisor::kPatternHasLiterals;
+        exists = e != nullptr;
         LWLockRelease(pga_shared->patterns_lock);
         pfree(text);
         if (!exists) pga_capture_failed("storing a new query pattern", "no room in shared memory");

@@ -14,8 +14,11 @@ extern "C" {
 #include "access/relation.h"
 #include "catalog/partition.h"
 #include "catalog/pg_am_d.h"
+#include "catalog/namespace.h"
 #include "catalog/pg_type_d.h"
+#include "executor/executor.h"
 #include "commands/defrem.h"
+#include "miscadmin.h"
 #include "nodes/makefuncs.h"
 #include "nodes/nodeFuncs.h"
 #include "nodes/params.h"
@@ -30,6 +33,7 @@ extern "C" {
 #include "tcop/cmdtag.h"
 #include "tcop/tcopprot.h"
 #include "tcop/utility.h"
+#include "utils/acl.h"
 #include "utils/lsyscache.h"
 #include "parser/parsetree.h"
 }
@@ -312,7 +316,63 @@ static void internally(Fn &&fn) {
     PG_END_TRY();
 }
 
-void pga_analyze_statement(const char *sql, PgaAnalyzed *out) {
+// ---- Relations a statement names, checked before analysis locks them.
+
+namespace {
+
+struct NamedRelations {
+    List *range_vars;  // RangeVar *
+    List *cte_names;   // char *
+};
+
+bool collect_relations(Node *node, void *context) {
+    if (node == NULL) return false;
+    NamedRelations *cx = static_cast<NamedRelations *>(context);
+    if (IsA(node, RangeVar)) {
+        cx->range_vars = lappend(cx->range_vars, node);
+        return false;
+    }
+    if (IsA(node, CommonTableExpr))
+        cx->cte_names = lappend(cx->cte_names, ((CommonTableExpr *)node)->ctename);
+    return raw_expression_tree_walker(node, PGA_WALKER(collect_relations), context);
+}
+
+bool names_cte(const NamedRelations &cx, const RangeVar *rv) {
+    if (rv->schemaname != NULL) return false;
+    ListCell *lc;
+    foreach (lc, cx.cte_names)
+        if (strcmp((const char *)lfirst(lc), rv->relname) == 0) return true;
+    return false;
+}
+
+// Resolves every relation the statement names without locking it, and refuses (with the error
+// a SELECT gets) those on which the current user holds no privilege at all, so that analysing
+// the statement never queues a lock on a table its caller may not touch.
+void check_named_relations(Node *stmt, int max_relations) {
+    NamedRelations cx{NIL, NIL};
+    collect_relations(stmt, &cx);
+    if (max_relations > 0 && list_length(cx.range_vars) > max_relations)
+        ereport(ERROR, (errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+                        errmsg("the statement names %d relations; the advisor plans statements "
+                               "of at most %d (pg_advisor.max_relations_per_statement)",
+                               list_length(cx.range_vars), max_relations)));
+    const AclMode any = ACL_SELECT | ACL_INSERT | ACL_UPDATE | ACL_DELETE | ACL_TRUNCATE |
+                        ACL_REFERENCES | ACL_TRIGGER;
+    ListCell *lc;
+    foreach (lc, cx.range_vars) {
+        RangeVar *rv = (RangeVar *)lfirst(lc);
+        if (names_cte(cx, rv)) continue;
+        Oid relid = RangeVarGetRelid(rv, NoLock, true);
+        if (!OidIsValid(relid)) continue;  // analysis reports it as the server does
+        if (pg_class_aclmask(relid, GetUserId(), any, ACLMASK_ANY) == 0)
+            aclcheck_error(ACLCHECK_NO_PRIV, get_relkind_objtype(get_rel_relkind(relid)),
+                           rv->relname);
+    }
+}
+
+}  // namespace
+
+void pga_analyze_statement(const char *sql, int max_relations, PgaAnalyzed *out) {
     internally([&] {
         List *raw = pg_parse_query(sql);
         if (raw == NIL)
@@ -327,6 +387,7 @@ void pga_analyze_statement(const char *sql, PgaAnalyzed *out) {
                             errmsg("only SELECT, INSERT, UPDATE, DELETE and MERGE statements can "
                                    "be advised, not %s",
                                    kind)));
+        check_named_relations(rs->stmt, max_relations);
         Oid *types = NULL;
         int ntypes = 0;
         Query *query = PGA_PARSE_ANALYZE_VARPARAMS(rs, sql, &types, &ntypes);
@@ -344,6 +405,17 @@ void pga_analyze_statement(const char *sql, PgaAnalyzed *out) {
     });
 }
 
+// The relations a plan reads, partitions as their roots (what the captured shapes name).
+static List *plan_relations(const PlannedStmt *ps, List *relids) {
+    ListCell *lc;
+    foreach (lc, ps->rtable) {
+        RangeTblEntry *rte = (RangeTblEntry *)lfirst(lc);
+        if (rte->rtekind == RTE_RELATION)
+            relids = list_append_unique_oid(relids, pga_index_target(rte->relid));
+    }
+    return relids;
+}
+
 void pga_plan_analyzed(const PgaAnalyzed *a, PgaHypotheticalIndex **hypos, int n, PgaPlanned *out) {
     PgaHypotheticalIndex **saved = active;
     int saved_n = nactive;
@@ -355,6 +427,7 @@ void pga_plan_analyzed(const PgaAnalyzed *a, PgaHypotheticalIndex **hypos, int n
             out->query = NULL;
             out->plans = NIL;
             out->cost = 0;
+            out->relids = NIL;
             ListCell *lc;
             foreach (lc, a->queries) {
                 // The planner scribbles on its input: plan a copy, keep one as analysed.
@@ -363,6 +436,7 @@ void pga_plan_analyzed(const PgaAnalyzed *a, PgaHypotheticalIndex **hypos, int n
                 PlannedStmt *ps = pg_plan_query(q, a->sql, CURSOR_OPT_PARALLEL_OK, a->params);
                 out->plans = lappend(out->plans, ps);
                 out->cost += ps->planTree ? ps->planTree->total_cost : 0;
+                out->relids = plan_relations(ps, out->relids);
             }
         });
     }
@@ -374,10 +448,13 @@ void pga_plan_analyzed(const PgaAnalyzed *a, PgaHypotheticalIndex **hypos, int n
     PG_END_TRY();
 }
 
-void pga_plan_statement(const char *sql, PgaPlanned *out) {
-    PgaAnalyzed a;
-    pga_analyze_statement(sql, &a);
-    pga_plan_analyzed(&a, NULL, 0, out);
+bool pga_check_planned_permissions(const PgaPlanned *planned, bool ereport_on_violation) {
+    ListCell *lc;
+    foreach (lc, planned->plans) {
+        PlannedStmt *ps = (PlannedStmt *)lfirst(lc);
+        if (!PGA_CHECK_PLAN_PERMISSIONS(ps, ereport_on_violation)) return false;
+    }
+    return true;
 }
 
 // ---- Example values for $n parameters.
@@ -525,6 +602,7 @@ static bool plans_use(List *plans, Oid indexid) {
 
 static bool plan_uses(Plan *plan, Oid indexid) {
     if (plan == NULL) return false;
+    check_stack_depth();
     switch (nodeTag(plan)) {
         case T_IndexScan:
             if (((IndexScan *)plan)->indexid == indexid) return true;

@@ -21,6 +21,7 @@ struct PgaPlanned {
     Query *query;  // the first rewritten query, as analysed (before planning)
     List *plans;   // PlannedStmt list
     double cost;   // sum of the plans' total costs
+    List *relids;  // OIDs of the relations the plans read (partitions as their roots)
 };
 
 struct PgaAnalyzed {
@@ -49,15 +50,20 @@ struct PgaExampleValue {
 int pga_bind_examples(PgaAnalyzed *a, const PgaExampleValue *examples, int nexamples, int64 limit);
 
 // Parses, analyses (types of $n inferred) and rewrites one statement. Rejects anything but
-// SELECT / INSERT / UPDATE / DELETE / MERGE with a clear error.
-void pga_analyze_statement(const char *sql, PgaAnalyzed *out);
+// SELECT / INSERT / UPDATE / DELETE / MERGE with a clear error. Before analysis takes any lock,
+// every relation the text names must be one the current user owns or holds a privilege on
+// (else the permission error a SELECT gets), and the statement may read at most
+// max_relations relations (else a clear error naming the limit).
+void pga_analyze_statement(const char *sql, int max_relations, PgaAnalyzed *out);
+
+// Raises the permission error a plain execution of the planned statement would raise, for the
+// current user (columns included, views as their owners), or returns false when
+// ereport_on_violation is false.
+bool pga_check_planned_permissions(const PgaPlanned *planned, bool ereport_on_violation);
 
 // Plans (a copy of) an analysed statement, generic plan, with the given hypothetical indexes
 // visible to the planner.
 void pga_plan_analyzed(const PgaAnalyzed *a, PgaHypotheticalIndex **hypos, int n, PgaPlanned *out);
-
-// Analyse + plan without hypothetical indexes.
-void pga_plan_statement(const char *sql, PgaPlanned *out);
 
 // Whether a planned statement scans the given index.
 bool pga_planned_uses(const PgaPlanned *planned, Oid indexid);

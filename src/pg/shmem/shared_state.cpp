@@ -259,6 +259,18 @@ static void save_stats_file(void) {
     (void)durable_rename(tmp, PGA_STATS_FILE, LOG);
 }
 
+// The largest file worth reading: what the stores hold at their configured capacity, with room
+// for a file saved under capacities up to four times larger (the least used entries are then
+// evicted on restore).
+static size_t largest_stats_file(void) {
+    StoreRef stores[kLockCount];
+    int n = all_stores(stores);
+    size_t total = 0;
+    for (int i = 0; i < n; i++)
+        total += stores[i].capacity;
+    return 4 * total + 1024 * 1024;
+}
+
 static void load_stats_file(void) {
     FILE *file = AllocateFile(PGA_STATS_FILE, PG_BINARY_R);
     if (file == NULL) {
@@ -270,14 +282,28 @@ static void load_stats_file(void) {
     struct stat st;
     char *image = NULL;
     size_t len = 0;
+    size_t limit = largest_stats_file();
+    bool oversized = false;
     if (fstat(fileno(file), &st) == 0 && st.st_size > 0) {
         len = (size_t)st.st_size;
-        image = static_cast<char *>(MemoryContextAllocHuge(TopMemoryContext, len));
-        if (fread(image, 1, len, file) != len) len = 0;
+        // Checked before reading: a huge file must not delay start-up.
+        oversized = len > limit;
+        if (!oversized && pga_save) {
+            image = static_cast<char *>(MemoryContextAllocHuge(TopMemoryContext, len));
+            if (fread(image, 1, len, file) != len) len = 0;
+        }
     }
     FreeFile(file);
     // Never load the same file twice (a crash must not bring back stale data).
     unlink(PGA_STATS_FILE);
+    if (oversized) {
+        ereport(WARNING, (errmsg("pg_advisor: ignoring saved statistics file \"%s\": it holds %zu "
+                                 "bytes, more than pg_advisor's stores can restore (%zu at most)",
+                                 PGA_STATS_FILE, len, limit),
+                          errhint("The file was not read. pg_advisor.max_patterns and "
+                                  "pg_advisor.max_findings bound what is restored.")));
+        return;
+    }
     if (!pga_save || image == NULL) return;
 
     pg_advisor::DecodedStatsFile decoded =

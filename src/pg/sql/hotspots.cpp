@@ -20,21 +20,18 @@ extern "C" {
 #include "pg/indexes/index_advisor.h"
 #include "pg/boundary/pg_guard.h"
 #include "pg/boundary/protect.h"
+#include "pg/boundary/sql_function.h"
 #include "pg/shmem/shared_state.h"
 #include "pg/sql/support.h"
 
 using namespace pg_advisor;
 
-extern "C" {
-PGA_FUNCTION(pg_advisor_seq_scan_hotspots);
-}
-
 static constexpr int kHotspotColumns = 10;
 
-static Datum seq_scan_hotspots(FunctionCallInfo fcinfo) {
+PGA_SQL_FUNCTION(pg_advisor_seq_scan_hotspots, "advisor.seq_scan_hotspots") {
     pga_require_shared_state();
     ReturnSetInfo *rsinfo = pga_materialize(fcinfo, kHotspotColumns, "advisor.seq_scan_hotspots");
-    return pga_sql_call("advisor.seq_scan_hotspots", [&]() -> Datum {
+    {
         std::vector<Hotspot> hotspots;
         double workload_ms = 0;
         pga_seq_scan_hotspots(hotspots, &workload_ms);
@@ -63,12 +60,6 @@ static Datum seq_scan_hotspots(FunctionCallInfo fcinfo) {
                 tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
             }
         });
-        return (Datum)0;
-    });
-}
-
-extern "C" {
-Datum pg_advisor_seq_scan_hotspots(PG_FUNCTION_ARGS) {
-    return seq_scan_hotspots(fcinfo);
-}
+    }
+    return (Datum)0;
 }

@@ -29,17 +29,11 @@ extern "C" {
 #include "pg/indexes/index_advisor.h"
 #include "pg/boundary/pg_guard.h"
 #include "pg/boundary/protect.h"
+#include "pg/boundary/sql_function.h"
 #include "pg/shmem/shared_state.h"
 #include "pg/sql/support.h"
 
 using namespace pg_advisor;
-
-extern "C" {
-PGA_FUNCTION(pg_advisor_index_advice);
-PGA_FUNCTION(pg_advisor_recommend_indexes);
-PGA_FUNCTION(pg_advisor_explain_recommendation);
-PGA_FUNCTION(pg_advisor_index_advice_stats);
-}
 
 namespace {
 
@@ -168,18 +162,18 @@ void put_rows(FunctionCallInfo fcinfo, const std::vector<AdviceRow> &rows) {
 PgaIndexAdvice workload_advice;  // the last workload run of this backend
 PgaIndexAdvice adhoc_advice;     // the last recommend_indexes() run of this backend
 
-Datum index_advice(FunctionCallInfo fcinfo) {
+}  // namespace
+
+PGA_SQL_FUNCTION(pg_advisor_index_advice, "advisor.index_recommendations") {
     bool include_rejected = PG_GETARG_BOOL(0);
     pga_require_shared_state();
     pga_materialize(fcinfo, kAdviceColumns, "advisor.index_recommendations");
-    return pga_sql_call("advisor.index_recommendations", [&]() -> Datum {
-        pga_index_advice(nullptr, workload_advice);
-        put_rows(fcinfo, advice_rows(workload_advice, include_rejected));
-        return (Datum)0;
-    });
+    pga_index_advice(nullptr, workload_advice);
+    put_rows(fcinfo, advice_rows(workload_advice, include_rejected));
+    return (Datum)0;
 }
 
-Datum recommend_indexes(FunctionCallInfo fcinfo) {
+PGA_SQL_FUNCTION(pg_advisor_recommend_indexes, "advisor.recommend_indexes") {
     if (PG_ARGISNULL(0))
         ereport(ERROR, (errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
                         errmsg("advisor.recommend_indexes: the query is NULL"),
@@ -189,12 +183,12 @@ Datum recommend_indexes(FunctionCallInfo fcinfo) {
     char *query = text_to_cstring(PG_GETARG_TEXT_PP(0));
     pga_require_shared_state();
     pga_materialize(fcinfo, kAdviceColumns, "advisor.recommend_indexes");
-    return pga_sql_call("advisor.recommend_indexes", [&]() -> Datum {
-        pga_index_advice(query, adhoc_advice);
-        put_rows(fcinfo, advice_rows(adhoc_advice, include_rejected));
-        return (Datum)0;
-    });
+    pga_index_advice(query, adhoc_advice);
+    put_rows(fcinfo, advice_rows(adhoc_advice, include_rejected));
+    return (Datum)0;
 }
+
+namespace {
 
 std::string format_bytes(double b) {
     char buf[64];
@@ -255,14 +249,16 @@ bool valid_key(const std::string &k) {
     return true;
 }
 
-Datum explain_recommendation(FunctionCallInfo fcinfo) {
+}  // namespace
+
+PGA_SQL_FUNCTION(pg_advisor_explain_recommendation, "advisor.explain_recommendation") {
     if (PG_ARGISNULL(0))
         ereport(ERROR, (errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
                         errmsg("advisor.explain_recommendation: the key is NULL")));
     char *key_text = text_to_cstring(PG_GETARG_TEXT_PP(0));
     pga_require_shared_state();
     text *result = nullptr;
-    pga_sql_call("advisor.explain_recommendation", [&]() -> Datum {
+    {
         std::string key(key_text);
         for (char &ch : key)
             ch = static_cast<char>(tolower(static_cast<unsigned char>(ch)));
@@ -271,7 +267,7 @@ Datum explain_recommendation(FunctionCallInfo fcinfo) {
             e.sqlerrcode = ERRCODE_INVALID_PARAMETER_VALUE;
             snprintf(e.message, sizeof e.message,
                      "invalid recommendation key \"%s\": expected \"idx:\" and 16 hex digits",
-                     key_text);
+                     pga_clip_input(key_text));
             throw e;
         }
         pga_index_advice(nullptr, workload_advice);
@@ -291,12 +287,11 @@ Datum explain_recommendation(FunctionCallInfo fcinfo) {
             throw e;
         }
         pga_pg_subxact([&] { result = cstring_to_text_with_len(text.data(), (int)text.size()); });
-        return (Datum)0;
-    });
+    }
     PG_RETURN_TEXT_P(result);
 }
 
-Datum index_advice_stats(FunctionCallInfo fcinfo) {
+PGA_SQL_FUNCTION(pg_advisor_index_advice_stats, "advisor.index_advice_stats") {
     const PgaIndexAdvice *a = pga_last_index_advice();
     TupleDesc desc;
     if (get_call_result_type(fcinfo, NULL, &desc) != TYPEFUNC_COMPOSITE)
@@ -316,19 +311,23 @@ Datum index_advice_stats(FunctionCallInfo fcinfo) {
     PG_RETURN_DATUM(HeapTupleGetDatum(heap_form_tuple(desc, values, nulls)));
 }
 
-}  // namespace
-
-extern "C" {
-Datum pg_advisor_index_advice(PG_FUNCTION_ARGS) {
-    return index_advice(fcinfo);
-}
-Datum pg_advisor_recommend_indexes(PG_FUNCTION_ARGS) {
-    return recommend_indexes(fcinfo);
-}
-Datum pg_advisor_explain_recommendation(PG_FUNCTION_ARGS) {
-    return explain_recommendation(fcinfo);
-}
-Datum pg_advisor_index_advice_stats(PG_FUNCTION_ARGS) {
-    return index_advice_stats(fcinfo);
-}
+PGA_SQL_FUNCTION(pg_advisor_index_advice_notes, "advisor.index_advice_notes") {
+    pga_require_shared_state();
+    ReturnSetInfo *rsinfo = pga_materialize(fcinfo, 3, "advisor.index_advice_notes");
+    pga_index_advice(nullptr, workload_advice);
+    pga_pg_subxact([&] {
+        for (const auto &[relid, reason] : workload_advice.skipped) {
+            Datum values[3] = {ObjectIdGetDatum(relid), (Datum)0,
+                               CStringGetTextDatum(reason.c_str())};
+            bool nulls[3] = {false, true, false};
+            tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
+        }
+        for (const auto &[queryid, reason] : workload_advice.unplannable) {
+            Datum values[3] = {(Datum)0, Int64GetDatum((int64)queryid),
+                               CStringGetTextDatum(reason.c_str())};
+            bool nulls[3] = {true, false, false};
+            tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
+        }
+    });
+    return (Datum)0;
 }

@@ -23,20 +23,15 @@ extern "C" {
 #include "pg/capture/capture.h"
 #include "pg/loops/detect_loops.h"
 #include "pg/boundary/protect.h"
+#include "pg/boundary/sql_function.h"
 #include "pg/shmem/shared_state.h"
 #include "pg/sql/support.h"
 
 using namespace pg_advisor;
 
-extern "C" {
-PGA_FUNCTION(pg_advisor_query_patterns);
-PGA_FUNCTION(pg_advisor_capture_info);
-PGA_FUNCTION(pg_advisor_reset);
-}
-
 static constexpr int kPatternColumns = 17;
 
-static Datum query_patterns(FunctionCallInfo fcinfo) {
+PGA_SQL_FUNCTION(pg_advisor_query_patterns, "advisor.query_patterns") {
     bool showtext = PG_GETARG_BOOL(0);
     pga_require_shared_state();
     ReturnSetInfo *rsinfo = pga_materialize(fcinfo, kPatternColumns, "advisor.query_patterns");
@@ -87,7 +82,7 @@ static Datum query_patterns(FunctionCallInfo fcinfo) {
         values[c++] = Int64GetDatum((int64)e.sampled_calls);
         values[c++] = TimestampTzGetDatum(e.first_seen);
         values[c++] = TimestampTzGetDatum(e.last_seen);
-        if (e.appname_len > 0)
+        if (visible && e.appname_len > 0)
             values[c++] = PointerGetDatum(cstring_to_text_with_len(e.appname, e.appname_len));
         else
             nulls[c++] = true;
@@ -102,11 +97,7 @@ static Datum query_patterns(FunctionCallInfo fcinfo) {
     return (Datum)0;
 }
 
-Datum pg_advisor_query_patterns(PG_FUNCTION_ARGS) {
-    return pga_sql_call("advisor.query_patterns", [&] { return query_patterns(fcinfo); });
-}
-
-static Datum capture_info(FunctionCallInfo fcinfo) {
+PGA_SQL_FUNCTION(pg_advisor_capture_info, "advisor.capture_info") {
     pga_require_shared_state();
     TupleDesc tupdesc;
     if (get_call_result_type(fcinfo, NULL, &tupdesc) != TYPEFUNC_COMPOSITE)
@@ -155,11 +146,7 @@ static Datum capture_info(FunctionCallInfo fcinfo) {
     return HeapTupleGetDatum(tuple);
 }
 
-Datum pg_advisor_capture_info(PG_FUNCTION_ARGS) {
-    return pga_sql_call("advisor.capture_info", [&] { return capture_info(fcinfo); });
-}
-
-Datum pg_advisor_reset(PG_FUNCTION_ARGS) {
+PGA_SQL_FUNCTION(pg_advisor_reset, "advisor.reset") {
     pga_require_shared_state();
     TimestampTz now = GetCurrentTimestamp();
     PatternStore patterns = pga_pattern_store();

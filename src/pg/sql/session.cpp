@@ -21,14 +21,11 @@ extern "C" {
 #include "pg/compat.h"
 #include "pg/capture/capture.h"
 #include "pg/boundary/protect.h"
+#include "pg/boundary/sql_function.h"
 #include "pg/shmem/shared_state.h"
 #include "pg/sql/support.h"
 
 using namespace pg_advisor;
-
-extern "C" {
-PGA_FUNCTION(pg_advisor_session_statements);
-}
 
 static Datum flags_array(uint16 flags) {
     static const struct {
@@ -53,7 +50,7 @@ static Datum flags_array(uint16 flags) {
 
 static constexpr int kSessionColumns = 17;
 
-static Datum session_statements(FunctionCallInfo fcinfo) {
+PGA_SQL_FUNCTION(pg_advisor_session_statements, "advisor.session_statements") {
     pga_require_shared_state();
     ReturnSetInfo *rsinfo = pga_materialize(fcinfo, kSessionColumns, "advisor.session_statements");
     for (size_t i = 0; i < pga_session.size(); i++) {
@@ -110,8 +107,4 @@ static Datum session_statements(FunctionCallInfo fcinfo) {
         tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
     }
     return (Datum)0;
-}
-
-Datum pg_advisor_session_statements(PG_FUNCTION_ARGS) {
-    return pga_sql_call("advisor.session_statements", [&] { return session_statements(fcinfo); });
 }

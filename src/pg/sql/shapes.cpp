@@ -20,31 +20,26 @@ extern "C" {
 #include "utils/timestamp.h"
 }
 
+#include "pg/catalog/catalog_facts.h"
 #include "pg/compat.h"
 #include "pg/boundary/protect.h"
+#include "pg/boundary/sql_function.h"
 #include "pg/shmem/shared_state.h"
 #include "pg/sql/support.h"
 
 using namespace pg_advisor;
 
-extern "C" {
-PGA_FUNCTION(pg_advisor_scan_shapes);
-}
-
-static char *column_name(Oid relid, AttrNumber attnum) {
-    char *name = get_attname(relid, attnum, true);
-    return name ? name : psprintf("#%d", attnum);
-}
-
-// "customer_id eq param", "lower(email) eq param", "status eq const 'pending'" (the value is
-// shown only to roles that may see other users' statements).
-static char *qual_text(const ShapeView &view, Oid relid, const Qual &q, bool show_values) {
+// "customer_id eq param", "lower(email) eq param", "status eq const 'pending'"; NULL when the
+// column has been dropped since the plan was captured.
+static char *qual_text(const ShapeView &view, Oid relid, const Qual &q) {
     StringInfoData buf;
     initStringInfo(&buf);
     std::string_view expr = view.expr(q);
-    if (q.attnum > 0)
-        appendStringInfoString(&buf, column_name(relid, q.attnum));
-    else if (!expr.empty())
+    if (q.attnum > 0) {
+        char *name = pga_live_attname(relid, q.attnum);
+        if (name == NULL) return NULL;
+        appendStringInfoString(&buf, name);
+    } else if (!expr.empty())
         appendBinaryStringInfo(&buf, expr.data(), (int)expr.size());
     else
         appendStringInfoString(&buf, "?");
@@ -57,7 +52,7 @@ static char *qual_text(const ShapeView &view, Oid relid, const Qual &q, bool sho
     }
     if (q.nvalues > 0) appendStringInfo(&buf, "[%u]", q.nvalues);
     std::string_view value = view.value(q);
-    if (show_values && !value.empty()) {
+    if (!value.empty()) {
         char *v = pnstrdup(value.data(), value.size());
         appendStringInfo(&buf, " %s", quote_literal_cstr(v));
     }
@@ -77,10 +72,39 @@ static List *flag_names(uint16 flags) {
 
 static constexpr int kShapeColumns = 20;
 
-static Datum scan_shapes(FunctionCallInfo fcinfo) {
+static int compare_queryids(const void *a, const void *b) {
+    uint64 x = *(const uint64 *)a, y = *(const uint64 *)b;
+    return x < y ? -1 : x > y ? 1 : 0;
+}
+
+// The query ids this role ran in this database (sorted, palloc'd): the shapes it may see
+// without pg_read_all_stats.
+static uint64 *own_queryids(int *n) {
+    PatternStore store = pga_pattern_store();
+    size_t len;
+    char *buf = pga_copy_snapshot(
+        pga_shared->patterns_lock, store.snapshot_capacity(), take_snapshot<PatternStore>,
+        reinterpret_cast<char *>(pga_shared) + pga_shared->patterns_offset, &len);
+    PatternStore::Snapshot snap(buf, len);
+    uint64 *ids = static_cast<uint64 *>(palloc(sizeof(uint64) * (snap.count() + 1)));
+    *n = 0;
+    for (uint32 i = 0; i < snap.count(); i++) {
+        PatternEntry e = snap.entry(i);
+        if (e.key.dbid == MyDatabaseId && e.key.userid == GetUserId()) ids[(*n)++] = e.key.queryid;
+    }
+    pfree(buf);
+    qsort(ids, *n, sizeof(uint64), compare_queryids);
+    return ids;
+}
+
+PGA_SQL_FUNCTION(pg_advisor_scan_shapes, "advisor.scan_shapes") {
     pga_require_shared_state();
     ReturnSetInfo *rsinfo = pga_materialize(fcinfo, kShapeColumns, "advisor.scan_shapes");
-    bool show_values = pga_can_see_all_statements();
+    // Other users' statements (their relations, columns and constants) only for superusers and
+    // members of pg_read_all_stats, as pg_stat_statements shows their texts.
+    bool see_all = pga_can_see_all_statements();
+    int nown = 0;
+    uint64 *own = see_all ? NULL : own_queryids(&nown);
     ShapeStore store = pga_shape_store();
     size_t len;
     char *buf = pga_copy_snapshot(
@@ -90,24 +114,30 @@ static Datum scan_shapes(FunctionCallInfo fcinfo) {
     for (uint32 i = 0; i < snap.count(); i++) {
         ShapeEntry e = snap.entry(i);
         if (e.key.dbid != MyDatabaseId) continue;  // relation OIDs mean nothing elsewhere
+        if (!see_all &&
+            bsearch(&e.key.queryid, own, nown, sizeof(uint64), compare_queryids) == NULL)
+            continue;
         ShapeView view(snap.blob(i));
         if (!view.valid()) continue;
         const ShapeHeader &h = view.header();
         for (size_t s = 0; s < view.nscans(); s++) {
             ScanRecord scan = view.scan(s);
+            // A relation dropped since the plan was captured: nothing left to describe.
+            if (!pga_relation_exists(scan.relid)) continue;
             Datum values[kShapeColumns];
             bool nulls[kShapeColumns];
             memset(nulls, 0, sizeof nulls);
             List *quals = NIL, *order = NIL;
             for (size_t q = 0; q < scan.nquals; q++)
-                quals =
-                    lappend(quals, qual_text(view, scan.relid, view.qual(scan, q), show_values));
+                if (char *text = qual_text(view, scan.relid, view.qual(scan, q)))
+                    quals = lappend(quals, text);
             for (size_t o = 0; o < view.norder(); o++) {
                 OrderColumn oc = view.order(o);
                 if (oc.relid != scan.relid || oc.attnum <= 0) continue;
+                char *name = pga_live_attname(scan.relid, oc.attnum);
+                if (name == NULL) continue;
                 order =
-                    lappend(order, psprintf("%s%s%s", column_name(scan.relid, oc.attnum),
-                                            oc.descending ? " DESC" : "",
+                    lappend(order, psprintf("%s%s%s", name, oc.descending ? " DESC" : "",
                                             oc.nulls_first != oc.descending
                                                 ? (oc.nulls_first ? " NULLS FIRST" : " NULLS LAST")
                                                 : ""));
@@ -152,8 +182,4 @@ static Datum scan_shapes(FunctionCallInfo fcinfo) {
     }
     pfree(buf);
     return (Datum)0;
-}
-
-Datum pg_advisor_scan_shapes(PG_FUNCTION_ARGS) {
-    return pga_sql_call("advisor.scan_shapes", [&] { return scan_shapes(fcinfo); });
 }

@@ -81,7 +81,9 @@ Datum pga_int8_array(const int64 *values, int n) {
 }
 
 ReturnSetInfo *pga_materialize(FunctionCallInfo fcinfo, int columns, const char *object) {
-    PGA_INIT_MATERIALIZED_SRF(fcinfo);
+    TupleDesc desc;
+    bool scalar = get_call_result_type(fcinfo, NULL, &desc) != TYPEFUNC_COMPOSITE;
+    PGA_INIT_MATERIALIZED_SRF(fcinfo, scalar);
     ReturnSetInfo *rsinfo = (ReturnSetInfo *)fcinfo->resultinfo;
     if (rsinfo->setDesc->natts != columns)
         ereport(ERROR, (errcode(ERRCODE_FEATURE_NOT_SUPPORTED),

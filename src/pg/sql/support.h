@@ -4,6 +4,7 @@
 extern "C" {
 #include "fmgr.h"
 #include "nodes/execnodes.h"
+#include "storage/lwlock.h"
 }
 
 #include <string_view>

@@ -3,7 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "core/review/rules/index_ddl.h"
-#include "core/review/rules/relation_facts.h"
+#include "core/review/rules/table_facts.h"
 #include "core/review/rules/usage_window.h"
 #include "relation_snapshot.h"
 
@@ -117,7 +117,7 @@ TEST(Facts, SizesCountsAndRows) {
     EXPECT_EQ(facts::human_count(1234567), "1,234,567");
     EXPECT_EQ(facts::human_count(999), "999");
     EXPECT_EQ(facts::human_percent(0.125), "12.5%");
-    EXPECT_EQ(facts::human_percent(0.5), "50%");
+    EXPECT_EQ(facts::human_percent(0.5), "50.0%");
     EXPECT_EQ(facts::human_percent(0.9312), "93.1%");
     Builder b;
     Table &t = b.table("t", -1);

@@ -223,8 +223,9 @@ TEST(FixedStore, FullTableEvictsTenLeastUsedAfterOnePercentDecay) {
         ASSERT_NE(e, nullptr) << i;
         EXPECT_EQ(e->usage, (i + 1) * 990) << i;  // decayed by 1%
     }
-    // A newcomer starts at the (decayed) median usage: the 51st smallest, 51 * 990.
-    EXPECT_EQ(fresh->usage, 51u * 990u);
+    // A newcomer starts with one call's worth of usage, below the (decayed) median of
+    // 51 * 990: it must earn its place.
+    EXPECT_EQ(fresh->usage, TestStore::kUsagePerCall);
     EXPECT_EQ(s.blob(fresh), "new");
 }
 
@@ -246,9 +247,10 @@ TEST(FixedStore, LargeTableEvictsFivePercent) {
     std::set<uint64_t> victims(cold.begin(), cold.begin() + 20);
     for (uint64_t i = 0; i < 400; i++)
         EXPECT_EQ(s.find(key(i)) == nullptr, victims.count(i) == 1) << i;
-    // Median: the 201st smallest decayed usage is cold id 267: 1267 - 12.
+    // The median (the 201st smallest decayed usage, cold id 267: 1267 - 12 = 1255) is above
+    // one call's worth, so the newcomer starts at one call's worth.
     EXPECT_EQ(cold[200], 267u);
-    EXPECT_EQ(fresh->usage, 1255u);
+    EXPECT_EQ(fresh->usage, TestStore::kUsagePerCall);
 }
 
 TEST(FixedStore, EvictionTiesGoToLowerSlots) {
@@ -817,4 +819,51 @@ TEST(FixedStore, PatternStoreSnapshotRestoreRoundTrip) {
         EXPECT_EQ(r->serialized_tags(), "a=" + std::to_string(i));
         EXPECT_EQ(dst.store.blob(r), "SELECT " + std::to_string(i));
     }
+}
+
+// A flood of one-off entries (each inserted, then used once) must not evict an entry that
+// earned its usage: newcomers never start above one call's worth, and usage decays at most
+// once per second of the caller's clock, however many evictions a burst causes.
+TEST(FixedStore, FloodOfOneOffsKeepsHotEntry) {
+    Block<TestEntry> b(100, 65536);
+    TestStore &s = b.store;
+    int64_t now = 1000000000;
+    TestEntry *hot = s.insert(key(0), "hot", now);
+    ASSERT_NE(hot, nullptr);
+    hot->usage = 3000 * TestStore::kUsagePerCall;  // 3,000 calls
+    for (uint64_t i = 1; i <= 20000; i++) {
+        now += 10;  // 20,000 statements in 0.2 s
+        TestEntry *e = s.insert(key(i), "one-off", now);
+        ASSERT_NE(e, nullptr) << i;
+        e->usage += TestStore::kUsagePerCall;  // its one execution
+    }
+    EXPECT_GT(s.stats().evictions, 19000u);
+    TestEntry *still = s.find(key(0));
+    ASSERT_NE(still, nullptr);
+    // One decay at most (the first eviction of the burst).
+    EXPECT_EQ(still->usage, 2970u * TestStore::kUsagePerCall);
+    EXPECT_LE(s.count(), 100u);
+}
+
+// Usage still decays over time: a hot entry nobody uses any more is forgotten once the flood
+// has lasted long enough (here one eviction per second).
+TEST(FixedStore, UnusedHotEntryDecaysOverTime) {
+    Block<TestEntry> b(100, 65536);
+    TestStore &s = b.store;
+    int64_t now = 1000000000;
+    TestEntry *hot = s.insert(key(0), "hot", now);
+    ASSERT_NE(hot, nullptr);
+    hot->usage = 3000 * TestStore::kUsagePerCall;
+    uint64_t i = 1;
+    for (; i <= 200000 && s.find(key(0)) != nullptr; i++) {
+        now += 100000;  // 0.1 s per statement: an eviction round every second
+        TestEntry *e = s.insert(key(i), "one-off", now);
+        ASSERT_NE(e, nullptr) << i;
+        e->usage += TestStore::kUsagePerCall;
+    }
+    EXPECT_EQ(s.find(key(0)), nullptr);
+    // 3,000,000 decays below the one-offs' 2,000 after about ln(1500) / ln(1/0.99) = 728
+    // eviction rounds of 10 inserts each.
+    EXPECT_GT(i, 7000u);
+    EXPECT_LT(i, 7500u);
 }

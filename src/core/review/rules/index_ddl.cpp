@@ -3,7 +3,7 @@
 #include <cctype>
 
 #include "core/catalog/definitions.h"
-#include "core/review/rules/relation_facts.h"
+#include "core/review/rules/table_facts.h"
 
 #include "core/common/no_postgres.h"
 

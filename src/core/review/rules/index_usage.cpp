@@ -13,7 +13,7 @@
 
 #include "core/review/rules/index_ddl.h"
 #include "core/review/rules/index_rules.h"
-#include "core/review/rules/relation_facts.h"
+#include "core/review/rules/table_facts.h"
 #include "core/review/rules/usage_window.h"
 
 #include "core/common/no_postgres.h"

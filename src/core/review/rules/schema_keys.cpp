@@ -1,6 +1,6 @@
 // Primary keys: SCH-01 no_primary_key, SCH-03 int_key_design, SCH-19 pk_design.
 #include "core/review/rules/index_ddl.h"
-#include "core/review/rules/relation_facts.h"
+#include "core/review/rules/table_facts.h"
 #include "core/review/rules/schema_rules.h"
 
 #include "core/common/no_postgres.h"

@@ -4,7 +4,7 @@
 #include <map>
 #include <unordered_map>
 
-#include "core/review/rules/relation_facts.h"
+#include "core/review/rules/table_facts.h"
 #include "core/review/rules/schema_rules.h"
 #include "core/review/rules/usage_window.h"
 

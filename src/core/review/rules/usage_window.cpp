@@ -2,7 +2,7 @@
 
 #include <cstdio>
 
-#include "core/review/rules/relation_facts.h"
+#include "core/review/rules/table_facts.h"
 
 #include "core/common/no_postgres.h"
 
