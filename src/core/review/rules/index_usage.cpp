@@ -147,6 +147,11 @@ void fill_common(Finding &f, const Usage &u, const UsageWindow &w) {
         "year-end) and would need it.",
         "Run the DROP outside a transaction block; keep the undo statement (it rebuilds "
         "the index concurrently)."};
+    if (ix.relkind == 'I')
+        f.steps.back() =
+            "A partitioned index cannot be dropped concurrently: DROP INDEX takes an "
+            "ACCESS EXCLUSIVE lock on every partition for the moment it runs; pick "
+            "a quiet period (the undo rebuilds it the same way).";
 }
 
 // ---- unused_index
