@@ -114,9 +114,14 @@ assertions() {
   printf '    %s: %s passed\n' "$label" "$ok" >&2
 }
 
+# Every rule fixture twice: through the command line over libpq, and through advisor.findings.
 rules_tests() {
-  assertions "rule fixtures over libpq" "$PGA_LOG_DIR/rules-cli.log" \
-    bash "$PGA_ROOT/test/rules/run_cli.sh"
+  local rc=0
+  assertions "rule fixtures (pg_advisor review over libpq)" "$PGA_LOG_DIR/rules-cli.log" \
+    bash "$PGA_ROOT/test/rules/run.sh" || rc=1
+  assertions "rule fixtures (advisor.findings)" "$PGA_LOG_DIR/rules-server.log" \
+    bash "$PGA_ROOT/test/rules/run.sh" --server || rc=1
+  return $rc
 }
 
 e2e_tests() {

@@ -242,7 +242,9 @@ struct Schema {
     bool public_create = false;  // PUBLIC holds CREATE
     bool public_usage = false;
     bool system = false;  // pg_catalog, information_schema, pg_toast, ...
-    bool extension_member = false;  // created by an extension (pg_depend 'e')
+    // Created by an extension (pg_depend 'e'), or the schema a non-relocatable extension was
+    // installed in (CREATE EXTENSION creates it without recording it as a member).
+    bool extension_member = false;
 };
 
 struct Extension {

@@ -30,7 +30,8 @@ std::string schemas_sql(int) {
            "WHERE x.grantee = 0 AND x.privilege_type = 'USAGE'), "
            "n.nspname IN ('pg_catalog', 'information_schema', 'pg_toast'), "
            "EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_namespace'::regclass "
-           "AND d.objid = n.oid AND d.deptype = 'e') "
+           "AND d.objid = n.oid AND d.deptype = 'e') OR EXISTS (SELECT 1 FROM pg_extension e "
+           "WHERE e.extnamespace = n.oid AND NOT e.extrelocatable) "
            "FROM pg_namespace n LEFT JOIN pg_roles r ON r.oid = n.nspowner "
            "WHERE n.nspname !~ '^pg_(toast_)?temp_' ORDER BY n.nspname";
 }

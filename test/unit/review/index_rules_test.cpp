@@ -620,8 +620,22 @@ TEST(SeqScanHotspot, CapturedHotspotsWithTheAdvisorsIndex) {
     w.hotspots[0].time_share = 0.19;
     EXPECT_EQ(run_rule("seq_scan_hotspot", c.b.done(), Settings(), w).findings[0].severity,
               Severity::Medium);
-    w.hotspots.clear();  // captured, nothing hot: the statistics are not second-guessed
+    // Captured statements read the table and nothing is hot: the statistics are not
+    // second-guessed.
+    w.hotspots.clear();
+    workload::StatementEvidence st;
+    workload::ScanEvidence scan;
+    scan.relation = "public.t";
+    st.scans.push_back(scan);
+    w.statements.push_back(st);
     EXPECT_TRUE(run_rule("seq_scan_hotspot", c.b.done(), Settings(), w).findings.empty());
+    // No captured statement read it (nested statements under track = top): the statistics
+    // speak.
+    w.statements[0].scans[0].relation = "public.other";
+    RuleRun stats = run_rule("seq_scan_hotspot", c.b.done(), Settings(), w);
+    ASSERT_EQ(stats.findings.size(), 1u);
+    EXPECT_EQ(stats.findings[0].evidence.get("source"),
+              "\"pg_stat_all_tables (no captured statement read the table)\"");
 }
 
 // ---- index_bloat

@@ -5,6 +5,7 @@
 #include <cctype>
 #include <cstdlib>
 #include <unordered_map>
+#include <unordered_set>
 
 #include "core/review/rules/index_ddl.h"
 #include "core/review/rules/index_rules.h"
@@ -144,7 +145,9 @@ void report_stats_hotspot(RuleContext &cx, const Table &t, double rows, double s
         .add("table_rows", rows)
         .add("table_bytes", bytes)
         .add("stats_window_days", w.days)
-        .add("source", "pg_stat_all_tables (no captured workload)")
+        .add("source", cx.workload().available
+                           ? "pg_stat_all_tables (no captured statement read the table)"
+                           : "pg_stat_all_tables (no captured workload)")
         .add("min_rows", l.min_rows)
         .add("max_index_share", l.max_index_share);
     f.impact = static_cast<double>(t.stats.seq_tup_read);
@@ -173,19 +176,27 @@ void seq_scan_hotspot(RuleContext &cx) {
                     cx.threshold("seq_scan_hotspot_high_bytes"),
                     cx.threshold("seq_scan_hotspot_high_time_share")};
     ddl::NameRegistry names(cat);
+    // Tables the captured statements read are judged by them (their filters show whether an
+    // index would serve); the cumulative statistics judge the tables no captured statement
+    // read (nested statements under pg_advisor.track = top, other clients before capture).
+    std::unordered_set<std::string> captured;
     if (cx.workload().available) {
+        for (const workload::StatementEvidence &st : cx.workload().statements)
+            for (const workload::ScanEvidence &scan : st.scans)
+                captured.insert(scan.relation);
         std::unordered_map<std::string, const Table *> by_name = facts::tables_by_name(cat);
         for (const HotspotEvidence &h : cx.workload().hotspots) {
+            captured.insert(h.relation);
             auto it = by_name.find(h.relation);
             const Table *t = it == by_name.end() ? nullptr : it->second;
             if (t && (t->extension_member || facts::table_rows(*t) < l.min_rows)) continue;
             report_captured_hotspot(cx, h, t, l, names);
         }
-        return;
     }
     UsageWindow w = usage_window(cat.database);
     for (const Table &t : cat.tables) {
-        if (t.extension_member || (t.relkind != 'r' && t.relkind != 'm') || !t.stats.present)
+        if (t.extension_member || (t.relkind != 'r' && t.relkind != 'm') || !t.stats.present ||
+            captured.count(t.qualified()))
             continue;
         double rows = facts::table_rows(t);
         const catalog::TableStats &s = t.stats;
