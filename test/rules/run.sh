@@ -1,12 +1,16 @@
 #!/usr/bin/env bash
-# Runs the rule fixtures (test/rules/<rule>/) through the pg_advisor command line against a
-# throwaway cluster without the extension: each fixture gets a fresh database, its setup.sql,
-# ANALYZE, its after.sql if any, then `pg_advisor review --rule <rule> --format tsv` must list
-# exactly `expected`.
+# Runs the rule fixtures (test/rules/<rule>/) against a throwaway cluster, one fresh database
+# each (setup.sql, ANALYZE, after.sql), by one of the two readers of the same SQL and rules:
+#   cli     `pg_advisor review --rule <rule> --format tsv` over libpq, on a cluster without the
+#           extension;
+#   server  `SELECT ... FROM advisor.findings WHERE rule = <rule>` on a cluster with pg_advisor
+#           preloaded and created in each database (what setup.sql runs is captured too; a
+#           fixture whose findings differ there has `expected.server`).
+# Either must list exactly `expected`.
 #
-
-# Environment: PGA_RULES_PORT (default 55470), PGA_RULES_CLUSTER (default rules_cli),
-# PGA_CLI (default build/pg_advisor).
+#   test/rules/run.sh [--server] [RULE...]      (default: every fixture, over the CLI)
+# Environment: PGA_RULES_PORT (default 55470, 55471 with --server), PGA_RULES_CLUSTER
+# (default rules_cli / rules_server), PGA_CLI (default build/pg_advisor).
 source "$(dirname "${BASH_SOURCE[0]}")/../../scripts/lib.sh"
 source "$PGA_ROOT/test/e2e/e2e_lib.sh"
 
