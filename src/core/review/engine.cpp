@@ -2,6 +2,9 @@
 
 #include <algorithm>
 #include <exception>
+#include <unordered_map>
+
+#include "core/common/json.h"
 
 #include "core/common/no_postgres.h"
 
@@ -27,6 +30,61 @@ void stamp(Finding &f, const ReviewOptions &options) {
     // Captured loops know when they were first seen; earlier snapshots may know better.
     f.first_seen = f.first_seen != 0 ? std::min(f.first_seen, seen) : seen;
     if (f.last_seen == 0) f.last_seen = options.now;
+}
+
+size_t rule_position(const std::string &id) {
+    const std::vector<const RuleInfo *> &rules = all_rules();
+    for (size_t i = 0; i < rules.size(); i++)
+        if (id == rules[i]->id) return i;
+    return rules.size();
+}
+
+// Folds findings that share a fix_key into the most severe one (then the first rule).
+void consolidate(std::vector<Finding> &findings, std::vector<RuleOutcome> &outcomes) {
+    std::unordered_map<std::string, size_t> kept;  // fix_key -> index of the kept finding
+    std::vector<std::vector<const Finding *>> folded(findings.size());
+    std::vector<bool> drop(findings.size(), false);
+    for (size_t i = 0; i < findings.size(); i++) {
+        const Finding &f = findings[i];
+        if (f.fix_key.empty()) continue;
+        auto [it, fresh] = kept.emplace(f.fix_key, i);
+        if (fresh) continue;
+        const Finding &k = findings[it->second];
+        bool better = f.severity < k.severity ||
+                      (f.severity == k.severity && rule_position(f.rule) < rule_position(k.rule));
+        size_t loser = better ? it->second : i;
+        if (better) {
+            folded[i] = std::move(folded[it->second]);
+            folded[it->second].clear();
+            it->second = i;
+        }
+        folded[it->second].push_back(&findings[loser]);
+        drop[loser] = true;
+    }
+    std::vector<Finding> out;
+    for (size_t i = 0; i < findings.size(); i++) {
+        if (drop[i]) continue;
+        Finding f = findings[i];
+        if (!folded[i].empty()) {
+            std::string also = "[";
+            for (const Finding *o : folded[i]) {
+                also += (also.size() > 1 ? ", " : "") + std::string("{\"rule\": ") +
+                        json::quote(o->rule) + ", \"title\": " + json::quote(o->title) +
+                        ", \"finding_key\": " + json::quote(o->finding_key) + "}";
+                for (uint64_t q : o->queryids)
+                    if (std::find(f.queryids.begin(), f.queryids.end(), q) == f.queryids.end())
+                        f.queryids.push_back(q);
+                for (RuleOutcome &oc : outcomes)
+                    if (oc.rule && o->rule == oc.rule->id && oc.findings > 0) {
+                        oc.findings--;
+                        oc.merged++;
+                    }
+            }
+            f.evidence.add_json("also_reported_by", also + "]");
+        }
+        out.push_back(std::move(f));
+    }
+    findings = std::move(out);
 }
 
 }  // namespace
@@ -78,6 +136,7 @@ ReviewResult run_review(const ReviewInput &in, const ReviewOptions &options) {
         }
         result.outcomes.push_back(outcome);
     }
+    consolidate(result.findings, result.outcomes);
     std::sort(result.findings.begin(), result.findings.end(), ranks_before);
     std::sort(result.suppressed.begin(), result.suppressed.end(), ranks_before);
     return result;

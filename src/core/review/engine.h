@@ -30,6 +30,7 @@ struct RuleOutcome {
     std::string reason;   // why it did not run
     size_t findings = 0;  // visible findings
     size_t suppressed = 0;
+    size_t merged = 0;  // findings folded into another rule's finding of the same fix
 };
 
 struct ReviewResult {
@@ -51,7 +52,9 @@ struct ReviewOptions {
 };
 
 // Runs the rules. A rule that throws is reported as not run with the exception's message; the
-// other rules still run.
+// other rules still run. Findings of different rules with the same fix_key are one defect: the
+// most severe (then the first rule in registry order) is kept, with "also_reported_by" in its
+// evidence (rule, title and key of each other) and their statements.
 ReviewResult run_review(const ReviewInput &in, const ReviewOptions &options);
 
 }  // namespace pg_advisor::review

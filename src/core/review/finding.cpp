@@ -106,6 +106,16 @@ std::string Evidence::get(std::string_view name) const {
     return "";
 }
 
+std::string index_fix_key(const std::string &table, const std::vector<std::string> &keys,
+                          const std::string &predicate) {
+    std::string out = "index " + table + " (";
+    for (size_t i = 0; i < keys.size(); i++)
+        out += (i ? ", " : "") + keys[i];
+    out += ")";
+    if (!predicate.empty()) out += " WHERE " + predicate;
+    return out;
+}
+
 std::string finding_key(std::string_view rule, std::string_view object, std::string_view identity) {
     uint64_t h = hash_string(rule);
     h = hash_combine(h, hash_string(object));

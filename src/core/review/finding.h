@@ -68,6 +68,10 @@ struct Finding {
     double impact = 0;               // to rank by within a severity (bytes, ms, cost units)
     std::string impact_unit;         // "bytes", "ms", "cost", "rows", "calls", ""
     std::vector<uint64_t> queryids;  // captured statements involved
+    // What the fix does, normalised ("index public.orders (customer_id)"), when several rules
+    // can propose the same fix for one defect: findings with the same fix_key are one finding
+    // (the engine keeps the most severe and lists the others in its evidence). "" = never merged.
+    std::string fix_key;
 
     // For the report (optional; the renderer falls back to generic text).
     std::string current_state;       // the problematic definition or statement
@@ -83,6 +87,10 @@ struct Finding {
     int64_t first_seen = 0;   // microseconds since the epoch
     int64_t last_seen = 0;
 };
+
+// The fix_key of creating a btree index: table, key columns (as SQL, in order) and predicate.
+std::string index_fix_key(const std::string &table, const std::vector<std::string> &keys,
+                          const std::string &predicate);
 
 // "<rule>:<16 hex digits of a hash of rule, object and identity>".
 std::string finding_key(std::string_view rule, std::string_view object, std::string_view identity);

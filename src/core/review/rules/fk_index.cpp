@@ -91,6 +91,11 @@ void report(RuleContext &cx, const Table &child, const Constraint &fk, const FkL
     ix.name = names.choose(child.schema, child.name, ix.name_columns, "idx");
     ix.keys_sql = cols;
     f.fix_sql = ddl::create_index(child, ix, partitions, names);
+    // The same index as a verified recommendation of the advisor (or a hotspot's): one finding.
+    std::vector<std::string> keys;
+    for (const std::string &c : ix.name_columns)
+        keys.push_back(catalog::quote_ident(c));
+    f.fix_key = index_fix_key(child.qualified(), keys, "");
     f.undo_sql = ddl::drop_new_index(child, ix);
     f.impact = bytes;
     f.impact_unit = "bytes";

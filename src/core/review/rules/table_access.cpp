@@ -113,6 +113,7 @@ void report_captured_hotspot(RuleContext &cx, const HotspotEvidence &h, const Ta
     if (a) {
         std::string name;
         f.fix_sql = terminated(named_ddl(*a, t, names, &name));
+        f.fix_key = index_fix_key(a->relation, a->key_columns, a->predicate);
         if (!name.empty())
             f.undo_sql = ddl::drop_index(t ? t->schema : "", name, t && t->relkind == 'p');
         f.recommendation =
@@ -365,6 +366,7 @@ void missing_index(RuleContext &cx) {
             .add("reason", a.reason);
         std::string name;
         f.fix_sql = terminated(named_ddl(a, t, names, &name));
+        f.fix_key = index_fix_key(a.relation, a.key_columns, a.predicate);
         if (!name.empty())
             f.undo_sql = ddl::drop_index(t ? t->schema : "", name, t && t->relkind == 'p');
         f.queryids = a.queryids;
