@@ -9,7 +9,7 @@ PORT=55443
 WEB=127.0.0.1:19187
 EXPORTER=/usr/bin/prometheus-postgres-exporter
 [ -x "$EXPORTER" ] || pga_die "prometheus-postgres-exporter is not installed"
-trap 'kill $(jobs -p) 2>/dev/null; pga_cluster_stop $NAME' EXIT
+trap 'kill $(jobs -p) 2>/dev/null || true; pga_cluster_stop $NAME' EXIT
 pga_cluster_start $NAME $PORT "shared_preload_libraries = 'pg_advisor'"
 q() { pga_psql $NAME $PORT -qAt "$@"; }
 

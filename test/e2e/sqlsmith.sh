@@ -16,7 +16,7 @@ SECONDS_TO_RUN="${SQLSMITH_SECONDS:-180}"
 SEED="${SQLSMITH_SEED:-4242}"
 WORK="$(mktemp -d)"
 LOG="$PGA_TMP/$NAME/server.log"
-trap 'kill $(jobs -p) 2>/dev/null; pga_cluster_stop $NAME; rm -rf "$WORK"' EXIT
+trap 'kill $(jobs -p) 2>/dev/null || true; pga_cluster_stop $NAME; rm -rf "$WORK"' EXIT
 command -v sqlsmith >/dev/null || pga_die "sqlsmith is not installed (Debian package sqlsmith)"
 
 pga_cluster_start $NAME $PORT "shared_preload_libraries = 'pg_advisor'" "pg_advisor.track = all" \
@@ -66,7 +66,7 @@ reader &
 ( cd "$WORK" && timeout "$SECONDS_TO_RUN" sqlsmith --verbose --seed="$SEED" \
     --target="host=$(pga_cluster_host $NAME) port=$PORT dbname=postgres user=smith" \
     >"$WORK/sqlsmith.out" 2>&1 ) || true
-kill %1 2>/dev/null; wait 2>/dev/null
+kill %1 2>/dev/null || true; wait 2>/dev/null || true
 
 ran=$(grep -a -oE "queries: [0-9]+" "$WORK/sqlsmith.out" | tail -n 1 | grep -oE "[0-9]+")
 echo "sqlsmith (seed $SEED) ran ${ran:-0} statements in ${SECONDS_TO_RUN}s"

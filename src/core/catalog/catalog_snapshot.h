@@ -61,8 +61,8 @@ struct Index {
     // CREATE INDEX ..., as pg_get_indexdef() prints it (built from the catalog, see
     // catalog/definitions.h); "" when an expression or the predicate is unknown (ddl_locked).
     std::string definition;
-    std::string am;          // "btree", "gin", ...
-    char relkind = 'i';      // 'i' index, 'I' partitioned index
+    std::string am;      // "btree", "gin", ...
+    char relkind = 'i';  // 'i' index, 'I' partitioned index
     bool unique = false;
     bool primary = false;
     bool exclusion = false;
@@ -367,7 +367,7 @@ struct Database {
     // The reading role may read pg_statistic (superusers, pg_read_all_data): column statistics
     // then come from it rather than from the much slower pg_stats (relation_sections.cpp).
     bool statistic_readable = false;
-    bool hba_readable = false;    // hba_rules below came from pg_hba_file_rules
+    bool hba_readable = false;  // hba_rules below came from pg_hba_file_rules
     std::string current_user;
     std::map<std::string, std::string> settings;  // name -> current_setting() (see snapshot_sql)
     // From the cluster family's database_usage section (-1 unknown): sessions since the

@@ -94,7 +94,10 @@ PgaLoopRow *pga_read_loops(int *n) {
             e.occurrences ? (e.executions + e.occurrences / 2) / e.occurrences : 0;
         row.parent_text = copy(texts.parent);
         row.child_text = copy(texts.child);
-        row.tags = copy(texts.tags);
+        row.tags = static_cast<char *>(palloc(texts.tags.size() + 1));
+        memcpy(row.tags, texts.tags.data(), texts.tags.size());
+        row.tags[texts.tags.size()] = '\0';
+        row.tags_len = static_cast<int>(texts.tags.size());
         row.finding_key = psprintf("%s:%016llx", loop_kind_name(static_cast<LoopKind>(e.key.kind)),
                                    (unsigned long long)FindingEntry::hash_key(e.key));
         describe(row, texts, sql_buf, orm_buf, reason_buf);

@@ -12,7 +12,8 @@ struct PgaLoopRow {
     // palloc'd, NUL-terminated.
     char *parent_text;
     char *child_text;
-    char *tags;  // serialize_tags() format
+    char *tags;  // serialize_tags() format (NUL-separated: use tags_len)
+    int tags_len;
     char *suggested_sql;
     char *orm_fix;
     char *expected_queries;  // "21 -> 2"

@@ -279,7 +279,7 @@ void read_loops(workload::WorkloadSnapshot &out) {
         l.child_total_ms = static_cast<double>(e.child_total_ns) / 1e6;
         l.first_seen = to_unix(e.first_seen);
         l.last_seen = to_unix(e.last_seen);
-        l.tags = tags_of(r.tags);
+        l.tags = tags_of(std::string_view(r.tags, r.tags_len));
         l.framework = std::string(e.framework_name());
         l.suggested_sql = r.suggested_sql;
         l.orm_fix = r.orm_fix;

@@ -75,7 +75,7 @@ PGA_SQL_FUNCTION(pg_advisor_n_plus_one, "advisor.n_plus_one") {
         values[c++] = Float8GetDatum((double)e.child_total_ns / 1e6);
         values[c++] = TimestampTzGetDatum(e.first_seen);
         values[c++] = TimestampTzGetDatum(e.last_seen);
-        values[c++] = pga_tags_jsonb(row.tags);
+        values[c++] = pga_tags_jsonb(std::string_view(row.tags, row.tags_len));
         if (!e.framework_name().empty())
             values[c++] = text_datum(e.framework_name());
         else
