@@ -98,25 +98,25 @@ CREATE FUNCTION advisor.suppress(finding_key text, reason text, until timestampt
 RETURNS bigint
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp
 AS $$
+#variable_conflict use_column
 DECLARE
-    rule_id text := split_part(finding_key, ':', 1);
+    rule_id text := split_part(suppress.finding_key, ':', 1);
     new_id bigint;
 BEGIN
-    IF finding_key IS NULL OR finding_key !~ '^[a-z0-9_]+:[0-9a-f]{16}$' THEN
-        RAISE EXCEPTION 'invalid finding key "%"', left(coalesce(finding_key, 'NULL'), 80)
+    IF suppress.finding_key IS NULL OR suppress.finding_key !~ '^[a-z0-9_]+:[0-9a-f]{16}$' THEN
+        RAISE EXCEPTION 'invalid finding key "%"', left(coalesce(suppress.finding_key, 'NULL'), 80)
             USING ERRCODE = 'invalid_parameter_value',
                   HINT = 'A key is "<rule>:<16 hex digits>", as advisor.findings shows it.';
     END IF;
     IF NOT EXISTS (SELECT 1 FROM advisor.rules r WHERE r.rule = rule_id) THEN
-        RAISE EXCEPTION 'invalid finding key "%": no rule "%"', finding_key, rule_id
+        RAISE EXCEPTION 'invalid finding key "%": no rule "%"', suppress.finding_key, rule_id
             USING ERRCODE = 'invalid_parameter_value', HINT = 'advisor.rules lists the rules.';
     END IF;
-    IF reason IS NULL OR length(btrim(reason)) = 0 THEN
+    IF suppress.reason IS NULL OR length(btrim(suppress.reason)) = 0 THEN
         RAISE EXCEPTION 'a suppression needs a reason' USING ERRCODE = 'invalid_parameter_value';
     END IF;
-    IF until IS NOT NULL AND until <= now() THEN
-        RAISE EXCEPTION 'until (%) is not in the future', until
-            USING ERRCODE = 'invalid_parameter_value';
+    IF suppress.until IS NOT NULL AND suppress.until <= now() THEN
+        RAISE EXCEPTION 'until must be in the future' USING ERRCODE = 'invalid_parameter_value';
     END IF;
     INSERT INTO advisor.suppression AS s (finding_key, reason, until)
     VALUES (suppress.finding_key, suppress.reason, suppress.until)
@@ -135,19 +135,20 @@ CREATE FUNCTION advisor.suppress_rule(rule text, object text, reason text,
 RETURNS bigint
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp
 AS $$
+#variable_conflict use_column
 DECLARE
     new_id bigint;
 BEGIN
-    IF rule IS NULL OR NOT EXISTS (SELECT 1 FROM advisor.rules r WHERE r.rule = suppress_rule.rule) THEN
-        RAISE EXCEPTION 'no review rule "%"', left(coalesce(rule, 'NULL'), 80)
+    IF suppress_rule.rule IS NULL
+       OR NOT EXISTS (SELECT 1 FROM advisor.rules r WHERE r.rule = suppress_rule.rule) THEN
+        RAISE EXCEPTION 'no review rule "%"', left(coalesce(suppress_rule.rule, 'NULL'), 80)
             USING ERRCODE = 'invalid_parameter_value', HINT = 'advisor.rules lists the rules.';
     END IF;
-    IF reason IS NULL OR length(btrim(reason)) = 0 THEN
+    IF suppress_rule.reason IS NULL OR length(btrim(suppress_rule.reason)) = 0 THEN
         RAISE EXCEPTION 'a suppression needs a reason' USING ERRCODE = 'invalid_parameter_value';
     END IF;
-    IF until IS NOT NULL AND until <= now() THEN
-        RAISE EXCEPTION 'until (%) is not in the future', until
-            USING ERRCODE = 'invalid_parameter_value';
+    IF suppress_rule.until IS NOT NULL AND suppress_rule.until <= now() THEN
+        RAISE EXCEPTION 'until must be in the future' USING ERRCODE = 'invalid_parameter_value';
     END IF;
     INSERT INTO advisor.suppression AS s (rule, object, reason, until)
     VALUES (suppress_rule.rule, suppress_rule.object, suppress_rule.reason, suppress_rule.until)

@@ -125,11 +125,16 @@ std::string lists(const Report &r) {
     std::string metrics = "<ul>\n";
     for (const Metric &m : r.metrics)
         metrics += "<li>" + html_rich(m.text) + "</li>\n";
-    std::string missing = "<ul>\n";
-    for (const NotChecked &n : r.not_checked)
+    std::string missing = "<ul>\n", off;
+    for (const NotChecked &n : r.not_checked) {
+        if (n.disabled) {
+            off += (off.empty() ? "" : ", ") + ("<code>" + html_escape(n.rule) + "</code>");
+            continue;
+        }
         missing += "<li><strong>" + html_escape(n.title) + "</strong> (<code>" +
-                   html_escape(n.rule) + "</code>" + (n.disabled ? ", turned off" : "") +
-                   "): " + html_escape(n.reason) + "</li>\n";
+                   html_escape(n.rule) + "</code>): " + html_escape(n.reason) + "</li>\n";
+    }
+    if (!off.empty()) missing += "<li>Turned off (pg_advisor.disabled_rules): " + off + "</li>\n";
     missing = r.not_checked.empty() ? "<p>Every check ran.</p>\n" : missing + "</ul>\n";
     std::string suppressed =
         r.suppressed.empty()

@@ -127,9 +127,16 @@ void not_checked(std::string &out, const Report &r) {
         out += "Every check ran.\n\n";
         return;
     }
-    for (const NotChecked &n : r.not_checked)
-        out += "- **" + md_text(n.title) + "** (" + md_code(n.rule) +
-               (n.disabled ? ", turned off" : "") + "): " + md_text(n.reason) + "\n";
+    std::string off;
+    for (const NotChecked &n : r.not_checked) {
+        if (n.disabled) {
+            off += (off.empty() ? "" : ", ") + md_code(n.rule);
+            continue;
+        }
+        out +=
+            "- **" + md_text(n.title) + "** (" + md_code(n.rule) + "): " + md_text(n.reason) + "\n";
+    }
+    if (!off.empty()) out += "- Turned off (pg_advisor.disabled_rules): " + off + "\n";
     out += "\n";
 }
 

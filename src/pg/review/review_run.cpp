@@ -154,7 +154,7 @@ report::ReportInput pga_report_input(const PgaReview &review) {
     in.period_start = review.workload.window_start;
     in.period_end = review.workload.window_end;
     for (const catalog::Table &t : review.catalog.tables) {
-        if (t.relkind != 'r' && t.relkind != 'p') continue;
+        if ((t.relkind != 'r' && t.relkind != 'p') || t.extension_member) continue;
         in.tables++;
         in.indexes += static_cast<int64_t>(t.indexes.size());
     }

@@ -99,7 +99,7 @@ TEST(ReportMarkdown, SaysWhatWasSuppressedAndNotChecked) {
     EXPECT_TRUE(contains(md, "1 finding is suppressed"));
     EXPECT_TRUE(contains(md, "`no_primary_key`"));
     EXPECT_TRUE(contains(md, "- **Unused index** (`unused_index`): the statistics cover 2 days"));
-    EXPECT_TRUE(contains(md, "- **Index bloat** (`index_bloat`, turned off): disabled"));
+    EXPECT_TRUE(contains(md, "- Turned off (pg_advisor.disabled_rules): `index_bloat`\n"));
     // A suppressed finding is not listed among the findings.
     EXPECT_FALSE(contains(md, "Finding 7"));
 }
