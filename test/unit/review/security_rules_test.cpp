@@ -312,23 +312,28 @@ TEST(FunctionSearchPathMutable, SeverityFollowsSecurityDefinerAndOwner) {
     for (const auto &f : fs)
         got.push_back(f.object + " " + f.identity + " " +
                       std::string(pg_advisor::review::severity_name(f.severity)));
+    // One finding per function: a SECURITY DEFINER function with both problems gets both fixes.
     EXPECT_EQ(got, (std::vector<std::string>{
                        "public.plain(integer) search_path low",
                        "public.definer(integer) search_path high",
                        "public.root_definer(integer) search_path critical",
-                       "public.root_definer(integer) public_execute high",
                        "public.pinned(integer) public_execute medium",
                        "public.temp_first(integer) search_path high",
-                       "public.temp_first(integer) public_execute medium",
                    }));
     EXPECT_EQ(fs[0].fix_sql,
               "ALTER FUNCTION public.plain(integer) SET search_path = pg_catalog, public, "
               "pg_temp;");
     EXPECT_EQ(fs[0].undo_sql, "ALTER FUNCTION public.plain(integer) RESET search_path;");
-    EXPECT_EQ(fs[3].fix_sql,
-              "REVOKE EXECUTE ON FUNCTION public.root_definer(integer) FROM PUBLIC;");
-    EXPECT_EQ(fs[5].undo_sql,
-              "ALTER FUNCTION public.temp_first(integer) SET search_path = public;");
+    EXPECT_EQ(fs[2].title,
+              "SECURITY DEFINER function public.root_definer(integer) has a mutable search_path "
+              "and may be executed by every role");
+    EXPECT_EQ(fs[2].fix_sql,
+              "ALTER FUNCTION public.root_definer(integer) SET search_path = pg_catalog, public, "
+              "pg_temp;\nREVOKE EXECUTE ON FUNCTION public.root_definer(integer) FROM PUBLIC;");
+    EXPECT_EQ(fs[3].fix_sql, "REVOKE EXECUTE ON FUNCTION public.pinned(integer) FROM PUBLIC;");
+    EXPECT_EQ(fs[4].undo_sql,
+              "ALTER FUNCTION public.temp_first(integer) SET search_path = public;\nGRANT "
+              "EXECUTE ON FUNCTION public.temp_first(integer) TO PUBLIC;");
 }
 
 TEST(FunctionSearchPathMutable, PinnedPathWithAWritableSchemaStillCounts) {

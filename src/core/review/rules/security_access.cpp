@@ -150,9 +150,19 @@ void function_search_path_mutable(RuleContext &cx) {
                 "SELECT proconfig FROM pg_proc WHERE oid = {}::regprocedure; "
                 "shows search_path.",
                 quote_literal(f.qualified()));
+            if (f.security_definer && f.public_execute) {
+                // One function, one finding: both fixes together.
+                x.title += " and may be executed by every role";
+                x.fix_sql += fmt::format("\nREVOKE EXECUTE ON {} {} FROM PUBLIC;", routine_word(f),
+                                         f.qualified());
+                x.undo_sql += fmt::format("\nGRANT EXECUTE ON {} {} TO PUBLIC;", routine_word(f),
+                                          f.qualified());
+                x.evidence.add("execute_roles", f.execute_roles);
+                x.steps.push_back(
+                    "GRANT EXECUTE to the roles that call it, then REVOKE it from PUBLIC.");
+            }
             cx.add(std::move(x));
-        }
-        if (f.security_definer && f.public_execute) {
+        } else if (f.security_definer && f.public_execute) {
             Finding x = cx.make("function", f.qualified(), "public_execute");
             if (owner_super) x.severity = raise(x.severity);
             x.title = fmt::format("SECURITY DEFINER function {} may be executed by every role",
@@ -336,8 +346,7 @@ void privileged_roles(RuleContext &cx) {
         }
     }
     for (const catalog::Schema &s : snap.schemas) {
-        if (s.system || s.extension_member || s.name == "public" || !s.owner_is_superuser)
-            continue;
+        if (s.system || s.extension_member || s.name == "public" || !s.owner_is_superuser) continue;
         Finding f = cx.make("schema", quote_ident(s.name), "superuser_owner");
         f.severity = lower(base);
         f.title = fmt::format("Schema {} is owned by superuser {}", quote_ident(s.name), s.owner);
