@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # The embedded demo: installs what is missing, builds and installs pg_advisor, starts a
 # throwaway PostgreSQL cluster with pg_advisor preloaded, runs a small application-like
-# workload (tagged the way Django / Rails tag their SQL) and prints what pg_advisor captured.
+# workload (tagged the way Django / Rails tag their SQL) and prints what pg_advisor captured and
+# found: loops, hotspots, verified indexes, and the database review (ranked findings), whose
+# report it exports to $PGA_TMP/demo/reviews.
 # Run it again at any time: it recreates the cluster from scratch.
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
@@ -17,7 +19,9 @@ fi
 pga_ensure_packages "${PGA_BUILD_PACKAGES[@]}"
 pga_build_install
 pga_log "starting a throwaway cluster in $PGA_TMP/$NAME (port $PORT)"
-pga_cluster_start $NAME $PORT "shared_preload_libraries = 'pg_advisor'" "pg_advisor.sample_rate = 1"
+pga_cluster_start $NAME $PORT "shared_preload_libraries = 'pg_advisor'" "pg_advisor.sample_rate = 1" \
+  "pg_advisor.export_directory = '$PGA_TMP/$NAME/reviews'"
+pga_as_cluster_user mkdir -p "$PGA_TMP/$NAME/reviews"
 psql_demo() { pga_psql $NAME $PORT "$@"; }
 
 pga_log "creating a shop schema"
@@ -28,6 +32,9 @@ CREATE TABLE orders (id serial PRIMARY KEY, customer_id int NOT NULL REFERENCES 
                      status text NOT NULL, total numeric(10,2), created_at timestamptz NOT NULL);
 CREATE TABLE order_items (id serial PRIMARY KEY, order_id int NOT NULL REFERENCES orders,
                           sku text NOT NULL, quantity int NOT NULL);
+-- A legacy table, as old migrations leave them: no primary key, json, local timestamps.
+CREATE TABLE audit_events (at timestamp NOT NULL, actor text, payload json);
+INSERT INTO audit_events SELECT now(), 'u' || g, '{}' FROM generate_series(1, 3000) g;
 INSERT INTO customers (email, name)
   SELECT 'user' || g || '@example.com', 'User ' || g FROM generate_series(1, 2000) g;
 INSERT INTO orders (customer_id, status, total, created_at)
@@ -107,6 +114,14 @@ SELECT advisor.explain_recommendation(recommendation_key) AS explanation
   FROM advisor.index_recommendations ORDER BY benefit DESC LIMIT 1;
 \echo 'Capture health (advisor.capture_info):'
 SELECT patterns, max_patterns, scan_shapes, pattern_evictions, capture_failures FROM advisor.capture_info;
+\echo 'The database review (advisor.findings), most important first:'
+SELECT rank, severity, rule, object, left(title, 80) AS title FROM advisor.findings ORDER BY rank;
+\echo 'The first finding, with its fix:'
+\x on
+SELECT finding_key, title, recommendation, fix_sql, undo_sql FROM advisor.findings ORDER BY rank LIMIT 1;
+\x off
+\echo 'The report, exported (advisor.export_report):'
+SELECT * FROM advisor.export_report(current_setting('pg_advisor.export_directory'));
 SQL
 
 cat <<EOF
@@ -115,6 +130,7 @@ The demo cluster keeps running so you can explore it:
   psql -h $PGA_TMP/$NAME -p $PORT -U postgres
   SELECT * FROM advisor.query_patterns;  SELECT * FROM advisor.index_candidates;
   SELECT * FROM advisor.recommend_indexes('SELECT * FROM orders WHERE total > 400');
+  SELECT advisor.report();  SELECT * FROM advisor.review_checks;
 Stop it with:
   bash scripts/demo.sh --stop
 EOF

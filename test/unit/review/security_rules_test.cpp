@@ -454,6 +454,7 @@ TEST(WeakAuthOrTransport, HbaMethodsSettingsAndSessions) {
     hba(4, "hostssl", "0.0.0.0", "0.0.0.0", "password");
     hba(5, "host", "127.0.0.1", "255.255.255.255", "scram-sha-256");
     hba(6, "local", "", "", "peer");
+    hba(7, "host", "127.0.0.1", "255.255.255.255", "trust");  // with line 1: one weakness
     r.snap.database.settings["password_encryption"] = "md5";
     r.snap.database.settings["ssl"] = "off";
     pg_advisor::catalog::Activity a;
@@ -469,15 +470,20 @@ TEST(WeakAuthOrTransport, HbaMethodsSettingsAndSessions) {
     for (const auto &f : fs)
         got.push_back(f.object + " " + f.identity + " " +
                       std::string(pg_advisor::review::severity_name(f.severity)));
+    // One finding per weakness (method and exposure), with its lines.
     EXPECT_EQ(got, (std::vector<std::string>{
-                       "pg_hba.conf: local all all trust  medium",
-                       "pg_hba.conf: host all all 10.0.0.0/8 trust  critical",
-                       "pg_hba.conf: host all all 0.0.0.0/0 password  high",
-                       "pg_hba.conf: hostssl all all 0.0.0.0/0 password  low",
+                       "pg_hba.conf trust medium medium",
+                       "pg_hba.conf trust critical critical",
+                       "pg_hba.conf password high high",
+                       "pg_hba.conf password low low",
                        "app password_encryption medium",
                        "app sessions_without_tls medium",
                        "app ssl_off medium",
                    }));
+    EXPECT_EQ(fs[0].title, "pg_hba.conf accepts connections with no password (trust) (lines 1, 7)");
+    EXPECT_EQ(fs[0].evidence.get("lines"), "[\"1\", \"7\"]");
+    EXPECT_EQ(fs[0].current_state,
+              "pg_hba.conf: local all all trust\npg_hba.conf: host all all 127.0.0.1/32 trust");
     EXPECT_EQ(fs[5].evidence.get("sessions"), "2");
     EXPECT_FALSE(r.skipped);
 }

@@ -428,34 +428,54 @@ void weak_auth_or_transport(RuleContext &cx) {
     const catalog::CatalogSnapshot &snap = cx.catalog();
     Severity base = cx.rule().default_severity;
     bool network_lines = false;
+    // One finding per weakness (method and how exposed), listing its lines: the fix is one
+    // edit of pg_hba.conf.
+    struct Lines {
+        std::string method;
+        Severity severity;
+        std::vector<const catalog::HbaRule *> rules;
+    };
+    std::vector<Lines> groups;
     for (const catalog::HbaRule &h : snap.hba_rules) {
         if (h.type != "local" && !loopback(h.address) && h.type != "hostssl") network_lines = true;
         std::optional<Severity> sev = hba_severity(h, base);
         if (!sev) continue;
-        Finding f = cx.make("hba_rule", hba_object(h), "");
-        f.severity = *sev;
-        f.title =
-            fmt::format("pg_hba.conf line {} accepts {} with {}", h.line,
-                        h.type == "local" ? "socket connections" : "connections from " + h.address,
-                        h.auth_method == "trust" ? "no password (trust)" : "a cleartext password");
-        f.evidence.add("line", int64_t{h.line})
-            .add("type", h.type)
-            .add("databases", h.databases)
-            .add("users", h.users)
-            .add("address", h.address)
-            .add("auth_method", h.auth_method);
-        f.current_state = hba_object(h);
+        auto g = std::find_if(groups.begin(), groups.end(), [&](const Lines &l) {
+            return l.method == h.auth_method && l.severity == *sev;
+        });
+        if (g == groups.end()) g = groups.insert(groups.end(), Lines{h.auth_method, *sev, {}});
+        g->rules.push_back(&h);
+    }
+    for (const Lines &g : groups) {
+        std::vector<std::string> numbers, objects;
+        bool all_local = true;
+        for (const catalog::HbaRule *h : g.rules) {
+            numbers.push_back(std::to_string(h->line));
+            objects.push_back(hba_object(*h));
+            all_local = all_local && h->type == "local";
+        }
+        std::string list = text::comma(numbers);
+        Finding f = cx.make("hba_rule", "pg_hba.conf",
+                            g.method + " " + std::string(severity_name(g.severity)));
+        f.severity = g.severity;
+        f.title = fmt::format("pg_hba.conf accepts {} with {} (line{} {})",
+                              all_local ? "socket connections" : "connections",
+                              g.method == "trust" ? "no password (trust)" : "a cleartext password",
+                              g.rules.size() > 1 ? "s" : "", list);
+        f.evidence.add("lines", numbers).add("rules", objects).add("auth_method", g.method);
+        for (const std::string &o : objects)
+            f.current_state += (f.current_state.empty() ? "" : "\n") + o;
         f.recommendation =
             "Use scram-sha-256 (or peer for local sockets, cert for services) "
             "and hostssl for network lines.";
-        f.steps = {fmt::format("Edit line {} of pg_hba.conf: replace {} by scram-sha-256.", h.line,
-                               h.auth_method),
+        f.steps = {fmt::format("Edit line{} {} of pg_hba.conf: replace {} by scram-sha-256.",
+                               g.rules.size() > 1 ? "s" : "", list, g.method),
                    "Make sure the roles that connect there have a SCRAM password.",
                    "Reload: SELECT pg_reload_conf();"};
         f.verify = fmt::format(
-            "SELECT auth_method FROM pg_hba_file_rules WHERE line_number = "
-            "{}; no longer says {}.",
-            h.line, h.auth_method);
+            "SELECT line_number FROM pg_hba_file_rules WHERE auth_method = '{}'; returns none "
+            "of lines {}.",
+            g.method, list);
         cx.add(std::move(f));
     }
     const std::string db = database_object(snap);
