@@ -111,5 +111,16 @@ SELECT calls AS capture_f_calls FROM advisor.query_patterns
 -- Utility statements are not patterns.
 SELECT count(*) AS utility_patterns FROM advisor.query_patterns WHERE command = 'UTILITY';
 
+-- The advisor's own statements (catalog reads, what-if planning) are never recorded, even
+-- with track = all: only the call itself is.
+SET pg_advisor.track = 'all';
+SELECT count(*) >= 0 AS reviewed FROM advisor.findings;
+SELECT count(*) >= 0 AS advised FROM advisor.index_recommendations;
+RESET pg_advisor.track;
+SELECT count(*) AS advisor_internal_patterns FROM advisor.query_patterns
+  WHERE query LIKE '%pg_attribute%' OR query LIKE '%pg_class%';
+SELECT count(*) AS findings_calls FROM advisor.query_patterns
+  WHERE query LIKE '%advisor.findings%' AND toplevel;
+
 DROP FUNCTION capture_f(int);
 DROP TABLE capture_t;

@@ -36,8 +36,12 @@ extern int pga_advisor_memory_mb;
 // Defines every setting; called once from _PG_init while preloading.
 void pga_define_gucs(void);
 
-// True when statements at this executor nesting level are recorded.
+// The advisor function running now, if any (boundary/sql_function.h).
+extern const char *pga_active_function;
+
+// True when statements at this executor nesting level are recorded. What the advisor itself
+// runs (catalog reads, what-if planning) never is.
 static inline bool pga_tracking(int nesting_level) {
-    return pga_enabled &&
+    return pga_enabled && pga_active_function == NULL &&
            (pga_track == PGA_TRACK_ALL || (pga_track == PGA_TRACK_TOP && nesting_level == 0));
 }
