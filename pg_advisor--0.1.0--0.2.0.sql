@@ -39,14 +39,15 @@ GRANT SELECT ON advisor.findings TO PUBLIC;
 
 CREATE FUNCTION advisor._review_checks(
     OUT rule text, OUT category text, OUT status text, OUT findings integer,
-    OUT suppressed integer, OUT reason text, OUT title text, OUT passed text)
+    OUT suppressed integer, OUT reason text, OUT title text, OUT passed text,
+    OUT ms double precision)
 RETURNS SETOF record
 AS 'MODULE_PATHNAME', 'pg_advisor_review_checks'
 LANGUAGE C STRICT VOLATILE PARALLEL UNSAFE;
 
 CREATE VIEW advisor.review_checks AS SELECT * FROM advisor._review_checks();
 COMMENT ON VIEW advisor.review_checks IS
-    'What each review rule did for the calling role: findings, passed, not checked (and why) or disabled';
+    'What each review rule did for the calling role: findings, passed, not checked (and why) or disabled, and how many milliseconds it took';
 GRANT SELECT ON advisor.review_checks TO PUBLIC;
 
 CREATE FUNCTION advisor._rules(

@@ -29,6 +29,11 @@ SELECT fix_sql, undo_sql, evidence->>'constraint' AS fk, evidence->>'child_rows'
   FROM advisor.findings WHERE rule = 'fk_missing_index';
 SELECT rule, status, reason IS NULL AS no_reason
   FROM advisor.review_checks WHERE status <> 'disabled' ORDER BY rule;
+-- Each rule that ran says how long it took; the others have no time.
+SELECT count(*) FILTER (WHERE ms IS NULL) AS without_time,
+       count(*) FILTER (WHERE status IN ('disabled', 'not checked')) AS did_not_run,
+       bool_and(ms >= 0) AS times_not_negative
+  FROM advisor.review_checks;
 SELECT rule, catalogue_id, category, default_severity, enabled,
        thresholds->'fk_missing_index_min_rows'->>'value' AS min_rows
   FROM advisor.rules WHERE rule IN ('fk_missing_index', 'no_primary_key') ORDER BY rule;

@@ -51,6 +51,14 @@ extern "C" {
 #define PGA_INSTR_TIME_NS(t) ((int64)(t).tv_sec * 1000000000 + (int64)(t).tv_nsec)
 #endif
 
+// ---- This backend's local transaction id: MyProc->lxid up to 16, MyProc->vxid.lxid from 17
+// (needs storage/proc.h).
+#if PG_VERSION_NUM >= 170000
+#define PGA_LOCAL_XID() (MyProc->vxid.lxid)
+#else
+#define PGA_LOCAL_XID() (MyProc->lxid)
+#endif
+
 // ---- ExecutorRun lost its execute_once argument in 18.
 #if PG_VERSION_NUM >= 180000
 #define PGA_EXECUTOR_RUN_PARAMS QueryDesc *queryDesc, ScanDirection direction, uint64 count

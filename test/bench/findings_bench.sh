@@ -2,7 +2,10 @@
 # Review benchmark: SELECT * FROM advisor.findings on a database with 10,000 tables, 30,000
 # indexes and 5,000 captured statement patterns (target: under 2 s), and the same at a
 # quarter and half the size, to show that no part grows faster than linearly. Each size is
-# read 3 times in fresh sessions; the median is reported with the snapshot and review parts.
+# read 3 times in fresh sessions (the median is reported), then once more for the parts: the
+# catalog read, the workload evidence (index advisor), the rules, and each rule's own time
+# (advisor.review_checks.ms); the rules slower than 5 ms are listed with how much their time
+# grew from the quarter size to the full one (4x the objects: linear is about 4).
 #
 # Usage: test/bench/findings_bench.sh   (TABLES=10000 PATTERNS=5000 OUT=file)
 source "$(dirname "${BASH_SOURCE[0]}")/../../scripts/lib.sh"
@@ -15,13 +18,19 @@ OUT=${OUT:-$PGA_ROOT/test/bench/results/findings-$(date -u +%Y-%m-%d).md}
 trap "${KEEP:+:} pga_cluster_stop $NAME" EXIT
 
 pga_cluster_start $NAME $PORT "shared_preload_libraries = 'pg_advisor'" "autovacuum = off" \
-  "pg_advisor.max_patterns = $PATTERNS" "max_locks_per_transaction = 256"
+  "pg_advisor.max_patterns = $((PATTERNS + 1000))" "max_locks_per_transaction = 256"
 q() { pga_psql $NAME $PORT -qAt "$@"; }
 q -c "CREATE EXTENSION pg_advisor"
 
 # Tables of a typical application: a primary key, a foreign key to the previous table (every
 # tenth without its index), two more indexes, a few columns of common types; 20 rows each.
-make_tables() {
+make_tables() {  # 500 tables per transaction (each takes a few locks)
+  local from=$1 to=$2 chunk
+  for ((chunk = from; chunk <= to; chunk += 500)); do
+    make_chunk "$chunk" $((chunk + 499 < to ? chunk + 499 : to))
+  done
+}
+make_chunk() {
   local from=$1 to=$2
   q <<SQL >/dev/null
 DO \$\$
@@ -75,16 +84,28 @@ SQL
   printf '%s\n' "${times[@]}" | sort -n | sed -n 2p
 }
 
+# One more fresh session: the parts of a review (its DEBUG1 line) and each rule's time.
+parts() {  # size -> "catalog | workload | rules" (ms); rule times in $PGA_TMP/$NAME.rules.<size>
+  local size=$1 line
+  line=$(pga_psql $NAME $PORT -qAt -F ' ' -o "$PGA_TMP/$NAME.rules.$size" \
+    -c "SET client_min_messages = debug1" \
+    -c "SELECT rule, round(ms::numeric, 1) FROM advisor.review_checks WHERE ms IS NOT NULL" \
+    2>&1 >/dev/null | grep -o 'catalog [0-9]* ms, workload [0-9]* ms, rules [0-9]* ms')
+  echo "$line" | sed -E 's/catalog ([0-9]*) ms, workload ([0-9]*) ms, rules ([0-9]*) ms/\1 | \2 | \3/'
+}
+
 mkdir -p "$(dirname "$OUT")"
 {
   echo "# advisor.findings benchmark ($(date -u +%Y-%m-%d))"
   echo
-  echo "| tables | indexes | captured patterns | findings | median ms (3 fresh sessions) |"
-  echo "|---:|---:|---:|---:|---:|"
+  echo "| tables | indexes | captured patterns | findings | median ms (3 fresh sessions) | catalog ms | workload ms | rules ms |"
+  echo "|---:|---:|---:|---:|---:|---:|---:|---:|"
 } >"$OUT"
 made=0
+sizes=()
 for size in $((TABLES / 4)) $((TABLES / 2)) $TABLES; do
   pga_log "$size tables"
+  sizes+=("$size")
   make_tables $((made + 1)) "$size"
   made=$size
   q -c "ANALYZE" >/dev/null
@@ -94,6 +115,16 @@ for size in $((TABLES / 4)) $((TABLES / 2)) $TABLES; do
   captured=$(q -c "SELECT count(*) FROM advisor.query_patterns WHERE query LIKE '%bf%'")
   findings=$(q -c "SELECT count(*) FROM advisor.findings")
   ms=$(measure)
-  echo "| $size | $indexes | $captured | $findings | $ms |" | tee -a "$OUT"
+  echo "| $size | $indexes | $captured | $findings | $ms | $(parts "$size") |" | tee -a "$OUT"
 done
+
+# Rules slower than 5 ms at the full size, and how their time grew over 4x the objects.
+{
+  echo
+  echo "| rule (over 5 ms at $TABLES tables) | ms at ${sizes[0]} | ms at $TABLES | growth for 4x the objects |"
+  echo "|---|---:|---:|---:|"
+  join -j 1 <(sort "$PGA_TMP/$NAME.rules.${sizes[0]}") <(sort "$PGA_TMP/$NAME.rules.$TABLES") |
+    awk '$3 >= 5 { printf "| %s | %s | %s | %.1fx |\n", $1, $2, $3, $3 / ($2 > 0.1 ? $2 : 0.1) }' |
+    sort -t '|' -k4 -rn
+} | tee -a "$OUT"
 echo "report: $OUT"

@@ -28,30 +28,20 @@ Result exec(PGconn *conn, const std::string &sql, const char *what) {
     return res;
 }
 
-std::vector<catalog::Row> rows_of(PGresult *res) {
-    std::vector<catalog::Row> rows;
-    int n = PQntuples(res), cols = PQnfields(res);
-    rows.reserve(static_cast<size_t>(n));
-    for (int i = 0; i < n; i++) {
-        catalog::Row row;
-        row.reserve(static_cast<size_t>(cols));
-        for (int c = 0; c < cols; c++) {
-            if (PQgetisnull(res, i, c))
-                row.emplace_back(std::nullopt);
-            else
-                row.emplace_back(std::string(PQgetvalue(res, i, c),
-                                             static_cast<size_t>(PQgetlength(res, i, c))));
-        }
-        rows.push_back(std::move(row));
-    }
-    return rows;
-}
-
+// The result's texts, read in place.
 void load_section(PGconn *conn, catalog::CatalogSnapshot &snap,
                   const catalog::SnapshotSection &section) {
     std::string sql = section.sql(snap.database.server_version_num);
     Result res = exec(conn, sql, section.name);
-    catalog::load_rows(snap, section, rows_of(res.get()));
+    PGresult *r = res.get();
+    size_t n = static_cast<size_t>(PQntuples(r)), cols = static_cast<size_t>(PQnfields(r));
+    std::vector<const char *> cells(n * cols);
+    for (size_t i = 0; i < n; i++)
+        for (size_t c = 0; c < cols; c++) {
+            int row = static_cast<int>(i), col = static_cast<int>(c);
+            cells[i * cols + c] = PQgetisnull(r, row, col) ? nullptr : PQgetvalue(r, row, col);
+        }
+    catalog::load_rows(snap, section, catalog::TextCells{cells.data(), n, cols});
 }
 
 }  // namespace

@@ -356,7 +356,7 @@ struct Database {
     Micros postmaster_start = 0;
     int64_t xid_age = -1;  // age(datfrozenxid)
     int64_t mxid_age = -1;
-    int64_t size_bytes = -1;
+    int64_t size_bytes = -1;  // sum of pg_class.relpages x block_size (as of the last VACUUM)
     int64_t temp_bytes = -1;
     int64_t blks_hit = -1;
     int64_t blks_read = -1;

@@ -28,12 +28,26 @@ struct SnapshotError : std::runtime_error {
 // One row: text values, std::nullopt for NULL.
 using Row = std::vector<std::optional<std::string>>;
 
+// A query result as the server or libpq hands it over: row-major NUL-terminated texts,
+// nullptr for NULL, owned by the caller (read in place: a catalog of 10,000 tables has a
+// million of them).
+struct TextCells {
+    const char *const *cells = nullptr;
+    size_t nrows = 0;
+    size_t ncols = 0;
+    const char *const *row(size_t r) const { return cells + r * ncols; }
+};
+
 // Typed access to one row of a section, with errors that name what was wrong.
 class RowReader {
   public:
-    RowReader(std::string_view section, size_t row_number, const Row &row)
-        : section_(section), row_number_(row_number), row_(row) {}
-    size_t size() const { return row_.size(); }
+    RowReader(std::string_view section, size_t row_number, const char *const *cells,
+              size_t ncols)
+        : section_(section), row_number_(row_number), cells_(cells), ncols_(ncols) {}
+    RowReader(std::string_view section, size_t row_number, const Row &row);
+    RowReader(const RowReader &) = delete;
+    RowReader &operator=(const RowReader &) = delete;
+    size_t size() const { return ncols_; }
     bool is_null(size_t col) const;
     std::string text(size_t col) const;  // "" for NULL
     int64_t integer(size_t col, int64_t if_null = -1) const;
@@ -48,9 +62,12 @@ class RowReader {
     [[noreturn]] void fail(size_t col, std::string_view what) const;
 
   private:
+    const char *value(size_t col) const;  // not NULL (is_null() checked first)
     std::string_view section_;
     size_t row_number_;
-    const Row &row_;
+    std::vector<const char *> owned_;  // the pointers into a Row
+    const char *const *cells_;
+    size_t ncols_;
 };
 
 // One section of the snapshot: its query (for a server version) and how its rows are loaded.
@@ -78,6 +95,7 @@ const std::vector<SnapshotSection>
     &cluster_sections();  // schemas, roles, functions, policies, extensions, activity, hba
 
 // Loads the rows of one query into the snapshot; throws SnapshotError on malformed rows.
+void load_rows(CatalogSnapshot &snapshot, const SnapshotSection &section, const TextCells &rows);
 void load_rows(CatalogSnapshot &snapshot, const SnapshotSection &section,
                const std::vector<Row> &rows);
 // After every section: runs the sections' finish steps and builds the lookups.

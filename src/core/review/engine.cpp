@@ -1,6 +1,7 @@
 #include "core/review/engine.h"
 
 #include <algorithm>
+#include <chrono>
 #include <exception>
 #include <unordered_map>
 
@@ -108,6 +109,7 @@ ReviewResult run_review(const ReviewInput &in, const ReviewOptions &options) {
             continue;
         }
         RuleContext cx(in, *rule);
+        auto started = std::chrono::steady_clock::now();
         try {
             rule->run(cx);
         } catch (const std::exception &e) {
@@ -115,6 +117,9 @@ ReviewResult run_review(const ReviewInput &in, const ReviewOptions &options) {
             result.outcomes.push_back(outcome);
             continue;
         }
+        outcome.elapsed_ms = std::chrono::duration<double, std::milli>(
+                                 std::chrono::steady_clock::now() - started)
+                                 .count();
         if (cx.skipped()) {
             outcome.reason = cx.skip_reason();
             result.outcomes.push_back(outcome);

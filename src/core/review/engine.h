@@ -31,6 +31,7 @@ struct RuleOutcome {
     size_t findings = 0;  // visible findings
     size_t suppressed = 0;
     size_t merged = 0;  // findings folded into another rule's finding of the same fix
+    double elapsed_ms = 0;  // how long the rule took (wall clock)
 };
 
 struct ReviewResult {

@@ -5,9 +5,11 @@
 // line takes --set <name>=<value>.
 #pragma once
 
+#include <memory>
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <utility>
 #include <vector>
 
 #include "core/catalog/catalog_snapshot.h"
@@ -36,10 +38,26 @@ class Settings {
     std::unordered_map<std::string, double> values_;
 };
 
+// What several rules derive from the same input (statement groups, for instance), computed
+// by the first rule that asks and kept for the rest of the review.
+class DerivedValues {
+  public:
+    template <class T, class Make>
+    const T &get(const std::string &key, Make &&make) {
+        auto it = values_.find(key);
+        if (it == values_.end()) it = values_.emplace(key, std::make_shared<T>(make())).first;
+        return *static_cast<const T *>(it->second.get());
+    }
+
+  private:
+    std::unordered_map<std::string, std::shared_ptr<const void>> values_;
+};
+
 struct ReviewInput {
     const catalog::CatalogSnapshot &catalog;
     const workload::WorkloadSnapshot &workload;
     const Settings &settings;
+    mutable DerivedValues derived{};
 };
 
 struct RuleInfo;
@@ -52,6 +70,11 @@ class RuleContext {
     const catalog::CatalogSnapshot &catalog() const { return in_.catalog; }
     const workload::WorkloadSnapshot &workload() const { return in_.workload; }
     double threshold(std::string_view name) const { return in_.settings.get(name); }
+    // A value derived from the input, made once per review (DerivedValues).
+    template <class T, class Make>
+    const T &derived(const std::string &key, Make &&make) const {
+        return in_.derived.get<T>(key, std::forward<Make>(make));
+    }
     const RuleInfo &rule() const { return rule_; }
 
     // A finding with the rule's id, category and default severity filled in.

@@ -35,6 +35,7 @@ extern "C" {
 #include "utils/ruleutils.h"
 #include "utils/syscache.h"
 #include "storage/lmgr.h"
+#include "storage/proc.h"
 }
 
 #include "pg/compat.h"
@@ -159,6 +160,34 @@ static bool deduplicates(Oid type, Oid collation) {
     return DatumGetBool(OidFunctionCall1Coll(proc, collation, ObjectIdGetDatum(intype)));
 }
 
+// What a btree index on a (type, collation) can do, remembered for the transaction: the
+// default operator class is not in a syscache, and the index advisor asks for every column of
+// thousands of tables, most of them of a handful of types.
+struct BtreeSupport {
+    Oid type;
+    Oid collation;
+    bool btree;
+    bool dedup;
+};
+static constexpr int kBtreeSupportCache = 64;
+static BtreeSupport btree_support_cache[kBtreeSupportCache];
+static int btree_support_count = 0;
+static LocalTransactionId btree_support_xact = InvalidLocalTransactionId;
+
+static BtreeSupport btree_support(Oid type, Oid collation) {
+    if (btree_support_xact != PGA_LOCAL_XID()) {
+        btree_support_xact = PGA_LOCAL_XID();
+        btree_support_count = 0;
+    }
+    for (int i = 0; i < btree_support_count; i++)
+        if (btree_support_cache[i].type == type && btree_support_cache[i].collation == collation)
+            return btree_support_cache[i];
+    BtreeSupport s{type, collation, OidIsValid(GetDefaultOpClass(type, BTREE_AM_OID)), false};
+    s.dedup = s.btree && deduplicates(type, collation);
+    if (btree_support_count < kBtreeSupportCache) btree_support_cache[btree_support_count++] = s;
+    return s;
+}
+
 static void read_column_stats(Oid relid, bool inherited, PgaColumnFacts *c, Oid type) {
     HeapTuple tup = SearchSysCache3(STATRELATTINH, ObjectIdGetDatum(relid),
                                     Int16GetDatum(c->attnum), BoolGetDatum(inherited));
@@ -259,8 +288,9 @@ void pga_read_table_facts(Oid relid, PgaTableFacts *out) {
         c->name = pstrdup(NameStr(att->attname));
         c->name_sql = pstrdup(quote_identifier(c->name));
         c->type_name = format_type_be(att->atttypid);
-        c->btree = OidIsValid(GetDefaultOpClass(att->atttypid, BTREE_AM_OID));
-        c->dedup = c->btree && deduplicates(att->atttypid, att->attcollation);
+        BtreeSupport support = btree_support(att->atttypid, att->attcollation);
+        c->btree = support.btree;
+        c->dedup = support.dedup;
         c->pattern_opclass = pattern_opclass(att->atttypid, att->attcollation);
         c->is_bool = att->atttypid == BOOLOID;
         c->avg_width = get_typavgwidth(att->atttypid, att->atttypmod);

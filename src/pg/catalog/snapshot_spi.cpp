@@ -1,4 +1,5 @@
 // The catalog snapshot over SPI (see snapshot_spi.h).
+#include <chrono>
 #include <exception>
 #include <optional>
 #include <string>
@@ -9,9 +10,11 @@
 extern "C" {
 #include "postgres.h"
 
+#include "access/htup_details.h"
 #include "executor/spi.h"
 #include "miscadmin.h"
 #include "utils/guc.h"
+#include "utils/lsyscache.h"
 #include "utils/memutils.h"
 }
 
@@ -48,6 +51,9 @@ void run_query(const char *sql, MemoryContext into, TextRows *out) {
     int nestlevel = NewGUCNestLevel();
     (void)set_config_option("search_path", "pg_catalog, pg_temp", PGC_USERSET, PGC_S_SESSION,
                             GUC_ACTION_SAVE, true, 0, false);
+    // Compiling a catalog query would take longer than running it.
+    (void)set_config_option("jit", "off", PGC_USERSET, PGC_S_SESSION, GUC_ACTION_SAVE, true, 0,
+                            false);
     int rc = SPI_execute(sql, true, 0);
     if (rc != SPI_OK_SELECT)
         elog(ERROR, "catalog snapshot query failed: %s", SPI_result_code_string(rc));
@@ -56,19 +62,38 @@ void run_query(const char *sql, MemoryContext into, TextRows *out) {
     out->ncols = desc->natts;
     out->values = static_cast<char **>(
         MemoryContextAllocHuge(into, sizeof(char *) * Max(out->nrows * out->ncols, 1)));
-    for (uint64 r = 0; r < out->nrows; r++)
-        for (int c = 0; c < out->ncols; c++) {
-            char *v = SPI_getvalue(SPI_tuptable->vals[r], desc, c + 1);
-            out->values[r * out->ncols + c] = v ? MemoryContextStrdup(into, v) : NULL;
-        }
+    // Each row deformed once and each column's output function looked up once (SPI_getvalue
+    // does both per value: a third of the time on 70,000 columns).
+    FmgrInfo *output = static_cast<FmgrInfo *>(palloc(sizeof(FmgrInfo) * Max(out->ncols, 1)));
+    for (int c = 0; c < out->ncols; c++) {
+        Oid func;
+        bool varlena;
+        getTypeOutputInfo(TupleDescAttr(desc, c)->atttypid, &func, &varlena);
+        fmgr_info(func, &output[c]);
+    }
+    Datum *values = static_cast<Datum *>(palloc(sizeof(Datum) * Max(out->ncols, 1)));
+    bool *nulls = static_cast<bool *>(palloc(sizeof(bool) * Max(out->ncols, 1)));
+    MemoryContext spi_cxt = MemoryContextSwitchTo(into);  // the texts outlive SPI_finish()
+    for (uint64 r = 0; r < out->nrows; r++) {
+        heap_deform_tuple(SPI_tuptable->vals[r], desc, values, nulls);
+        for (int c = 0; c < out->ncols; c++)
+            out->values[r * out->ncols + c] =
+                nulls[c] ? NULL : OutputFunctionCall(&output[c], values[c]);
+    }
+    MemoryContextSwitchTo(spi_cxt);
     AtEOXact_GUC(false, nestlevel);
     SPI_finish();
 }
 
-std::vector<Row> text_rows(const std::string &sql, MemoryContext rows_cxt,
-                           Oid as_role = InvalidOid) {
+TextRows read_rows(const std::string &sql, MemoryContext rows_cxt, Oid as_role = InvalidOid) {
     TextRows result{};
     pga_pg_subxact([&] { run_query_as(as_role, sql.c_str(), rows_cxt, &result); });
+    return result;
+}
+
+std::vector<Row> text_rows(const std::string &sql, MemoryContext rows_cxt,
+                           Oid as_role = InvalidOid) {
+    TextRows result = read_rows(sql, rows_cxt, as_role);
     std::vector<Row> rows(result.nrows);
     for (uint64 r = 0; r < result.nrows; r++) {
         rows[r].reserve(result.ncols);
@@ -81,8 +106,21 @@ std::vector<Row> text_rows(const std::string &sql, MemoryContext rows_cxt,
     return rows;
 }
 
+// SET client_min_messages = debug2 shows each section's rows and time.
 void load_section(CatalogSnapshot &snap, const SnapshotSection &section, MemoryContext rows_cxt) {
-    load_rows(snap, section, text_rows(section.sql(snap.database.server_version_num), rows_cxt));
+    auto started = std::chrono::steady_clock::now();
+    TextRows rows = read_rows(section.sql(snap.database.server_version_num), rows_cxt);
+    auto read = std::chrono::steady_clock::now();
+    load_rows(snap, section,
+              TextCells{rows.values, static_cast<size_t>(rows.nrows), static_cast<size_t>(rows.ncols)});
+    MemoryContextReset(rows_cxt);
+    auto loaded = std::chrono::steady_clock::now();
+    pga_pg_subxact([&] {
+        elog(DEBUG2, "pg_advisor catalog section %s: %zu rows, query %.0f ms, load %.0f ms",
+             section.name, static_cast<size_t>(rows.nrows),
+             std::chrono::duration<double, std::milli>(read - started).count(),
+             std::chrono::duration<double, std::milli>(loaded - read).count());
+    });
 }
 
 // A memory context for query results, deleted when the work is done (or fails).

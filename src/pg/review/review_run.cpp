@@ -1,5 +1,6 @@
 // One review of the current database (see review_run.h).
 #include <algorithm>
+#include <chrono>
 #include <cmath>
 #include <exception>
 #include <string>
@@ -118,17 +119,38 @@ void read_previous(PgaReview &out) {
 
 }  // namespace
 
+namespace {
+
+double ms_since(std::chrono::steady_clock::time_point t) {
+    return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t).count();
+}
+
+}  // namespace
+
 void pga_run_review(PgaReview &out) {
+    auto started = std::chrono::steady_clock::now();
     pga_read_catalog_snapshot(out.catalog);
+    double catalog_ms = ms_since(started);
+    auto workload_started = std::chrono::steady_clock::now();
     pga_read_workload_evidence(out.workload);
+    double workload_ms = ms_since(workload_started);
     review::ReviewOptions options;
     pga_review_settings(&out.settings, &options.disabled_rules);
     options.now = out.catalog.database.now;
     options.suppressions = read_suppressions();
     read_first_seen(options);
     review::ReviewInput in{out.catalog, out.workload, out.settings};
+    auto rules_started = std::chrono::steady_clock::now();
     out.result = review::run_review(in, options);
+    double rules_ms = ms_since(rules_started);
     read_previous(out);
+    // SET client_min_messages = debug1 shows where a review spends its time.
+    double total_ms = ms_since(started);
+    pga_pg_subxact([&] {
+        elog(DEBUG1,
+             "pg_advisor review: %.0f ms (catalog %.0f ms, workload %.0f ms, rules %.0f ms)",
+             total_ms, catalog_ms, workload_ms, rules_ms);
+    });
 }
 
 report::ReportInput pga_report_input(const PgaReview &review) {

@@ -120,7 +120,7 @@ PGA_SQL_FUNCTION(pg_advisor_findings, "advisor.findings") {
 }
 
 PGA_SQL_FUNCTION(pg_advisor_review_checks, "advisor.review_checks") {
-    ReturnSetInfo *rsinfo = pga_materialize(fcinfo, 8, "advisor.review_checks");
+    ReturnSetInfo *rsinfo = pga_materialize(fcinfo, 9, "advisor.review_checks");
     PgaReview review;
     pga_run_review(review);
     std::vector<std::string> categories;
@@ -129,8 +129,8 @@ PGA_SQL_FUNCTION(pg_advisor_review_checks, "advisor.review_checks") {
     pga_pg_subxact([&] {
         for (size_t i = 0; i < review.result.outcomes.size(); i++) {
             const review::RuleOutcome &o = review.result.outcomes[i];
-            Datum values[8];
-            bool nulls[8] = {false, false, false, false, false, false, false, false};
+            Datum values[9];
+            bool nulls[9] = {false, false, false, false, false, false, false, false, false};
             int c = 0;
             values[c++] = CStringGetTextDatum(o.rule->id);
             values[c++] = CStringGetTextDatum(categories[i].c_str());
@@ -144,6 +144,8 @@ PGA_SQL_FUNCTION(pg_advisor_review_checks, "advisor.review_checks") {
             put_text(values, nulls, c, o.reason);
             values[c++] = CStringGetTextDatum(o.rule->title);
             values[c++] = CStringGetTextDatum(o.rule->passed);
+            nulls[c] = !o.ran;
+            values[c++] = Float8GetDatum(o.elapsed_ms);
             tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
         }
     });

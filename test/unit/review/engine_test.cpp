@@ -152,6 +152,24 @@ TEST(ReviewEngine, DisabledAndSelectedRules) {
     EXPECT_EQ(r.outcomes.size(), all_rules().size());
 }
 
+TEST(ReviewEngine, DerivedValuesAreMadeOncePerReviewAndTimed) {
+    DerivedValues derived;
+    int made = 0;
+    auto make = [&] { return std::vector<int>(3, ++made); };
+    const std::vector<int> &first = derived.get<std::vector<int>>("groups", make);
+    const std::vector<int> &again = derived.get<std::vector<int>>("groups", make);
+    EXPECT_EQ(made, 1);
+    EXPECT_EQ(&first, &again);
+    EXPECT_EQ(derived.get<std::vector<int>>("other", make), std::vector<int>(3, 2));
+
+    Shop s;
+    ReviewResult r = review(s.b.done(), ReviewOptions{});
+    EXPECT_TRUE(outcome(r, "fk_missing_index").ran);
+    EXPECT_GE(outcome(r, "fk_missing_index").elapsed_ms, 0.0);
+    EXPECT_GT(outcome(r, "fk_missing_index").elapsed_ms + outcome(r, "no_primary_key").elapsed_ms,
+              0.0);
+}
+
 TEST(ReviewEngine, FirstSeenFromHistoryLastSeenNow) {
     Shop s;
     const catalog::CatalogSnapshot &cat = s.b.done();

@@ -44,9 +44,9 @@ struct StatementGroup {
     std::string identity() const { return role + "\n" + shape; }
 };
 
-// Groups the statements (top-level ones only when asked), in first-seen order; linear.
-std::vector<StatementGroup> group_statements(const workload::WorkloadSnapshot &w,
-                                             bool toplevel_only);
+// The statements grouped (top-level ones only when asked), in first-seen order; linear, and
+// made once per review for all the query rules.
+const std::vector<StatementGroup> &statement_groups(const RuleContext &cx, bool toplevel_only);
 // A finding about a group: object is the shortened statement text, identity role and shape;
 // query, queryids, tags and application filled.
 Finding statement_finding(const RuleContext &cx, const StatementGroup &g);

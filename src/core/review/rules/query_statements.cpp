@@ -15,6 +15,8 @@ namespace pg_advisor::review::queries {
 
 using workload::StatementEvidence;
 
+namespace {
+
 std::vector<StatementGroup> group_statements(const workload::WorkloadSnapshot &w,
                                              bool toplevel_only) {
     std::vector<StatementGroup> groups;
@@ -42,6 +44,14 @@ std::vector<StatementGroup> group_statements(const workload::WorkloadSnapshot &w
     for (StatementGroup &g : groups)
         g.parsed = statement::analyze(g.top->query);
     return groups;
+}
+
+}  // namespace
+
+const std::vector<StatementGroup> &statement_groups(const RuleContext &cx, bool toplevel_only) {
+    return cx.derived<std::vector<StatementGroup>>(
+        toplevel_only ? "statement groups (top level)" : "statement groups (all)",
+        [&] { return group_statements(cx.workload(), toplevel_only); });
 }
 
 Finding statement_finding(const RuleContext &cx, const StatementGroup &g) {
@@ -102,7 +112,7 @@ void slow_statement(RuleContext &cx) {
     double min_mean = cx.threshold("slow_statement_min_mean_ms");
     double high_mean = cx.threshold("slow_statement_high_mean_ms");
     AdviceByQuery advice = advice_by_query(cx.workload());
-    for (const StatementGroup &g : group_statements(cx.workload(), true)) {
+    for (const StatementGroup &g : statement_groups(cx, true)) {
         if (g.calls < min_calls || g.mean_ms() < min_mean) continue;
         Finding f = statement_finding(cx, g);
         if (g.mean_ms() >= high_mean) f.severity = raise(f.severity);
@@ -135,7 +145,7 @@ void workload_outlier(RuleContext &cx) {
     double min_pct = cx.threshold("workload_outlier_min_pct");
     double high_pct = cx.threshold("workload_outlier_high_pct");
     double min_ms = cx.threshold("workload_outlier_min_total_ms");
-    std::vector<StatementGroup> groups = group_statements(cx.workload(), true);
+    const std::vector<StatementGroup> &groups = statement_groups(cx, true);
     double total = workload_total_ms(groups);
     if (total <= 0) return;
     for (const StatementGroup &g : groups) {
@@ -165,7 +175,7 @@ void large_offset_pagination(RuleContext &cx) {
     if (!workload_available(cx)) return;
     double min_offset = cx.threshold("large_offset_pagination_min_offset");
     double high_offset = cx.threshold("large_offset_pagination_high_offset");
-    for (const StatementGroup &g : group_statements(cx.workload(), false)) {
+    for (const StatementGroup &g : statement_groups(cx, false)) {
         if (g.max_offset < 0 || static_cast<double>(g.max_offset) < min_offset) continue;
         if (g.parsed.command != "select" || !g.parsed.order_by) continue;
         Finding f = statement_finding(cx, g);
@@ -252,7 +262,7 @@ void select_star_wide(RuleContext &cx) {
     double min_bytes = cx.threshold("select_star_wide_min_row_bytes");
     double min_calls = cx.threshold("select_star_wide_min_calls");
     TableNames names(cx.catalog());
-    for (const StatementGroup &g : group_statements(cx.workload(), false)) {
+    for (const StatementGroup &g : statement_groups(cx, false)) {
         if (!g.parsed.select_star || g.calls < min_calls) continue;
         const catalog::Table *t = star_table(cx.catalog(), names, g);
         if (t == nullptr) continue;
@@ -300,7 +310,7 @@ void count_for_existence(RuleContext &cx) {
     double min_calls = cx.threshold("count_for_existence_min_calls");
     double min_scanned = cx.threshold("count_for_existence_min_rows_scanned");
     double high_scanned = cx.threshold("count_for_existence_high_rows_scanned");
-    for (const StatementGroup &g : group_statements(cx.workload(), false)) {
+    for (const StatementGroup &g : statement_groups(cx, false)) {
         const statement::Shape &s = g.parsed;
         if (!s.count_only || s.group_by || s.set_operation || g.calls < min_calls) continue;
         if (g.rows > g.calls * 1.0001) continue;  // more than one row per call
@@ -340,7 +350,7 @@ void unparameterized_or_shape_explosion(RuleContext &cx) {
     double min_variants = cx.threshold("unparameterized_or_shape_explosion_min_variants");
     double min_pct = cx.threshold("unparameterized_or_shape_explosion_min_literal_pct");
     double min_calls = cx.threshold("unparameterized_or_shape_explosion_min_calls");
-    for (const StatementGroup &g : group_statements(cx.workload(), false)) {
+    for (const StatementGroup &g : statement_groups(cx, false)) {
         double variants = static_cast<double>(g.members.size());
         if (variants >= min_variants) {
             Finding f = statement_finding(cx, g);
@@ -393,7 +403,7 @@ void unbounded_result(RuleContext &cx) {
     double min_rows = cx.threshold("unbounded_result_min_rows_per_call");
     double high_rows = cx.threshold("unbounded_result_high_rows_per_call");
     double min_calls = cx.threshold("unbounded_result_min_calls");
-    for (const StatementGroup &g : group_statements(cx.workload(), false)) {
+    for (const StatementGroup &g : statement_groups(cx, false)) {
         if (g.parsed.command != "select" || g.parsed.limit || g.calls < min_calls) continue;
         double per_call = g.rows / g.calls;
         if (per_call < min_rows) continue;
