@@ -41,8 +41,7 @@ struct TextCells {
 // Typed access to one row of a section, with errors that name what was wrong.
 class RowReader {
   public:
-    RowReader(std::string_view section, size_t row_number, const char *const *cells,
-              size_t ncols)
+    RowReader(std::string_view section, size_t row_number, const char *const *cells, size_t ncols)
         : section_(section), row_number_(row_number), cells_(cells), ncols_(ncols) {}
     RowReader(std::string_view section, size_t row_number, const Row &row);
     RowReader(const RowReader &) = delete;

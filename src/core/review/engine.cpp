@@ -117,9 +117,9 @@ ReviewResult run_review(const ReviewInput &in, const ReviewOptions &options) {
             result.outcomes.push_back(outcome);
             continue;
         }
-        outcome.elapsed_ms = std::chrono::duration<double, std::milli>(
-                                 std::chrono::steady_clock::now() - started)
-                                 .count();
+        outcome.elapsed_ms =
+            std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started)
+                .count();
         if (cx.skipped()) {
             outcome.reason = cx.skip_reason();
             result.outcomes.push_back(outcome);

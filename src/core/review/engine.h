@@ -30,7 +30,7 @@ struct RuleOutcome {
     std::string reason;   // why it did not run
     size_t findings = 0;  // visible findings
     size_t suppressed = 0;
-    size_t merged = 0;  // findings folded into another rule's finding of the same fix
+    size_t merged = 0;      // findings folded into another rule's finding of the same fix
     double elapsed_ms = 0;  // how long the rule took (wall clock)
 };
 

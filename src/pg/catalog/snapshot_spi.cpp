@@ -111,8 +111,9 @@ void load_section(CatalogSnapshot &snap, const SnapshotSection &section, MemoryC
     auto started = std::chrono::steady_clock::now();
     TextRows rows = read_rows(section.sql(snap.database.server_version_num), rows_cxt);
     auto read = std::chrono::steady_clock::now();
-    load_rows(snap, section,
-              TextCells{rows.values, static_cast<size_t>(rows.nrows), static_cast<size_t>(rows.ncols)});
+    load_rows(
+        snap, section,
+        TextCells{rows.values, static_cast<size_t>(rows.nrows), static_cast<size_t>(rows.ncols)});
     MemoryContextReset(rows_cxt);
     auto loaded = std::chrono::steady_clock::now();
     pga_pg_subxact([&] {

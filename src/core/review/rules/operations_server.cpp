@@ -205,8 +205,8 @@ void memory_settings(RuleContext &cx) {
     if (buffers > 0 && buffers <= 128 * kMiB && d.size_bytes >= 0 &&
         static_cast<double>(d.size_bytes) >= ratio * buffers) {
         Finding f = cx.make("database", db, "shared_buffers");
-        f.title = fmt::format("shared_buffers is {} for a database of about {}", text::bytes(buffers),
-                              text::bytes(static_cast<double>(d.size_bytes)));
+        f.title = fmt::format("shared_buffers is {} for a database of about {}",
+                              text::bytes(buffers), text::bytes(static_cast<double>(d.size_bytes)));
         f.evidence.add("shared_buffers_bytes", buffers)
             .add("database_bytes", d.size_bytes)
             .add("db_buffers_ratio", ratio);
