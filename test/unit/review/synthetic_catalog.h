@@ -71,7 +71,7 @@ inline catalog::CatalogSnapshot catalog_of(int tables) {
         index(t.name + "_pkey", {1}, true);
         if (i % 10 != 0) index(t.name + "_parent_id_idx", {2}, false);  // every 10th: no FK index
         index(t.name + "_a_f_idx", {3, 8}, false);
-        if (i % 20 == 0) index(t.name + "_a_idx", {3}, false);      // prefix of (a, f)
+        if (i % 20 == 0) index(t.name + "_a_idx", {3}, false);       // prefix of (a, f)
         if (i % 25 == 0) index(t.name + "_a_f_dup", {3, 8}, false);  // duplicate
         t.stats.present = true;
         t.stats.seq_scan = i % 5 == 0 ? 500 : 2;
