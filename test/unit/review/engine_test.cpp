@@ -230,10 +230,30 @@ TEST(ReviewEngine, OneFindingWhenRulesProposeTheSameIndex) {
     EXPECT_EQ(outcome(r, "missing_index").merged, 1u);
     EXPECT_EQ(outcome(r, "fk_missing_index").findings, 1u);
 
-    // Another index (a second key column): two defects, two findings.
+    // A wider verified index that starts with the foreign key's column serves both: the
+    // foreign key's fix becomes that index, still one finding.
     w.index_advice[0].key_columns = {"customer_id", "id"};
+    w.index_advice[0].ddl =
+        "CREATE INDEX CONCURRENTLY ON public.orders USING btree (customer_id, id)";
+    ReviewResult wider = review(s.b.done(), {}, w);
+    ASSERT_EQ(wider.findings.size(), 2u);
+    const Finding &fk = of_rule(wider.findings, "fk_missing_index");
+    EXPECT_EQ(fk.fix_key, "index public.orders (customer_id, id)");
+    EXPECT_EQ(fk.fix_sql,
+              "CREATE INDEX CONCURRENTLY orders_customer_id_id_idx ON public.orders "
+              "USING btree (customer_id, id);");
+    EXPECT_EQ(fk.undo_sql, "DROP INDEX CONCURRENTLY public.orders_customer_id_id_idx;");
+    EXPECT_EQ(fk.evidence.get("verified_index"), "[\"customer_id\", \"id\"]");
+    EXPECT_EQ(outcome(wider, "missing_index").merged, 1u);
+
+    // An index that does not start with it: two defects, two findings.
+    w.index_advice[0].key_columns = {"id", "customer_id"};
+    w.index_advice[0].ddl =
+        "CREATE INDEX CONCURRENTLY ON public.orders USING btree (id, customer_id)";
     ReviewResult two = review(s.b.done(), {}, w);
     EXPECT_EQ(two.findings.size(), 3u);
+    EXPECT_EQ(of_rule(two.findings, "fk_missing_index").fix_key,
+              "index public.orders (customer_id)");
 }
 
 }  // namespace

@@ -1,7 +1,10 @@
 // IDX-01 fk_missing_index: a foreign key whose columns do not lead any usable full index of the
 // referencing table. Deleting a parent row (or changing its key) then scans the child table
 // for referencing rows, once per parent row, and joins along the key cannot use an index.
+#include <algorithm>
+#include <string>
 #include <unordered_map>
+#include <vector>
 
 #include "core/review/rules/index_ddl.h"
 #include "core/review/rules/index_rules.h"
@@ -37,6 +40,27 @@ const char *action_name(char a) {
         default:
             return "NO ACTION";
     }
+}
+
+// A verified recommendation of the index advisor for the child whose leading key columns are
+// the foreign key's columns (in any order, no predicate): that index serves the foreign key as
+// well, so one CREATE INDEX fixes both findings (the engine then reports them as one).
+const workload::IndexAdviceEvidence *advice_covering(const workload::WorkloadSnapshot &w,
+                                                     const Table &child,
+                                                     const std::vector<std::string> &keys) {
+    const workload::IndexAdviceEvidence *best = nullptr;
+    std::string relation = child.qualified();
+    for (const workload::IndexAdviceEvidence &a : w.index_advice) {
+        if (a.relation != relation || !a.predicate.empty() || a.key_columns.size() < keys.size())
+            continue;
+        std::vector<std::string> leading(a.key_columns.begin(),
+                                         a.key_columns.begin() + keys.size());
+        bool covers = std::all_of(keys.begin(), keys.end(), [&](const std::string &k) {
+            return std::find(leading.begin(), leading.end(), k) != leading.end();
+        });
+        if (covers && (best == nullptr || a.benefit > best->benefit)) best = &a;
+    }
+    return best;
 }
 
 // Severity from the child's size and the parent's UPDATE/DELETE traffic.
@@ -86,23 +110,41 @@ void report(RuleContext &cx, const Table &child, const Constraint &fk, const FkL
         .add("stats_window_days", window_days)
         .add("min_rows", limits.min_rows)
         .add("severity_reason", reason);
-    ddl::NewIndex ix;
-    ix.name_columns = facts::column_names(child, fk.columns);
-    ix.name = names.choose(child.schema, child.name, ix.name_columns, "idx");
-    ix.keys_sql = cols;
-    f.fix_sql = ddl::create_index(child, ix, partitions, names);
-    // The same index as a verified recommendation of the advisor (or a hotspot's): one finding.
     std::vector<std::string> keys;
-    for (const std::string &c : ix.name_columns)
+    for (const std::string &c : facts::column_names(child, fk.columns))
         keys.push_back(catalog::quote_ident(c));
-    f.fix_key = index_fix_key(child.qualified(), keys, "");
-    f.undo_sql = ddl::drop_new_index(child, ix);
+    std::string index_name;
+    const workload::IndexAdviceEvidence *advice = advice_covering(cx.workload(), child, keys);
+    std::string verified;
+    if (advice != nullptr) verified = ddl::recommended_index(*advice, &child, names, &index_name);
+    bool uses_advice = !index_name.empty();
+    if (uses_advice) {
+        // The advisor's index (same key for the engine: one finding, one fix).
+        f.fix_sql = verified;
+        f.fix_key = index_fix_key(advice->relation, advice->key_columns, advice->predicate);
+        f.undo_sql = ddl::drop_index(child.schema, index_name, child.relkind == 'p');
+        f.evidence.add("verified_index", advice->key_columns);
+    } else {
+        ddl::NewIndex ix;
+        ix.name_columns = facts::column_names(child, fk.columns);
+        ix.name = names.choose(child.schema, child.name, ix.name_columns, "idx");
+        ix.keys_sql = cols;
+        index_name = ix.name;
+        f.fix_sql = ddl::create_index(child, ix, partitions, names);
+        // The same index as a verified recommendation or a hotspot's fix: one finding.
+        f.fix_key = index_fix_key(child.qualified(), keys, "");
+        f.undo_sql = ddl::drop_new_index(child, ix);
+    }
     f.impact = bytes;
     f.impact_unit = "bytes";
     f.recommendation = "Index " + child.qualified() + " (" + cols + ") so that deleting a row of " +
                        parent_name +
                        " (or changing its key) finds the referencing rows through the index, "
                        "and joins on the key can use it.";
+    if (uses_advice)
+        f.recommendation +=
+            " The index the advisor verified for the captured statements starts "
+            "with these columns: it serves both.";
     f.current_state = fk.definition.empty() ? "FOREIGN KEY (" + cols + ")" : fk.definition;
     f.current_state +=
         "; no valid full index of " + child.qualified() + " starts with (" + cols + ")";
@@ -122,7 +164,7 @@ void report(RuleContext &cx, const Table &child, const Constraint &fk, const FkL
     f.verify = "EXPLAIN SELECT 1 FROM " + child.qualified() + " WHERE " +
                facts::column_sql(child, fk.columns.front()) +
                " = <a value>; shows an Index Scan (or Bitmap Index Scan) on " +
-               catalog::quote_ident(ix.name) + ".";
+               catalog::quote_ident(index_name) + ".";
     cx.add(std::move(f));
 }
 

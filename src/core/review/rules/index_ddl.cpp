@@ -163,4 +163,45 @@ std::string created_index_name(const std::string &sql) {
     return w;  // quoted names keep their case; unquoted ones fold to lower case
 }
 
+namespace {
+
+std::string named_ddl(const workload::IndexAdviceEvidence &a, const Table *t, NameRegistry &names,
+                      std::string *name) {
+    *name = created_index_name(a.ddl);
+    if (!name->empty() || t == nullptr) return a.ddl;
+    std::vector<std::string> parts;
+    for (const std::string &k : a.key_columns) {
+        std::string p;
+        for (char ch : k) {
+            if (ch == ' ') break;  // "created_at DESC"
+            if (std::isalnum(static_cast<unsigned char>(ch)) || ch == '_') p += ch;
+        }
+        parts.push_back(p.empty() ? "expr" : p);
+    }
+    *name = names.choose(t->schema, t->name, parts, "idx");
+    std::string ddl = a.ddl;
+    for (const char *head : {"CREATE INDEX CONCURRENTLY ", "CREATE UNIQUE INDEX CONCURRENTLY ",
+                             "CREATE INDEX ", "CREATE UNIQUE INDEX "}) {
+        std::string h = head;
+        if (ddl.compare(0, h.size(), h) == 0)
+            return h + catalog::quote_ident(*name) + " " + ddl.substr(h.size());
+    }
+    name->clear();  // not a statement we can name
+    return a.ddl;
+}
+
+std::string terminated(std::string sql) {
+    while (!sql.empty() && (sql.back() == ' ' || sql.back() == '\n'))
+        sql.pop_back();
+    if (!sql.empty() && sql.back() != ';') sql += ';';
+    return sql;
+}
+
+}  // namespace
+
+std::string recommended_index(const workload::IndexAdviceEvidence &a, const Table *t,
+                              NameRegistry &names, std::string *name) {
+    return terminated(named_ddl(a, t, names, name));
+}
+
 }  // namespace pg_advisor::review::ddl

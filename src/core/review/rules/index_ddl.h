@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "core/catalog/catalog_snapshot.h"
+#include "core/workload/workload_snapshot.h"
 
 namespace pg_advisor::review::ddl {
 
@@ -62,5 +63,11 @@ std::string drop_new_index(const Table &t, const NewIndex &ix);
 
 // The index name in a CREATE INDEX statement ("" when it has none): unquoted.
 std::string created_index_name(const std::string &create_sql);
+
+// The CREATE INDEX of one of the advisor's verified recommendations, named explicitly (a free
+// name when the advisor's statement has none) so that the undo can name it, and terminated
+// with ';'. *name is "" when the statement cannot be named (t unknown).
+std::string recommended_index(const workload::IndexAdviceEvidence &a, const Table *t,
+                              NameRegistry &names, std::string *name);
 
 }  // namespace pg_advisor::review::ddl

@@ -29,39 +29,6 @@ std::string join(const std::vector<std::string> &items, const char *sep) {
     return out;
 }
 
-// The CREATE INDEX of a recommendation with an explicit name (so the undo can name it).
-std::string named_ddl(const IndexAdviceEvidence &a, const Table *t, ddl::NameRegistry &names,
-                      std::string *name) {
-    *name = ddl::created_index_name(a.ddl);
-    if (!name->empty() || t == nullptr) return a.ddl;
-    std::vector<std::string> parts;
-    for (const std::string &k : a.key_columns) {
-        std::string p;
-        for (char ch : k) {
-            if (ch == ' ') break;  // "created_at DESC"
-            if (std::isalnum(static_cast<unsigned char>(ch)) || ch == '_') p += ch;
-        }
-        parts.push_back(p.empty() ? "expr" : p);
-    }
-    *name = names.choose(t->schema, t->name, parts, "idx");
-    std::string ddl = a.ddl;
-    for (const char *head : {"CREATE INDEX CONCURRENTLY ", "CREATE UNIQUE INDEX CONCURRENTLY ",
-                             "CREATE INDEX ", "CREATE UNIQUE INDEX "}) {
-        std::string h = head;
-        if (ddl.compare(0, h.size(), h) == 0)
-            return h + catalog::quote_ident(*name) + " " + ddl.substr(h.size());
-    }
-    name->clear();  // not a statement we can name
-    return a.ddl;
-}
-
-std::string terminated(std::string sql) {
-    while (!sql.empty() && (sql.back() == ' ' || sql.back() == '\n'))
-        sql.pop_back();
-    if (!sql.empty() && sql.back() != ';') sql += ';';
-    return sql;
-}
-
 // ---- seq_scan_hotspot
 
 struct HotspotLimits {
@@ -112,7 +79,7 @@ void report_captured_hotspot(RuleContext &cx, const HotspotEvidence &h, const Ta
     const IndexAdviceEvidence *a = best_advice(cx.workload(), h.relation);
     if (a) {
         std::string name;
-        f.fix_sql = terminated(named_ddl(*a, t, names, &name));
+        f.fix_sql = ddl::recommended_index(*a, t, names, &name);
         f.fix_key = index_fix_key(a->relation, a->key_columns, a->predicate);
         if (!name.empty())
             f.undo_sql = ddl::drop_index(t ? t->schema : "", name, t && t->relkind == 'p');
@@ -365,7 +332,7 @@ void missing_index(RuleContext &cx) {
             .add("recommendation_key", a.recommendation_key)
             .add("reason", a.reason);
         std::string name;
-        f.fix_sql = terminated(named_ddl(a, t, names, &name));
+        f.fix_sql = ddl::recommended_index(a, t, names, &name);
         f.fix_key = index_fix_key(a.relation, a.key_columns, a.predicate);
         if (!name.empty())
             f.undo_sql = ddl::drop_index(t ? t->schema : "", name, t && t->relkind == 'p');
