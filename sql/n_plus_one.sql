@@ -85,6 +85,8 @@ SELECT id FROM np_comments ORDER BY id LIMIT 5 OFFSET 5 /*controller='trap'*/;
 SELECT id FROM np_comments ORDER BY id LIMIT 5 OFFSET 10 /*controller='trap'*/;
 SELECT id FROM np_comments ORDER BY id LIMIT 5 OFFSET 15 /*controller='trap'*/;
 SELECT id FROM np_comments ORDER BY id LIMIT 5 OFFSET 20 /*controller='trap'*/;
+-- single-row INSERTs sent in one query string (one round trip: the client batched them)
+INSERT INTO np_comments (post_id, body) VALUES (1, 'm') /*controller='trap_multi'*/ \; INSERT INTO np_comments (post_id, body) VALUES (2, 'm') /*controller='trap_multi'*/ \; INSERT INTO np_comments (post_id, body) VALUES (3, 'm') /*controller='trap_multi'*/ \; INSERT INTO np_comments (post_id, body) VALUES (4, 'm') /*controller='trap_multi'*/ \; INSERT INTO np_comments (post_id, body) VALUES (5, 'm') /*controller='trap_multi'*/ \; INSERT INTO np_comments (post_id, body) VALUES (6, 'm') /*controller='trap_multi'*/;
 -- keyset pagination
 SELECT id FROM np_comments WHERE id > 0 ORDER BY id LIMIT 5 /*controller='trap2'*/;
 SELECT id FROM np_comments WHERE id > 5 ORDER BY id LIMIT 5 /*controller='trap2'*/;

@@ -43,6 +43,14 @@ SELECT s.command, count(*) AS executions, count(DISTINCT param_fingerprint) AS d
  WHERE p.query LIKE '%SELECT v FROM sess_t WHERE id = $1%'
  GROUP BY p.query, s.command ORDER BY p.query COLLATE "C";
 
+-- A multi-statement query string runs in an implicit block: one transaction, but not an
+-- explicit one (the client sent it in one round trip); BEGIN inside one makes it explicit.
+SELECT advisor.reset();
+SELECT v FROM sess_t WHERE id = 3 \; SELECT v FROM sess_t WHERE id = 4;
+BEGIN \; SELECT v FROM sess_t WHERE id = 5 \; COMMIT;
+SELECT v FROM sess_t WHERE id = 6;
+SELECT command, xact, flags FROM sess_v WHERE command <> 'UTILITY' AND query LIKE '%sess_t%' ORDER BY n;
+
 -- Scope keys from tags: the trace-id of traceparent (not its span id), request tags.
 SELECT advisor.reset();
 SELECT v FROM sess_t WHERE id = 7 /*traceparent='00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01'*/;

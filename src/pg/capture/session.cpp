@@ -74,11 +74,18 @@ void pga_update_scope(const char *source, int stmt_location, int stmt_len) {
     s.framework[n] = '\0';
 }
 
+bool pga_explicit_block = false;
+
+bool pga_in_explicit_block(void) {
+    return pga_explicit_block && IsTransactionBlock();
+}
+
 static void pga_xact_callback(XactEvent event, void *arg) {
     switch (event) {
         case XACT_EVENT_COMMIT:
         case XACT_EVENT_ABORT:
         case XACT_EVENT_PREPARE:
+            pga_explicit_block = false;
             if (!IsParallelWorker()) pga_session.transaction_ended();
             pga_clear_pending_constants();
             pga_timer_reset();

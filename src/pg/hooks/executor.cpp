@@ -337,7 +337,7 @@ static void record_one_execution(QueryDesc *queryDesc, const ExecutionTiming *ti
     uint16 flags = cached_flags;
     if (sampled) flags |= kEventSampled;
     if (params_unknown) flags |= kEventParamsUnknown;
-    if (IsTransactionBlock()) flags |= kEventExplicitXact;
+    if (pga_in_explicit_block()) flags |= kEventExplicitXact;
 
     const AppName &app_name = current_application_name();
     const char *appname = app_name.text;

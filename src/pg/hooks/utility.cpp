@@ -67,6 +67,16 @@ static bool runs_client_statement(const Node *parsetree) {
     }
 }
 
+// BEGIN / START TRANSACTION, and COMMIT / ROLLBACK AND CHAIN, open an explicit block (after
+// the statement: the end of the chained transaction clears the flag first).
+static void note_explicit_block(const Node *parsetree) {
+    if (!IsA(parsetree, TransactionStmt)) return;
+    const TransactionStmt *stmt = (const TransactionStmt *)parsetree;
+    if (stmt->kind == TRANS_STMT_BEGIN || stmt->kind == TRANS_STMT_START ||
+        ((stmt->kind == TRANS_STMT_COMMIT || stmt->kind == TRANS_STMT_ROLLBACK) && stmt->chain))
+        pga_explicit_block = IsTransactionBlock();
+}
+
 static void pga_ProcessUtility(PGA_PROCESS_UTILITY_PARAMS) {
     Node *parsetree = pstmt->utilityStmt;
     if (pga_shared != NULL && pga_tracking(pga_nesting_level) && !IsParallelWorker() &&
@@ -74,7 +84,7 @@ static void pga_ProcessUtility(PGA_PROCESS_UTILITY_PARAMS) {
         Boundary b = boundary_of((TransactionStmt *)parsetree);
         if (b != Boundary::None)
             pga_run_protected("recording a transaction boundary", [&] {
-                bool in_block = IsTransactionBlock() || b == Boundary::Begin;
+                bool in_block = pga_in_explicit_block() || b == Boundary::Begin;
                 pga_session.record_boundary(b, GetCurrentTimestamp(), in_block);
                 // A transaction ends: the detector may release its single statement.
                 if (b == Boundary::Commit || b == Boundary::Rollback || b == Boundary::Prepare) {
@@ -91,6 +101,7 @@ static void pga_ProcessUtility(PGA_PROCESS_UTILITY_PARAMS) {
             prev_ProcessUtility(PGA_PROCESS_UTILITY_ARGS);
         else
             standard_ProcessUtility(PGA_PROCESS_UTILITY_ARGS);
+        note_explicit_block(parsetree);
         return;
     }
     pga_nesting_level++;

@@ -45,3 +45,5 @@ UPDATE audit SET note = 'r' WHERE id = 13 /*request_id='r3'*/;
 UPDATE audit SET note = 'r' WHERE id = 14 /*request_id='r4'*/;
 UPDATE audit SET note = 'r' WHERE id = 15 /*request_id='r5'*/;
 UPDATE audit SET note = 'r' WHERE id = 16 /*request_id='r6'*/;
+-- near miss: six single-row INSERTs sent in one query string (one round trip: batched)
+INSERT INTO audit VALUES (31, 'b') /*controller='audit',action='batch'*/ \; INSERT INTO audit VALUES (32, 'b') /*controller='audit',action='batch'*/ \; INSERT INTO audit VALUES (33, 'b') /*controller='audit',action='batch'*/ \; INSERT INTO audit VALUES (34, 'b') /*controller='audit',action='batch'*/ \; INSERT INTO audit VALUES (35, 'b') /*controller='audit',action='batch'*/ \; INSERT INTO audit VALUES (36, 'b') /*controller='audit',action='batch'*/;
