@@ -29,6 +29,7 @@ void PatternEntry::snapshot_to(PatternEntry &dst) const {
     dst.rows = atomic_load(rows);
     dst.sampled_calls = atomic_load(sampled_calls);
     dst.last_seen = atomic_load(last_seen);
+    dst.max_offset = atomic_load(max_offset);
 }
 
 PatternEntry *insert_pattern(PatternStore &store, const PatternKey &key, std::string_view text,
@@ -57,6 +58,7 @@ void record_execution(PatternEntry &e, const ExecutionSample &x) {
     if (x.elapsed_ns > e.max_ns) atomic_store(e.max_ns, x.elapsed_ns);
     if (x.now > e.last_seen) atomic_store(e.last_seen, x.now);
     if (x.sampled) atomic_store(e.sampled_calls, e.sampled_calls + 1);
+    if (x.offset > e.max_offset) atomic_store(e.max_offset, x.offset);
 }
 
 void record_context(PatternEntry &e, uint64_t tags_fp, std::string_view serialized_tags,

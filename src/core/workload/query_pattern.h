@@ -57,7 +57,10 @@ struct PatternEntry {
     uint8_t flags;    // PatternFlags, set when the pattern is stored
     uint16_t tags_len;
     uint16_t appname_len;
-    uint16_t pad16[3];
+    uint16_t pad16;
+    // The largest OFFSET an execution skipped (pages after the first of a paginated listing;
+    // capped at 2^32-1), under the entry's spinlock.
+    uint32_t max_offset;
     char appname[kAppNameSize];
     char tags[kTagsSize];  // serialize_tags() format
 
@@ -79,6 +82,7 @@ struct ExecutionSample {
     uint64_t rows;
     int64_t now;
     bool sampled;
+    uint32_t offset = 0;  // the OFFSET this execution skipped, 0 when none
 };
 
 // Adds one execution to the counters (shared lock; lock-free).

@@ -46,8 +46,9 @@ struct StatementEvidence {
     // From the captured plan (false / -1 when no shape was captured).
     bool has_shape = false;
     bool has_offset = false;
-    int64_t offset = -1;  // OFFSET constant of the captured plan, -1 unknown or a parameter
-    int64_t limit = -1;   // LIMIT constant, -1 none or unknown
+    int64_t offset =
+        -1;              // the largest OFFSET an execution skipped (or the planned one), -1 unknown
+    int64_t limit = -1;  // LIMIT constant, -1 none or unknown
     bool has_aggregate = false;
     double plan_rows = 0;  // planner's estimate of the rows returned
     double plan_cost = 0;

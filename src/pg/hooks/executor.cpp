@@ -293,6 +293,15 @@ struct ExecutionTiming {
     TimestampTz end;
 };
 
+// The OFFSET the execution skipped: what the plan's top Limit node computed (a constant, or a
+// parameter's value in a generic plan), 0 when none.
+static uint32 executed_offset(const QueryDesc *queryDesc) {
+    const PlanState *top = queryDesc->planstate;
+    if (top == NULL || !IsA(top, LimitState)) return 0;
+    int64 offset = ((const LimitState *)top)->offset;
+    return offset <= 0 ? 0 : offset >= (int64)PG_UINT32_MAX ? PG_UINT32_MAX : (uint32)offset;
+}
+
 static void record_one_execution(QueryDesc *queryDesc, const ExecutionTiming *timer) {
     const PlannedStmt *stmt = queryDesc->plannedstmt;
     uint64 queryid = pga_queryid(stmt->queryId);
@@ -346,7 +355,7 @@ static void record_one_execution(QueryDesc *queryDesc, const ExecutionTiming *ti
 
     PatternStore store = pga_pattern_store();
     PatternKey key = make_pattern_key(GetUserId(), MyDatabaseId, queryid, toplevel);
-    ExecutionSample sample{elapsed_ns, rows, now, sampled};
+    ExecutionSample sample{elapsed_ns, rows, now, sampled, executed_offset(queryDesc)};
     std::string_view tags(pga_current_scope.tags, pga_current_scope.tags_len);
     std::string_view app(appname, appname_len);
 

@@ -148,6 +148,10 @@ void merge_pattern(Merged &m, const PatternEntry &e, std::string_view text) {
     s.total_ms += ms;
     s.rows += static_cast<double>(e.rows);
     if (e.calls > 0) s.max_ms = std::max(s.max_ms, static_cast<double>(e.max_ns) / 1e6);
+    if (e.max_offset > 0) {  // the deepest page any execution read
+        s.has_offset = true;
+        s.offset = std::max(s.offset, static_cast<int64_t>(e.max_offset));
+    }
     if (e.flags & kPatternHasLiterals)
         s.literal_calls = std::max(s.literal_calls, 0.0) + calls;
     else if (s.literal_calls < 0)
@@ -171,8 +175,10 @@ void add_shape(workload::StatementEvidence &s, const ShapeEntry &e, std::string_
     if (!view.valid()) return;
     const ShapeHeader &h = view.header();
     s.has_shape = true;
-    s.has_offset = (h.flags & kShapeHasOffset) != 0;
-    s.offset = s.has_offset && h.offset > 0 ? static_cast<int64_t>(h.offset) : -1;
+    // The planned OFFSET (the first planning's) unless an execution went deeper.
+    if (h.flags & kShapeHasOffset) s.has_offset = true;
+    if ((h.flags & kShapeHasOffset) && h.offset > 0)
+        s.offset = std::max(s.offset, static_cast<int64_t>(h.offset));
     s.limit = h.limit >= 0 ? h.limit : -1;
     s.has_aggregate = (h.flags & kShapeHasAggregate) != 0;
     s.plan_rows = h.plan_rows;

@@ -12,6 +12,18 @@ SELECT title FROM items ORDER BY title DESC LIMIT 10 OFFSET 1500;
 -- medium: a bind parameter (the custom plan folds in the value)
 PREPARE page(int) AS SELECT id, title FROM items ORDER BY title LIMIT 10 OFFSET $1;
 EXECUTE page(300);
+-- high: a listing read from its first page, as users do (pages 1, 2, 3, then 151): the deepest
+-- page any execution read counts, not the first planning's
+SELECT id, title FROM items ORDER BY id DESC LIMIT 10 OFFSET 0;
+SELECT id, title FROM items ORDER BY id DESC LIMIT 10 OFFSET 10;
+SELECT id, title FROM items ORDER BY id DESC LIMIT 10 OFFSET 20;
+SELECT id, title FROM items ORDER BY id DESC LIMIT 10 OFFSET 1500;
+-- high: a generic plan (the OFFSET stays a parameter; the executed value counts), first page 0
+SET plan_cache_mode = force_generic_plan;
+PREPARE generic_page(int) AS SELECT title FROM items ORDER BY id LIMIT 5 OFFSET $1;
+EXECUTE generic_page(0);
+EXECUTE generic_page(1200);
+RESET plan_cache_mode;
 -- near miss: OFFSET 99, one below min_offset
 SELECT title, id FROM items ORDER BY id LIMIT 20 OFFSET 99;
 -- near miss: a large OFFSET without ORDER BY (no pagination)

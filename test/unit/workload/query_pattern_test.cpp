@@ -129,6 +129,22 @@ TEST(QueryPattern, RecordExecutionAccumulates) {
     EXPECT_EQ(e->last_seen, 300);
 }
 
+TEST(QueryPattern, RecordExecutionKeepsTheDeepestOffset) {
+    PatternBlock b;
+    PatternEntry *e = insert_pattern(b.store, make_pattern_key(1, 1, 2, true), "q", 1, 100);
+    ASSERT_NE(e, nullptr);
+    EXPECT_EQ(e->max_offset, 0u);
+    for (uint32_t offset : {0u, 20u, 1500u, 40u}) {  // page 1, 2, 76, 3
+        ExecutionSample x = sample(10, 20, 200, false);
+        x.offset = offset;
+        record_execution(*e, x);
+    }
+    EXPECT_EQ(e->max_offset, 1500u);
+    PatternEntry copy;
+    e->snapshot_to(copy);
+    EXPECT_EQ(copy.max_offset, 1500u);
+}
+
 TEST(QueryPattern, RecordContextTags) {
     PatternBlock b;
     PatternEntry *e = insert_pattern(b.store, make_pattern_key(1, 1, 1, true), "q", 1, 0);
