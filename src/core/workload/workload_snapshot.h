@@ -1,7 +1,8 @@
 // What the review rules know about the captured workload: statements with their counters and
 // plan facts, loop findings (N+1, write loops, duplicates), verified index recommendations and
 // seq-scan hotspots. src/pg fills it from shared memory and the advisor runs; the command line
-// from pg_stat_statements or server logs. Only what the reading role may see is in it
+// has none yet (available = false: its rules report "not checked"; reading server logs is a
+// later issue). Only what the reading role may see is in it
 // (pg_stat_statements' rule: other users' statements only for superusers and members of
 // pg_read_all_stats).
 #pragma once
