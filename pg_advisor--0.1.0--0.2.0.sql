@@ -1,6 +1,9 @@
 -- pg_advisor 0.2.0: safe to install (re-entrancy, privileges, visibility), the review engine.
 \echo Use "ALTER EXTENSION pg_advisor UPDATE" to load this file. \quit
 
+-- reset() writes shared memory and the calling session's own state: never in a parallel worker.
+ALTER FUNCTION advisor.reset() PARALLEL UNSAFE;
+
 -- ---------------------------------------------------------------------------------------
 -- Index advisor: tables left out of the last run and statements it could not plan, and why.
 
@@ -55,7 +58,7 @@ CREATE FUNCTION advisor._rules(
     OUT title text, OUT thresholds jsonb, OUT enabled boolean)
 RETURNS SETOF record
 AS 'MODULE_PATHNAME', 'pg_advisor_rules'
-LANGUAGE C STRICT STABLE PARALLEL SAFE;
+LANGUAGE C STRICT STABLE PARALLEL UNSAFE;  -- it uses subtransactions
 
 CREATE VIEW advisor.rules AS SELECT * FROM advisor._rules();
 COMMENT ON VIEW advisor.rules IS

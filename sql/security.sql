@@ -170,6 +170,18 @@ SELECT count(*) FROM sec_t2 WHERE v = 3 AND k > 10;
 SELECT relation, reason FROM advisor.index_advice_notes
  WHERE reason LIKE '%max_candidates%' ORDER BY relation::text;
 RESET pg_advisor.max_candidates;
+-- Parallel queries: functions that use subtransactions (or change state) are PARALLEL UNSAFE,
+-- so a parallel plan never runs them in a worker; the others answer from a worker.
+SELECT p.proname, p.proparallel FROM pg_proc p
+ WHERE p.pronamespace = 'advisor'::regnamespace AND p.proparallel <> 'u' ORDER BY 1;
+SET force_parallel_mode = on;
+SELECT count(*) AS rules FROM advisor.rules;
+-- Declared wrongly, a function using subtransactions is refused as a C++ error before any
+-- subtransaction starts (no PostgreSQL error crosses its C++ frames).
+ALTER FUNCTION advisor._rules() PARALLEL SAFE;
+SELECT count(*) AS rules FROM advisor.rules;
+ALTER FUNCTION advisor._rules() PARALLEL UNSAFE;
+RESET force_parallel_mode;
 
 DROP FUNCTION pg_temp.reads_advice(), pg_temp.resets(), pg_temp.who(), pg_temp.escalates(),
   pg_temp.reads_authid();

@@ -9,6 +9,8 @@
 // exceptions by pga_pg_subxact()). Include after postgres.h.
 #pragma once
 
+#include "pg/boundary/pg_guard.h"
+
 extern "C" {
 #include "access/xact.h"
 #include "utils/memutils.h"
@@ -17,6 +19,7 @@ extern "C" {
 
 template <class Fn>
 static inline void pga_with_released_locks(Fn &&fn) {
+    pga_require_serial();
     MemoryContext cxt = CurrentMemoryContext;
     ResourceOwner owner = CurrentResourceOwner;
     BeginInternalSubTransaction(NULL);

@@ -20,8 +20,19 @@ extern "C" {
 
 #include "pg/boundary/protect.h"
 
+// No subtransaction can start during a parallel operation (BeginInternalSubTransaction raises
+// an ERROR there, which would longjmp over the caller's C++ frames): refused first, as a C++
+// error. Functions that use subtransactions are declared PARALLEL UNSAFE; this keeps a wrong
+// declaration from ever doing harm.
+static inline void pga_require_serial(void) {
+    if (IsInParallelMode())
+        throw PgError::make(ERRCODE_INVALID_TRANSACTION_STATE,
+                            "pg_advisor cannot run during a parallel operation");
+}
+
 template <class Fn>
 static inline void pga_pg_subxact(Fn &&fn) {
+    pga_require_serial();
     MemoryContext oldcxt = CurrentMemoryContext;
     ResourceOwner oldowner = CurrentResourceOwner;
     PgError error;
