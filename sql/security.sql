@@ -88,6 +88,67 @@ SELECT reason AS why_not_planned FROM advisor.index_advice_notes WHERE queryid I
 RESET regress_sec.armed;
 SELECT advisor.reset();
 
+-- Names are resolved with the statement's role's own search_path, never the reader's. A reader
+-- (here a pg_read_all_stats member) puts functions of its own in front of pg_catalog's: pi(),
+-- which the victim's statement calls and planning folds (as the victim), and count(*), which
+-- the key sample of a table calls (as the table's owner, a superuser here). The sequence
+-- counts their calls. Before: thousands of calls, as the victim and as the superuser.
+CREATE SCHEMA sec_evil AUTHORIZATION regress_sec_mallory;
+CREATE TABLE sec_t3 AS SELECT g % 50 AS a, g % 70 AS b, g AS c FROM generate_series(1, 20000) g;
+ANALYZE sec_t3;
+GRANT SELECT ON sec_t1, sec_t3 TO regress_sec_victim;
+GRANT SELECT ON sec_t3 TO regress_sec_mallory;
+GRANT pg_read_all_stats TO regress_sec_mallory;
+SET ROLE regress_sec_mallory;
+CREATE SEQUENCE sec_evil.calls;
+GRANT USAGE ON SCHEMA sec_evil TO PUBLIC;
+GRANT USAGE, UPDATE ON SEQUENCE sec_evil.calls TO PUBLIC;
+CREATE FUNCTION sec_evil.pi() RETURNS float8 LANGUAGE plpgsql IMMUTABLE AS $$
+BEGIN
+  PERFORM nextval('sec_evil.calls');
+  RETURN 4;
+END $$;
+CREATE FUNCTION sec_evil.spy(bigint) RETURNS bigint LANGUAGE plpgsql AS $$
+BEGIN
+  PERFORM nextval('sec_evil.calls');
+  RETURN $1 + 1;
+END $$;
+CREATE AGGREGATE sec_evil.count(*) (sfunc = sec_evil.spy, stype = bigint, initcond = '0');
+SET ROLE regress_sec_victim;
+\o /dev/null
+SELECT count(*) FROM sec_t1 WHERE v = 3 AND k = pi()::int;
+SELECT count(*) FROM sec_t1 WHERE v = 3 AND k = pi()::int;
+SELECT c FROM sec_t3 WHERE a = 3 AND b = 5;
+SELECT c FROM sec_t3 WHERE a = 3 AND b = 5;
+\o
+SET ROLE regress_sec_mallory;
+SET search_path = sec_evil, pg_catalog, public;
+SELECT relation::text, key_columns FROM advisor.index_recommendations ORDER BY 1;
+RESET search_path;
+SELECT is_called AS evil_code_ran FROM sec_evil.calls;
+RESET ROLE;
+-- The role's own search_path is the one its sessions start with (ALTER ROLE ... SET): a
+-- statement naming a table of its schema unqualified is still planned.
+CREATE SCHEMA sec_app;
+CREATE TABLE sec_app.sec_orders AS SELECT g AS id, g % 300 AS customer FROM generate_series(1, 20000) g;
+ANALYZE sec_app.sec_orders;
+GRANT USAGE ON SCHEMA sec_app TO regress_sec_victim;
+GRANT SELECT ON sec_app.sec_orders TO regress_sec_victim;
+ALTER ROLE regress_sec_victim SET search_path = sec_app, public;
+SET ROLE regress_sec_victim;
+SET search_path = sec_app, public;
+SELECT count(*) FROM sec_orders WHERE customer = 7;
+RESET search_path;
+RESET ROLE;
+SELECT relation::text, key_columns FROM advisor.index_recommendations
+ WHERE relation::text LIKE '%sec_orders' ORDER BY 1;
+SELECT count(*) AS not_planned FROM advisor.index_advice_notes WHERE queryid IS NOT NULL;
+ALTER ROLE regress_sec_victim RESET search_path;
+DROP SCHEMA sec_app CASCADE;
+REVOKE pg_read_all_stats FROM regress_sec_mallory;
+REVOKE SELECT ON sec_t1, sec_t3 FROM regress_sec_victim;
+SELECT advisor.reset();
+
 -- A function that would take the reader's identity: it tries to SET ROLE postgres when armed
 -- (armed only in the reader's session, after the role's own statement ran). Planned as the
 -- role that ran it, in a security-restricted operation, it cannot. Before: it succeeded.
@@ -186,6 +247,7 @@ RESET force_parallel_mode;
 DROP FUNCTION pg_temp.reads_advice(), pg_temp.resets(), pg_temp.who(), pg_temp.escalates(),
   pg_temp.reads_authid();
 DROP SEQUENCE pg_temp.sec_witness;
-DROP TABLE sec_t1, sec_t2, sec_secret, sec_drop;
+DROP SCHEMA sec_evil CASCADE;
+DROP TABLE sec_t1, sec_t2, sec_t3, sec_secret, sec_drop;
 DROP ROLE regress_sec_mallory;
 DROP ROLE regress_sec_victim;

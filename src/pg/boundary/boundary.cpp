@@ -6,10 +6,20 @@
 extern "C" {
 #include "postgres.h"
 
+#include "access/genam.h"
+#include "access/htup_details.h"
+#include "access/stratnum.h"
+#include "access/table.h"
 #include "catalog/pg_class.h"
+#include "catalog/pg_db_role_setting.h"
+#include "catalog/pg_type_d.h"
 #include "mb/pg_wchar.h"
 #include "miscadmin.h"
 #include "port/atomics.h"
+#include "utils/array.h"
+#include "utils/builtins.h"
+#include "utils/fmgroids.h"
+#include "utils/rel.h"
 #include "utils/syscache.h"
 }
 
@@ -69,6 +79,50 @@ void pga_reentered(const char *function) {
                        pga_active_function),
              errhint("Do not call pg_advisor's views or functions from functions used in "
                      "queries.")));
+}
+
+// The search_path one pg_db_role_setting row sets, or NULL.
+static char *search_path_setting(Relation settings, Oid database, Oid role) {
+    ScanKeyData key[2];
+    ScanKeyInit(&key[0], Anum_pg_db_role_setting_setdatabase, BTEqualStrategyNumber, F_OIDEQ,
+                ObjectIdGetDatum(database));
+    ScanKeyInit(&key[1], Anum_pg_db_role_setting_setrole, BTEqualStrategyNumber, F_OIDEQ,
+                ObjectIdGetDatum(role));
+    SysScanDesc scan =
+        systable_beginscan(settings, DbRoleSettingDatidRolidIndexId, true, NULL, 2, key);
+    char *found = NULL;
+    HeapTuple tup = systable_getnext(scan);
+    bool isnull = true;
+    Datum config = HeapTupleIsValid(tup) ? heap_getattr(tup, Anum_pg_db_role_setting_setconfig,
+                                                        RelationGetDescr(settings), &isnull)
+                                         : (Datum)0;
+    if (!isnull) {
+        Datum *items;
+        bool *nulls;
+        int n;
+        deconstruct_array(DatumGetArrayTypeP(config), TEXTOID, -1, false, TYPALIGN_INT, &items,
+                          &nulls, &n);
+        for (int i = 0; i < n && found == NULL; i++) {
+            char *item = nulls[i] ? NULL : TextDatumGetCString(items[i]);
+            if (item != NULL && strncmp(item, "search_path=", 12) == 0) found = pstrdup(item + 12);
+        }
+    }
+    systable_endscan(scan);
+    return found;
+}
+
+char *pga_role_search_path(Oid role) {
+    // The order in which a new session applies them: the most specific one wins.
+    const Oid pairs[4][2] = {{MyDatabaseId, role},
+                             {InvalidOid, role},
+                             {MyDatabaseId, InvalidOid},
+                             {InvalidOid, InvalidOid}};
+    Relation settings = table_open(DbRoleSettingRelationId, AccessShareLock);
+    char *path = NULL;
+    for (int i = 0; i < 4 && path == NULL; i++)
+        path = search_path_setting(settings, pairs[i][0], pairs[i][1]);
+    table_close(settings, AccessShareLock);
+    return psprintf("%s, pg_temp", path != NULL ? path : "\"$user\", public");
 }
 
 Oid pga_relation_owner(Oid relid) {

@@ -11,6 +11,11 @@
 // function changes are undone, as ANALYZE and REFRESH MATERIALIZED VIEW do. Messages below
 // ERROR that such code raises (a NOTICE of a folded function) do not reach the reader's client.
 //
+// Names are never resolved through the reader's search_path (the reader could otherwise put a
+// function of its own in front of one the statement calls, and have it run as that role): a
+// captured statement is analysed with its role's own search_path (pga_role_search_path), and
+// the advisor's own SQL, fully qualified, with kPgaSafeSearchPath.
+//
 // Call inside pga_pg_subxact(): on an error, the subtransaction's abort restores the user id,
 // the security context and the settings. Include after postgres.h.
 #pragma once
@@ -20,8 +25,18 @@ extern "C" {
 #include "utils/guc.h"
 }
 
+// For SQL whose every name is qualified.
+constexpr const char *kPgaSafeSearchPath = "pg_catalog, pg_temp";
+
+// The search_path `role`'s sessions in this database start with (ALTER ROLE ... [IN DATABASE]
+// ... SET, else ALTER DATABASE ... SET, else the server's default "$user", public), with the
+// temporary schema explicitly last so that none of the reader's temporary tables can stand in
+// for a table of the statement. palloc'd.
+char *pga_role_search_path(Oid role);
+
+// Runs fn as `role` with `search_path` (NULL: the session's, for the caller's own SQL only).
 template <class Fn>
-static inline void pga_run_as(Oid role, Fn &&fn) {
+static inline void pga_run_as(Oid role, const char *search_path, Fn &&fn) {
     Oid saved_user;
     int saved_context;
     GetUserIdAndSecContext(&saved_user, &saved_context);
@@ -29,6 +44,9 @@ static inline void pga_run_as(Oid role, Fn &&fn) {
     int nestlevel = NewGUCNestLevel();
     (void)set_config_option("client_min_messages", "error", PGC_USERSET, PGC_S_SESSION,
                             GUC_ACTION_SAVE, true, 0, false);
+    if (search_path != NULL)
+        (void)set_config_option("search_path", search_path, PGC_USERSET, PGC_S_SESSION,
+                                GUC_ACTION_SAVE, true, 0, false);
     fn();
     AtEOXact_GUC(false, nestlevel);
     SetUserIdAndSecContext(saved_user, saved_context);

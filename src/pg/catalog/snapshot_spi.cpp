@@ -40,7 +40,7 @@ void run_query(const char *sql, MemoryContext into, TextRows *out);
 // run_query(), as another role when one is given.
 void run_query_as(Oid role, const char *sql, MemoryContext into, TextRows *out) {
     if (OidIsValid(role))
-        pga_run_as(role, [&] { run_query(sql, into, out); });
+        pga_run_as(role, kPgaSafeSearchPath, [&] { run_query(sql, into, out); });
     else
         run_query(sql, into, out);
 }

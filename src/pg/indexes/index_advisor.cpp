@@ -157,6 +157,9 @@ struct Base {
     std::string error;
     double cost = 0;
     Oid role = InvalidOid;  // planned as this role
+    // with this search_path (the role's own; NULL for the caller's ad-hoc statement: its
+    // session's)
+    const char *search_path = nullptr;
     PgaAnalyzed analyzed{};
 };
 
@@ -245,13 +248,14 @@ void AdvisorRun::adhoc(const char *sql) {
     try {
         pga_pg_subxact([&] {
             char *copy = pstrdup(text.c_str());
-            pga_run_as(b.role, [&] { pga_analyze_statement(copy, max_relations, &b.analyzed); });
+            pga_run_as(b.role, b.search_path,
+                       [&] { pga_analyze_statement(copy, max_relations, &b.analyzed); });
             Query *first = (Query *)linitial(b.analyzed.queries);
             if (first->queryId == 0 && first->utilityStmt == NULL) pga_jumble(first, copy);
             if (first->queryId != 0) queryid = first->queryId;
         });
         planning([&] {
-            pga_run_as(b.role, [&] {
+            pga_run_as(b.role, b.search_path, [&] {
                 PgaPlanned planned;
                 pga_plan_analyzed(&b.analyzed, NULL, 0, &planned);
                 // The permission error a plain execution gets, before anything is shown.
@@ -392,7 +396,7 @@ void AdvisorRun::sample_key_distinct(const TableInfo &t, std::vector<Candidate> 
                 sample.nsets = n;
                 sample.set_sizes = sizes;
                 sample.sets = names;
-                pga_run_as(pga_relation_owner(t.relid),
+                pga_run_as(pga_relation_owner(t.relid), kPgaSafeSearchPath,
                            [&] { sampled = pga_sample_key_groups(&sample, &groups); });
             });
         } catch (const PgError &) {
@@ -452,9 +456,11 @@ void AdvisorRun::plan_base(uint64_t q, Base &b) {
     pga_pg_subxact([&] {
         if (!SearchSysCacheExists1(AUTHOID, ObjectIdGetDatum(b.role)))
             ereport(ERROR, (errmsg("the role that ran it (OID %u) no longer exists", b.role)));
+        b.search_path = pga_role_search_path(b.role);
         values = static_cast<PgaExampleValue *>(palloc0(sizeof(PgaExampleValue) * (nvalues + 1)));
         char *sql = pstrdup(plannable.c_str());
-        pga_run_as(b.role, [&] { pga_analyze_statement(sql, max_relations, &b.analyzed); });
+        pga_run_as(b.role, b.search_path,
+                   [&] { pga_analyze_statement(sql, max_relations, &b.analyzed); });
     });
     for (int k = 0; k < nvalues; k++)
         values[k] = {ex.values[k].relid, ex.values[k].attnum, ex.values[k].opno,
@@ -462,7 +468,8 @@ void AdvisorRun::plan_base(uint64_t q, Base &b) {
     if (nvalues > 0 || limit >= 0) {
         try {
             pga_pg_subxact([&] {
-                pga_run_as(b.role, [&] { pga_bind_examples(&b.analyzed, values, nvalues, limit); });
+                pga_run_as(b.role, b.search_path,
+                           [&] { pga_bind_examples(&b.analyzed, values, nvalues, limit); });
             });
         } catch (const PgError &) {
             b.analyzed.params = NULL;  // an example did not convert: generic plan
@@ -474,7 +481,7 @@ void AdvisorRun::plan_base(uint64_t q, Base &b) {
     bool permitted = true;
     MemoryContext run = run_;
     planning([&] {
-        pga_run_as(b.role, [&] {
+        pga_run_as(b.role, b.search_path, [&] {
             PgaPlanned planned;
             pga_plan_analyzed(&b.analyzed, NULL, 0, &planned);
             b.cost = planned.cost;
@@ -507,7 +514,8 @@ PgaHypotheticalIndex *AdvisorRun::hypo_of(size_t i) {
         // In the run's context: it is planned with again and again.
         pga_pg_subxact([&] {
             char *text = pstrdup(ddl.c_str());
-            pga_run_as(pga_relation_owner(c.relid), [&] {
+            Oid owner = pga_relation_owner(c.relid);
+            pga_run_as(owner, pga_role_search_path(owner), [&] {
                 h = pga_hypothetical_index(c.relid, text, (int)model, width, distinct);
             });
         });
@@ -555,7 +563,7 @@ void AdvisorRun::verify_candidates() {
             WhatIfCost wc{i, q, b.cost, b.cost, false, ""};
             try {
                 planning([&] {
-                    pga_run_as(b.role, [&] {
+                    pga_run_as(b.role, b.search_path, [&] {
                         PgaPlanned planned;
                         pga_plan_analyzed(&b.analyzed, &h, 1, &planned);
                         wc.cost_after = planned.cost;
@@ -622,7 +630,7 @@ void AdvisorRun::verify_combos() {
         std::vector<bool> used(planned_members.size(), false);
         try {
             planning([&] {
-                pga_run_as(b.role, [&] {
+                pga_run_as(b.role, b.search_path, [&] {
                     PgaPlanned planned;
                     pga_plan_analyzed(&b.analyzed, set.data(), static_cast<int>(set.size()),
                                       &planned);
