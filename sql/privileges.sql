@@ -39,6 +39,18 @@ RESET ROLE;
 
 REVOKE EXECUTE ON FUNCTION advisor.reset() FROM regress_adv_alice;
 REVOKE pg_read_all_stats FROM regress_adv_bob;
+
+-- Scan shapes are shared by query id: Bob sees the shape of a statement he ran too, but not the
+-- constant that Alice's planning recorded in it; a superuser does.
+SELECT advisor.reset();
+SET ROLE regress_adv_alice;
+SELECT id FROM priv_t WHERE secret = 'alice-only';
+RESET ROLE;
+SET ROLE regress_adv_bob;
+SELECT id FROM priv_t WHERE secret = 'bob-value';
+SELECT relation, quals FROM advisor.scan_shapes WHERE relation = 'priv_t'::regclass;
+RESET ROLE;
+SELECT relation, quals FROM advisor.scan_shapes WHERE relation = 'priv_t'::regclass;
 DROP TABLE priv_t;
 DROP ROLE regress_adv_alice;
 DROP ROLE regress_adv_bob;

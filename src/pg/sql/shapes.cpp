@@ -29,9 +29,11 @@ extern "C" {
 
 using namespace pg_advisor;
 
-// "customer_id eq param", "lower(email) eq param", "status eq const 'pending'"; NULL when the
-// column has been dropped since the plan was captured.
-static char *qual_text(const ShapeView &view, Oid relid, const Qual &q) {
+// "customer_id eq param", "lower(email) eq param", "status eq const 'pending'" (the constant
+// only with show_values: a shape is shared by every role that runs its query id, and keeps the
+// constants of whichever planning captured it); NULL when the column has been dropped since
+// the plan was captured.
+static char *qual_text(const ShapeView &view, Oid relid, const Qual &q, bool show_values) {
     StringInfoData buf;
     initStringInfo(&buf);
     std::string_view expr = view.expr(q);
@@ -52,7 +54,7 @@ static char *qual_text(const ShapeView &view, Oid relid, const Qual &q) {
     }
     if (q.nvalues > 0) appendStringInfo(&buf, "[%u]", q.nvalues);
     std::string_view value = view.value(q);
-    if (!value.empty()) {
+    if (show_values && !value.empty()) {
         char *v = pnstrdup(value.data(), value.size());
         appendStringInfo(&buf, " %s", quote_literal_cstr(v));
     }
@@ -129,7 +131,7 @@ PGA_SQL_FUNCTION(pg_advisor_scan_shapes, "advisor.scan_shapes") {
             memset(nulls, 0, sizeof nulls);
             List *quals = NIL, *order = NIL;
             for (size_t q = 0; q < scan.nquals; q++)
-                if (char *text = qual_text(view, scan.relid, view.qual(scan, q)))
+                if (char *text = qual_text(view, scan.relid, view.qual(scan, q), see_all))
                     quals = lappend(quals, text);
             for (size_t o = 0; o < view.norder(); o++) {
                 OrderColumn oc = view.order(o);
