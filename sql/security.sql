@@ -198,7 +198,8 @@ SELECT relation::regclass, mode FROM pg_locks
    AND relation IN ('sec_t1'::regclass, 'sec_t2'::regclass, 'sec_secret'::regclass);
 COMMIT;
 RESET ROLE;
--- The victim sees its own shapes, with its constants.
+-- The victim sees its own shapes; their constants only superusers and pg_read_all_stats
+-- members (a shape keeps the constants of whichever role's planning captured it).
 SET ROLE regress_sec_victim;
 SELECT relation, quals FROM advisor.scan_shapes ORDER BY quals::text COLLATE "C";
 RESET ROLE;

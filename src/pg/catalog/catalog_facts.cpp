@@ -13,6 +13,7 @@ extern "C" {
 #include "catalog/catalog.h"
 #include "catalog/namespace.h"
 #include "catalog/partition.h"
+#include "catalog/objectaddress.h"
 #include "catalog/pg_am_d.h"
 #include "catalog/pg_class.h"
 #include "catalog/pg_constraint.h"
@@ -27,6 +28,7 @@ extern "C" {
 #include "optimizer/optimizer.h"
 #include "optimizer/plancat.h"
 #include "executor/spi.h"
+#include "utils/acl.h"
 #include "utils/builtins.h"
 #include "utils/lsyscache.h"
 #include "utils/pg_locale.h"
@@ -73,6 +75,20 @@ int16 *pga_column_map(Oid relid, Oid root, int *natts) {
     return map;
 }
 
+void pga_lock_for_reading(Oid relid, Oid role) {
+    const AclMode any = ACL_SELECT | ACL_INSERT | ACL_UPDATE | ACL_DELETE | ACL_TRUNCATE |
+                        ACL_REFERENCES | ACL_TRIGGER;
+    char *name = get_rel_name(relid);
+    if (name == NULL)
+        ereport(ERROR, (errcode(ERRCODE_UNDEFINED_TABLE),
+                        errmsg("relation with OID %u does not exist", relid)));
+    if (pg_class_aclmask(relid, role, any, ACLMASK_ANY) == 0)
+        aclcheck_error(ACLCHECK_NO_PRIV, get_relkind_objtype(get_rel_relkind(relid)), name);
+    if (!ConditionalLockRelationOid(relid, AccessShareLock))
+        ereport(ERROR, (errcode(ERRCODE_LOCK_NOT_AVAILABLE),
+                        errmsg("relation \"%s\" is locked by another session", name)));
+}
+
 char *pga_live_attname(Oid relid, AttrNumber attnum) {
     HeapTuple at = SearchSysCache2(ATTNUM, ObjectIdGetDatum(relid), Int16GetDatum(attnum));
     if (!HeapTupleIsValid(at)) return NULL;
@@ -82,8 +98,12 @@ char *pga_live_attname(Oid relid, AttrNumber attnum) {
     return name;
 }
 
+// The planner's row estimate when the reader may read the table and nobody holds a
+// conflicting lock; otherwise pg_class.reltuples, which needs neither (no lock is taken on a
+// table before the privilege check).
 static double leaf_rows(Oid relid) {
-    if (ConditionalLockRelationOid(relid, AccessShareLock)) {
+    if (pg_class_aclcheck(relid, GetUserId(), ACL_SELECT) == ACLCHECK_OK &&
+        ConditionalLockRelationOid(relid, AccessShareLock)) {
         Relation rel = relation_open(relid, NoLock);
         BlockNumber pages = 0;
         double tuples = 0, allvisfrac = 0;
@@ -271,6 +291,7 @@ void pga_read_table_facts(Oid relid, PgaTableFacts *out) {
     // Always schema-qualified: the DDL must mean the same table whatever the search_path.
     out->name_sql = quote_qualified_identifier(get_namespace_name(nsp), out->name);
     if (out->catalog || out->temporary) return;
+    pga_lock_for_reading(relid, GetUserId());
     out->reltuples = planner_tuples(relid, &out->relpages);
 
     bool inherited = out->relkind == RELKIND_PARTITIONED_TABLE;

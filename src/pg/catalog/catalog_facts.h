@@ -60,6 +60,12 @@ Oid pga_index_target(Oid relid);
 // Whether a relation exists (a syscache probe, no lock).
 bool pga_relation_exists(Oid relid);
 
+// Takes AccessShareLock on a relation `role` holds some privilege on (checked first), without
+// waiting: raises ERRCODE_LOCK_NOT_AVAILABLE when another session holds a conflicting lock
+// (DDL in progress), the privilege error when the role has none. The advisor reads the
+// captured workload this way: a table being changed is left out rather than waited for.
+void pga_lock_for_reading(Oid relid, Oid role);
+
 // For each column number of relid (1..*natts), the number of the same column in root (a
 // partition's root; relid itself otherwise), 0 for dropped columns and columns the root does
 // not have. palloc'd array of *natts + 1 entries.

@@ -40,6 +40,7 @@ extern "C" {
 #include "optimizer/cost.h"
 #include "optimizer/optimizer.h"
 #include "utils/acl.h"
+#include "utils/guc.h"
 #include "utils/lsyscache.h"
 #include "utils/memutils.h"
 #include "utils/syscache.h"
@@ -152,6 +153,17 @@ AdvisorSettings settings_from_gucs() {
 constexpr double kKeySampleRows = 5000;
 
 // A statement analysed once for what-if planning.
+// How long the advisor waits for a lock on a table while it reads the captured workload
+// (pga_index_advice): a table someone holds a conflicting lock on (DDL) is left out.
+constexpr const char *kCapturedLockTimeout = "10ms";
+
+// Why a step failed, as the notes say it.
+std::string reason_of(const PgError &e) {
+    if (e.sqlerrcode == ERRCODE_LOCK_NOT_AVAILABLE)
+        return "a table it reads is locked by another session (left out rather than waited for)";
+    return e.message;
+}
+
 struct Base {
     bool done = false;
     std::string error;
@@ -319,7 +331,11 @@ void AdvisorRun::build_candidates() {
         try {
             pga_pg_subxact([&] { pga_read_table_facts(relid, &facts); });
         } catch (const PgError &e) {
-            out_.skipped.emplace_back(relid, std::string("could not read the table: ") + e.message);
+            out_.skipped.emplace_back(
+                relid, e.sqlerrcode == ERRCODE_LOCK_NOT_AVAILABLE
+                           ? std::string("the table is locked by another session (left out "
+                                         "rather than waited for)")
+                           : std::string("could not read the table: ") + e.message);
             continue;
         }
         TableInfo t = to_table_info(facts);
@@ -433,7 +449,7 @@ Base &AdvisorRun::base_of(uint64_t q) {
         try {
             plan_base(q, b);
         } catch (const PgError &e) {
-            b.error = e.message;
+            b.error = reason_of(e);
         }
     }
     if (!b.error.empty()) note_unplannable(q, b.error);
@@ -457,6 +473,8 @@ void AdvisorRun::plan_base(uint64_t q, Base &b) {
         if (!SearchSysCacheExists1(AUTHOID, ObjectIdGetDatum(b.role)))
             ereport(ERROR, (errmsg("the role that ran it (OID %u) no longer exists", b.role)));
         b.search_path = pga_role_search_path(b.role);
+        for (uint32_t rel : s.relations)
+            pga_lock_for_reading(rel, b.role);
         values = static_cast<PgaExampleValue *>(palloc0(sizeof(PgaExampleValue) * (nvalues + 1)));
         char *sql = pstrdup(plannable.c_str());
         pga_run_as(b.role, b.search_path,
@@ -718,6 +736,13 @@ void pga_index_advice(const char *adhoc, PgaIndexAdvice &out) {
     PgaIndexAdvice result;
     try {
         pga_with_released_locks([&] {
+            // Reading the captured workload never queues behind someone's DDL (reverted with
+            // the subtransaction; the caller's own ad-hoc statement waits as EXPLAIN would).
+            if (adhoc == nullptr)
+                pga_pg_subxact([&] {
+                    (void)set_config_option("lock_timeout", kCapturedLockTimeout, PGC_USERSET,
+                                            PGC_S_SESSION, GUC_ACTION_LOCAL, true, 0, false);
+                });
             MemoryContextSwitchTo(run);
             AdvisorRun r(result, run, planning);
             if (adhoc == nullptr)

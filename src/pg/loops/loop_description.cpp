@@ -12,6 +12,9 @@
 extern "C" {
 #include "postgres.h"
 
+#include "access/genam.h"
+#include "access/htup_details.h"
+#include "access/stratnum.h"
 #include "access/sysattr.h"
 #include "access/relation.h"
 #include "access/table.h"
@@ -20,7 +23,9 @@ extern "C" {
 #include "miscadmin.h"
 #include "nodes/bitmapset.h"
 #include "storage/lwlock.h"
+#include "utils/array.h"
 #include "utils/builtins.h"
+#include "utils/fmgroids.h"
 #include "utils/lsyscache.h"
 #include "utils/rel.h"
 #include "utils/relcache.h"
@@ -95,22 +100,36 @@ static Oid first_scanned_relation(const ShapeView &view) {
     return view.nscans() > 0 ? view.scan(0).relid : InvalidOid;
 }
 
-// Column of parent_relid that references child_relid(child_attnum), or NULL.
+// Column of parent_relid that references child_relid(child_attnum), or NULL. Read from
+// pg_constraint, which everyone may read: no lock on the table (describing a loop must never
+// queue behind someone's DDL) and no privilege on it needed.
 static char *referencing_column(Oid parent_relid, Oid child_relid, AttrNumber child_attnum) {
     if (!OidIsValid(parent_relid) || parent_relid == child_relid) return NULL;
-    Relation rel = try_relation_open(parent_relid, AccessShareLock);
-    if (rel == NULL) return NULL;
-    char *column = NULL;
-    ListCell *lc;
-    foreach (lc, RelationGetFKeyList(rel)) {
-        ForeignKeyCacheInfo *fk = (ForeignKeyCacheInfo *)lfirst(lc);
-        if (fk->confrelid == child_relid && fk->nkeys == 1 && fk->confkey[0] == child_attnum) {
-            column = get_attname(parent_relid, fk->conkey[0], true);
-            break;
-        }
+    Relation constraints = table_open(ConstraintRelationId, AccessShareLock);
+    ScanKeyData key;
+    ScanKeyInit(&key, Anum_pg_constraint_conrelid, BTEqualStrategyNumber, F_OIDEQ,
+                ObjectIdGetDatum(parent_relid));
+    SysScanDesc scan =
+        systable_beginscan(constraints, ConstraintRelidTypidNameIndexId, true, NULL, 1, &key);
+    AttrNumber column = InvalidAttrNumber;
+    HeapTuple tup;
+    while (column == InvalidAttrNumber && HeapTupleIsValid(tup = systable_getnext(scan))) {
+        Form_pg_constraint con = (Form_pg_constraint)GETSTRUCT(tup);
+        if (con->contype != CONSTRAINT_FOREIGN || con->confrelid != child_relid) continue;
+        bool null_keys, null_refs;
+        Datum keys =
+            heap_getattr(tup, Anum_pg_constraint_conkey, RelationGetDescr(constraints), &null_keys);
+        Datum refs = heap_getattr(tup, Anum_pg_constraint_confkey, RelationGetDescr(constraints),
+                                  &null_refs);
+        if (null_keys || null_refs) continue;
+        ArrayType *k = DatumGetArrayTypeP(keys), *r = DatumGetArrayTypeP(refs);
+        if (ARR_NDIM(k) == 1 && ARR_DIMS(k)[0] == 1 && ARR_NDIM(r) == 1 && ARR_DIMS(r)[0] == 1 &&
+            ((int16 *)ARR_DATA_PTR(r))[0] == child_attnum)
+            column = ((int16 *)ARR_DATA_PTR(k))[0];
     }
-    relation_close(rel, AccessShareLock);
-    return column;
+    systable_endscan(scan);
+    table_close(constraints, AccessShareLock);
+    return column != InvalidAttrNumber ? get_attname(parent_relid, column, true) : NULL;
 }
 
 void pga_describe_loop(const PgaLoopFacts &facts, LoopFixInput *fix) {
