@@ -51,6 +51,23 @@ BEGIN \; SELECT v FROM sess_t WHERE id = 5 \; COMMIT;
 SELECT v FROM sess_t WHERE id = 6;
 SELECT command, xact, flags FROM sess_v WHERE command <> 'UTILITY' AND query LIKE '%sess_t%' ORDER BY n;
 
+-- COMMIT AND CHAIN / ROLLBACK AND CHAIN continue an explicit block in a new transaction; after
+-- an error and ROLLBACK, a multi-statement string is implicit again.
+SELECT advisor.reset();
+BEGIN;
+SELECT v FROM sess_t WHERE id = 7;
+COMMIT AND CHAIN;
+SELECT v FROM sess_t WHERE id = 8;
+ROLLBACK AND CHAIN;
+SELECT v FROM sess_t WHERE id = 9;
+COMMIT;
+SELECT v FROM sess_t WHERE id = 10;
+BEGIN;
+SELECT 1 / 0;
+ROLLBACK;
+SELECT v FROM sess_t WHERE id = 1 \; SELECT v FROM sess_t WHERE id = 2;
+SELECT command, xact, flags FROM sess_v WHERE command <> 'UTILITY' AND query LIKE '%sess_t%' ORDER BY n;
+
 -- Scope keys from tags: the trace-id of traceparent (not its span id), request tags.
 SELECT advisor.reset();
 SELECT v FROM sess_t WHERE id = 7 /*traceparent='00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01'*/;

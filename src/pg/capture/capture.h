@@ -13,11 +13,14 @@ extern int pga_nesting_level;
 // This backend's recent statements.
 extern pg_advisor::SessionTracker pga_session;
 
-// Whether the current transaction was opened by BEGIN / START TRANSACTION (or chained to one).
-// IsTransactionBlock() alone is also true for the implicit block of a multi-statement query
-// string, which the client sent in one round trip: that is batching, not a unit of work.
-extern bool pga_explicit_block;
+// Whether the current transaction is an explicit block: opened by BEGIN / START TRANSACTION,
+// or chained to one by COMMIT / ROLLBACK AND CHAIN. IsTransactionBlock() alone is also true for
+// the implicit block of a multi-statement query string, which the client sent in one round
+// trip: batching, not a unit of work.
 bool pga_in_explicit_block(void);
+// Called by the utility hook after each transaction statement ran.
+struct TransactionStmt;
+void pga_note_transaction_statement(const TransactionStmt *stmt);
 
 // The unit of work the current top-level statement belongs to, from its comment tags.
 struct PgaScope {

@@ -12,6 +12,7 @@ extern "C" {
 
 #include "access/parallel.h"
 #include "access/xact.h"
+#include "storage/proc.h"
 }
 
 #include "pg/compat.h"
@@ -74,10 +75,30 @@ void pga_update_scope(const char *source, int stmt_location, int stmt_len) {
     s.framework[n] = '\0';
 }
 
-bool pga_explicit_block = false;
+// Explicit blocks by local transaction id: the one BEGIN opened, and the transaction a chain
+// statement ran in (the chained one starts after its commit, with the next id).
+static LocalTransactionId explicit_lxid = InvalidLocalTransactionId;
+static LocalTransactionId chain_origin = InvalidLocalTransactionId;
+static bool chain_survives_abort = false;  // ROLLBACK AND CHAIN: the abort is the chain's
+
+void pga_note_transaction_statement(const TransactionStmt *stmt) {
+    if (stmt->kind == TRANS_STMT_BEGIN || stmt->kind == TRANS_STMT_START) {
+        if (IsTransactionBlock()) explicit_lxid = PGA_LOCAL_XID();
+    } else if ((stmt->kind == TRANS_STMT_COMMIT || stmt->kind == TRANS_STMT_ROLLBACK) &&
+               stmt->chain) {
+        chain_origin = PGA_LOCAL_XID();
+        chain_survives_abort = stmt->kind == TRANS_STMT_ROLLBACK;
+    }
+}
 
 bool pga_in_explicit_block(void) {
-    return pga_explicit_block && IsTransactionBlock();
+    if (!IsTransactionBlock()) return false;
+    LocalTransactionId now = PGA_LOCAL_XID();
+    if (chain_origin != InvalidLocalTransactionId && chain_origin != now) {
+        explicit_lxid = now;  // the first statement of the chained transaction
+        chain_origin = InvalidLocalTransactionId;
+    }
+    return explicit_lxid == now;
 }
 
 static void pga_xact_callback(XactEvent event, void *arg) {
@@ -85,7 +106,9 @@ static void pga_xact_callback(XactEvent event, void *arg) {
         case XACT_EVENT_COMMIT:
         case XACT_EVENT_ABORT:
         case XACT_EVENT_PREPARE:
-            pga_explicit_block = false;
+            // A COMMIT AND CHAIN that failed starts no chained transaction.
+            if (event == XACT_EVENT_ABORT && !chain_survives_abort)
+                chain_origin = InvalidLocalTransactionId;
             if (!IsParallelWorker()) pga_session.transaction_ended();
             pga_clear_pending_constants();
             pga_timer_reset();

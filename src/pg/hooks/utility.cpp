@@ -67,16 +67,6 @@ static bool runs_client_statement(const Node *parsetree) {
     }
 }
 
-// BEGIN / START TRANSACTION, and COMMIT / ROLLBACK AND CHAIN, open an explicit block (after
-// the statement: the end of the chained transaction clears the flag first).
-static void note_explicit_block(const Node *parsetree) {
-    if (!IsA(parsetree, TransactionStmt)) return;
-    const TransactionStmt *stmt = (const TransactionStmt *)parsetree;
-    if (stmt->kind == TRANS_STMT_BEGIN || stmt->kind == TRANS_STMT_START ||
-        ((stmt->kind == TRANS_STMT_COMMIT || stmt->kind == TRANS_STMT_ROLLBACK) && stmt->chain))
-        pga_explicit_block = IsTransactionBlock();
-}
-
 static void pga_ProcessUtility(PGA_PROCESS_UTILITY_PARAMS) {
     Node *parsetree = pstmt->utilityStmt;
     if (pga_shared != NULL && pga_tracking(pga_nesting_level) && !IsParallelWorker() &&
@@ -101,7 +91,8 @@ static void pga_ProcessUtility(PGA_PROCESS_UTILITY_PARAMS) {
             prev_ProcessUtility(PGA_PROCESS_UTILITY_ARGS);
         else
             standard_ProcessUtility(PGA_PROCESS_UTILITY_ARGS);
-        note_explicit_block(parsetree);
+        if (IsA(parsetree, TransactionStmt))
+            pga_note_transaction_statement((const TransactionStmt *)parsetree);
         return;
     }
     pga_nesting_level++;
