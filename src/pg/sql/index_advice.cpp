@@ -256,6 +256,7 @@ PGA_SQL_FUNCTION(pg_advisor_explain_recommendation, "advisor.explain_recommendat
         ereport(ERROR, (errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
                         errmsg("advisor.explain_recommendation: the key is NULL")));
     char *key_text = text_to_cstring(PG_GETARG_TEXT_PP(0));
+    char *shown = pga_clip_input(key_text);  // before any C++ object exists: it pallocs
     pga_require_shared_state();
     text *result = nullptr;
     {
@@ -267,7 +268,7 @@ PGA_SQL_FUNCTION(pg_advisor_explain_recommendation, "advisor.explain_recommendat
             e.sqlerrcode = ERRCODE_INVALID_PARAMETER_VALUE;
             snprintf(e.message, sizeof e.message,
                      "invalid recommendation key \"%s\": expected \"idx:\" and 16 hex digits",
-                     pga_clip_input(key_text));
+                     shown);
             throw e;
         }
         pga_index_advice(nullptr, workload_advice);
@@ -279,7 +280,7 @@ PGA_SQL_FUNCTION(pg_advisor_explain_recommendation, "advisor.explain_recommendat
             snprintf(e.message, sizeof e.message,
                      "no index candidate with key \"%s\" in the captured workload or the last "
                      "recommend_indexes() call of this session",
-                     key_text);
+                     shown);
             strlcpy(e.detail,
                     "Keys come from advisor.index_recommendations, advisor.index_candidates and "
                     "advisor.recommend_indexes(); the workload may have changed since.",
