@@ -36,8 +36,11 @@ extern int pga_advisor_memory_mb;
 // Defines every setting; called once from _PG_init while preloading.
 void pga_define_gucs(void);
 
-// The advisor function running now, if any (boundary/sql_function.h).
+// The advisor SQL function running now, if any (set by boundary/sql_function.h), and whether
+// one ran during the current top-level statement (that statement is the reviewer's call, not
+// the application's workload).
 extern const char *pga_active_function;
+extern bool pga_advisor_called;
 
 // True when statements at this executor nesting level are recorded. What the advisor itself
 // runs (catalog reads, what-if planning) never is.

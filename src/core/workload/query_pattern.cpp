@@ -59,6 +59,7 @@ void record_execution(PatternEntry &e, const ExecutionSample &x) {
     if (x.now > e.last_seen) atomic_store(e.last_seen, x.now);
     if (x.sampled) atomic_store(e.sampled_calls, e.sampled_calls + 1);
     if (x.offset > e.max_offset) atomic_store(e.max_offset, x.offset);
+    if (x.calls_advisor) e.flags |= kPatternCallsAdvisor;
 }
 
 void record_context(PatternEntry &e, uint64_t tags_fp, std::string_view serialized_tags,

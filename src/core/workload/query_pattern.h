@@ -32,6 +32,9 @@ enum PatternFlags : uint8_t {
     // The statement's text carried literal constants (simple protocol, or literals next to
     // bind parameters): every execution of this query id sent its values inline.
     kPatternHasLiterals = 1 << 0,
+    // An execution called pg_advisor's own SQL functions (advisor.findings, ...): the
+    // reviewer's statement, not the application's workload. Set under the entry's spinlock.
+    kPatternCallsAdvisor = 1 << 1,
 };
 
 struct PatternEntry {
@@ -82,7 +85,8 @@ struct ExecutionSample {
     uint64_t rows;
     int64_t now;
     bool sampled;
-    uint32_t offset = 0;  // the OFFSET this execution skipped, 0 when none
+    uint32_t offset = 0;         // the OFFSET this execution skipped, 0 when none
+    bool calls_advisor = false;  // it called pg_advisor's SQL functions (kPatternCallsAdvisor)
 };
 
 // Adds one execution to the counters (shared lock; lock-free).

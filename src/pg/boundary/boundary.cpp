@@ -68,6 +68,7 @@ char *pga_clip_input(const char *input, int max_bytes) {
 // ---- Re-entrancy (sql_function.h).
 
 const char *pga_active_function = NULL;
+bool pga_advisor_called = false;
 
 void pga_reentered(const char *function) {
     ereport(ERROR,

@@ -10,7 +10,7 @@
 // functions are not re-entrant. The index advisor plans captured statements, and planning can
 // run user functions (constant folding of IMMUTABLE / STABLE calls); such a function calling
 // back into any advisor function gets a clear error instead of a nested run that would walk
-// state the outer run is iterating. The guard is also reset at transaction end.
+// state the outer run is iterating.
 //
 // Include after postgres.h; the including file must include <exception> before postgres.h.
 #pragma once
@@ -22,9 +22,7 @@ extern "C" {
 
 #include "pg/boundary/protect.h"
 #include "pg/compat.h"
-
-// The SQL function running in this backend, or NULL.
-extern const char *pga_active_function;
+#include "pg/guc.h"
 
 // Raises the re-entrancy error: `function` was called while `pga_active_function` runs.
 void pga_reentered(const char *function) pg_attribute_noreturn();
@@ -35,6 +33,7 @@ static inline Datum pga_advisor_call(const char *function, FunctionCallInfo fcin
     check_stack_depth();
     volatile Datum result = (Datum)0;
     pga_active_function = function;
+    pga_advisor_called = true;
     PG_TRY();
     {
         result = pga_sql_call(function, [&] { return impl(fcinfo); });

@@ -51,7 +51,3 @@ void pga_update_scope(const char *source, int stmt_location, int stmt_len);
 
 // Maps a command type to the core's CommandKind.
 pg_advisor::CommandKind pga_command_kind(CmdType cmd);
-
-// Set while pg_advisor plans statements for its own purposes (what-if planning): nothing of
-// that is captured.
-extern bool pga_internal_planning;

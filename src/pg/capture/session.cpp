@@ -23,7 +23,6 @@ extern "C" {
 int pga_nesting_level = 0;
 pg_advisor::SessionTracker pga_session;
 PgaScope pga_current_scope;
-bool pga_internal_planning = false;
 
 pg_advisor::CommandKind pga_command_kind(CmdType cmd) {
     using pg_advisor::CommandKind;

@@ -141,7 +141,8 @@ static Query *runnable_query(Node *utility) {
 static void pga_post_parse_analyze(PGA_POST_PARSE_PARAMS) {
     if (prev_post_parse_analyze_hook) prev_post_parse_analyze_hook(PGA_POST_PARSE_ARGS);
     if (pga_shared == NULL || IsParallelWorker()) return;
-    if (pga_internal_planning) return;  // pg_advisor's own what-if planning
+    // pg_advisor's own statements (catalog reads, what-if planning): no id, no shape, no record.
+    if (pga_active_function != NULL) return;
     const char *source = pstate->p_sourcetext;
     if (source == NULL) return;
     if (query->utilityStmt != NULL) {

@@ -355,7 +355,8 @@ static void record_one_execution(QueryDesc *queryDesc, const ExecutionTiming *ti
 
     PatternStore store = pga_pattern_store();
     PatternKey key = make_pattern_key(GetUserId(), MyDatabaseId, queryid, toplevel);
-    ExecutionSample sample{elapsed_ns, rows, now, sampled, executed_offset(queryDesc)};
+    ExecutionSample sample{
+        elapsed_ns, rows, now, sampled, executed_offset(queryDesc), toplevel && pga_advisor_called};
     std::string_view tags(pga_current_scope.tags, pga_current_scope.tags_len);
     std::string_view app(appname, appname_len);
 
@@ -443,6 +444,7 @@ static void pga_ExecutorStart(QueryDesc *queryDesc, int eflags) {
     int nesting = nesting_of(queryDesc);
     if (!tracked_at(queryDesc, nesting) || (eflags & EXEC_FLAG_EXPLAIN_ONLY))
         return start_executor(queryDesc, eflags);
+    if (nesting == 0) pga_advisor_called = false;
     if (nesting == 0)
         pga_update_scope(queryDesc->sourceText, queryDesc->plannedstmt->stmt_location,
                          queryDesc->plannedstmt->stmt_len);

@@ -113,7 +113,7 @@ static PlannedStmt *pga_planner(Query *parse, const char *query_string, int curs
                                 ParamListInfo boundParams) {
     uint64 queryid = pga_queryid(parse->queryId);
     if (queryid != 0 && pga_shared != NULL && pga_enabled && pga_track != PGA_TRACK_NONE &&
-        !pga_internal_planning && !IsParallelWorker() && parse->utilityStmt == NULL &&
+        pga_active_function == NULL && !IsParallelWorker() && parse->utilityStmt == NULL &&
         !shape_known(queryid))
         return plan_and_capture(parse, query_string, cursorOptions, boundParams);
     return plan(parse, query_string, cursorOptions, boundParams);

@@ -44,6 +44,8 @@ void PgaCapturedWorkload::read() {
     for (uint32_t i = 0; i < snap.count(); i++) {
         PatternEntry e = snap.entry(i);
         if (e.key.dbid != MyDatabaseId || (!see_all && e.key.userid != me)) continue;
+        // The reviewer's own calls, and statements that never completed.
+        if ((e.flags & kPatternCallsAdvisor) || e.calls == 0) continue;
         PgaStatement &s = statements[e.key.queryid];
         double calls = static_cast<double>(e.calls);
         s.calls += calls;

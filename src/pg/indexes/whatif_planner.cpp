@@ -304,18 +304,6 @@ static const char *statement_kind(Node *stmt) {
     }
 }
 
-// Runs fn with capture off: pg_advisor's own parsing and planning is never recorded.
-template <class Fn>
-static void internally(Fn &&fn) {
-    bool saved = pga_internal_planning;
-    pga_internal_planning = true;
-    PG_TRY();
-    { fn(); }
-    PG_FINALLY();
-    { pga_internal_planning = saved; }
-    PG_END_TRY();
-}
-
 // ---- Relations a statement names, checked before analysis locks them.
 
 namespace {
@@ -373,7 +361,7 @@ void check_named_relations(Node *stmt, int max_relations) {
 }  // namespace
 
 void pga_analyze_statement(const char *sql, int max_relations, PgaAnalyzed *out) {
-    internally([&] {
+    {
         List *raw = pg_parse_query(sql);
         if (raw == NIL)
             ereport(ERROR,
@@ -402,7 +390,7 @@ void pga_analyze_statement(const char *sql, int max_relations, PgaAnalyzed *out)
             Query *q = (Query *)lfirst(lc);
             if (q->commandType != CMD_UTILITY) out->queries = lappend(out->queries, q);
         }
-    });
+    }
 }
 
 // The relations a plan reads, partitions as their roots (what the captured shapes name).
@@ -423,7 +411,7 @@ void pga_plan_analyzed(const PgaAnalyzed *a, PgaHypotheticalIndex **hypos, int n
     nactive = n;
     PG_TRY();
     {
-        internally([&] {
+        {
             out->query = NULL;
             out->plans = NIL;
             out->cost = 0;
@@ -438,7 +426,7 @@ void pga_plan_analyzed(const PgaAnalyzed *a, PgaHypotheticalIndex **hypos, int n
                 out->cost += ps->planTree ? ps->planTree->total_cost : 0;
                 out->relids = plan_relations(ps, out->relids);
             }
-        });
+        }
     }
     PG_FINALLY();
     {

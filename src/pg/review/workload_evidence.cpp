@@ -202,18 +202,6 @@ void add_shape(workload::StatementEvidence &s, const ShapeEntry &e, std::string_
     }
 }
 
-// Calls of pg_advisor's own views and functions (advisor.report(), ...) are the reviewer's,
-// not the application's workload.
-bool calls_the_advisor(std::string_view text) {
-    for (size_t at = text.find("advisor."); at != std::string_view::npos;
-         at = text.find("advisor.", at + 1)) {
-        char before = at == 0 ? ' ' : text[at - 1];
-        if (!isalnum(static_cast<unsigned char>(before)) && before != '_' && before != '"')
-            return true;
-    }
-    return false;
-}
-
 void read_statements(workload::WorkloadSnapshot &out) {
     CopiedStores c = copy_stores();
     std::map<uint64_t, Merged> merged;
@@ -221,7 +209,9 @@ void read_statements(workload::WorkloadSnapshot &out) {
     for (uint32_t i = 0; i < patterns.count(); i++) {
         PatternEntry e = patterns.entry(i);
         if (e.key.dbid != MyDatabaseId || (!c.see_all && e.key.userid != c.me)) continue;
-        if (calls_the_advisor(patterns.blob(i))) continue;
+        // The reviewer's own calls, and statements that never completed (the reading statement
+        // itself, the first time it runs; statements that only failed).
+        if ((e.flags & kPatternCallsAdvisor) || e.calls == 0) continue;
         merge_pattern(merged[e.key.queryid], e, patterns.blob(i));
     }
     Names names;

@@ -129,6 +129,19 @@ TEST(QueryPattern, RecordExecutionAccumulates) {
     EXPECT_EQ(e->last_seen, 300);
 }
 
+TEST(QueryPattern, AnExecutionCallingTheAdvisorMarksThePattern) {
+    PatternBlock b;
+    PatternEntry *e = insert_pattern(b.store, make_pattern_key(1, 1, 3, true), "q", 1, 100);
+    ASSERT_NE(e, nullptr);
+    record_execution(*e, sample(10, 1, 200, false));
+    EXPECT_EQ(e->flags & kPatternCallsAdvisor, 0);
+    ExecutionSample x = sample(10, 1, 300, false);
+    x.calls_advisor = true;
+    record_execution(*e, x);
+    record_execution(*e, sample(10, 1, 400, false));  // stays marked
+    EXPECT_EQ(e->flags & kPatternCallsAdvisor, kPatternCallsAdvisor);
+}
+
 TEST(QueryPattern, RecordExecutionKeepsTheDeepestOffset) {
     PatternBlock b;
     PatternEntry *e = insert_pattern(b.store, make_pattern_key(1, 1, 2, true), "q", 1, 100);
