@@ -136,47 +136,57 @@ SELECT jsonb_typeof(j) AS type, (SELECT array_agg(k ORDER BY k) FROM jsonb_objec
   FROM r;
 SELECT left(advisor.report('html'), 15) AS html, advisor.report('html') !~* '<script|src="http|@import' AS self_contained;
 
--- 7. Export: who may, and only under pg_advisor.export_directory.
-CREATE FUNCTION pg_temp.try_export(dir text) RETURNS SETOF text LANGUAGE plpgsql AS $$
+-- 7. Export: who may, and only under pg_advisor.export_directory. Paths are shown with the
+-- data directory and the date masked (the masks are arguments: other roles may not read them).
+SELECT current_setting('data_directory') AS datadir, to_char(now(), 'YYYY-MM-DD') AS today \gset
+CREATE FUNCTION pg_temp.try_export(dir text, datadir text) RETURNS SETOF text LANGUAGE plpgsql AS $$
 BEGIN
-  RETURN QUERY SELECT regexp_replace(replace(p, current_setting('data_directory'), '<data>'),
-                                     '\d{4}-\d{2}-\d{2}', '<date>', 'g')
+  RETURN QUERY SELECT regexp_replace(replace(p, datadir, '<data>'), '\d{4}-\d{2}-\d{2}', '<date>', 'g')
                  FROM advisor.export_report(dir) p;
 EXCEPTION WHEN OTHERS THEN
-  RETURN NEXT 'ERROR: ' || regexp_replace(replace(SQLERRM, current_setting('data_directory'), '<data>'),
+  RETURN NEXT 'ERROR: ' || regexp_replace(replace(SQLERRM, datadir, '<data>'),
                                           '\d{4}-\d{2}-\d{2}', '<date>', 'g');
 END $$;
-SELECT pg_temp.try_export(current_setting('data_directory') || '/rv_exports/today');
+SELECT pg_temp.try_export(:'datadir' || '/rv_exports/today', :'datadir');
 COPY (SELECT 1) TO PROGRAM 'mkdir -p rv_exports && ln -sfn /tmp rv_exports/escape';
-SELECT current_setting('data_directory') || '/rv_exports' AS exports \gset
+SELECT :'datadir' || '/rv_exports' AS exports \gset
 ALTER SYSTEM SET pg_advisor.export_directory TO :'exports';
 SELECT pg_reload_conf(), pg_sleep(0.5);
-SELECT pg_temp.try_export('relative/dir');
-SELECT pg_temp.try_export(current_setting('data_directory') || '/rv_exports/../global');
-SELECT pg_temp.try_export(current_setting('data_directory') || '/other');
-SELECT pg_temp.try_export(current_setting('data_directory') || '/rv_exports/escape/x');
-SELECT pg_temp.try_export(current_setting('data_directory') || '/rv_exports/today');
--- Exported again the same day: replaced whole, nothing temporary left.
-SELECT count(*) AS paths FROM pg_temp.try_export(current_setting('data_directory') || '/rv_exports/today');
+SELECT pg_temp.try_export('relative/dir', :'datadir');
+SELECT pg_temp.try_export(:'datadir' || '/rv_exports/../global', :'datadir');
+SELECT pg_temp.try_export(:'datadir' || '/other', :'datadir');
+SELECT pg_temp.try_export(:'datadir' || '/rv_exports/escape/x', :'datadir');
+SELECT pg_temp.try_export(:'datadir' || '/rv_exports/today', :'datadir');
+-- Exported again the same day, after the foreign key got its index and with a finding file
+-- left behind by an export that failed half-way: the folder of finding files is replaced
+-- whole (the resolved finding's file is gone, the stale one never appears), nothing temporary
+-- is left.
+CREATE INDEX rv_orders_customer_id_idx ON rv_orders (customer_id);
+SELECT format('mkdir -p rv_exports/today/.database-review-%s.new && touch rv_exports/today/.database-review-%s.new/finding-099-stale.md',
+              :'today', :'today') AS plant \gset
+COPY (SELECT 1) TO PROGRAM :'plant';
+SELECT count(*) AS paths FROM pg_temp.try_export(:'datadir' || '/rv_exports/today', :'datadir');
 SELECT regexp_replace(f, '\d{4}-\d{2}-\d{2}', '<date>', 'g') AS file
   FROM pg_ls_dir('rv_exports/today') f ORDER BY 1;
+SELECT f AS finding_file FROM pg_ls_dir('rv_exports/today/database-review-' || :'today') f ORDER BY 1;
+DROP INDEX rv_orders_customer_id_idx;
 SET ROLE regress_rv_reader;
 SELECT * FROM advisor.export_report('/tmp');
 RESET ROLE;
 -- Granted EXECUTE, it still needs to be a superuser or a member of pg_write_server_files.
 GRANT EXECUTE ON FUNCTION advisor.export_report(text) TO regress_rv_reader;
 SET ROLE regress_rv_reader;
-SELECT pg_temp.try_export(current_setting('data_directory') || '/rv_exports/reader');
+SELECT pg_temp.try_export(:'datadir' || '/rv_exports/reader', :'datadir');
 RESET ROLE;
 GRANT pg_write_server_files TO regress_rv_reader;
 SET ROLE regress_rv_reader;
-SELECT count(*) AS files FROM pg_temp.try_export(current_setting('data_directory') || '/rv_exports/reader');
+SELECT count(*) AS files FROM pg_temp.try_export(:'datadir' || '/rv_exports/reader', :'datadir');
 RESET ROLE;
 REVOKE pg_write_server_files FROM regress_rv_reader;
 REVOKE EXECUTE ON FUNCTION advisor.export_report(text) FROM regress_rv_reader;
 ALTER SYSTEM RESET pg_advisor.export_directory;
 SELECT pg_reload_conf(), pg_sleep(0.5);
-SELECT pg_temp.try_export(current_setting('data_directory') || '/rv_exports/today');
+SELECT pg_temp.try_export(:'datadir' || '/rv_exports/today', :'datadir');
 COPY (SELECT 1) TO PROGRAM 'rm -rf rv_exports';
 
 \c :regress_db

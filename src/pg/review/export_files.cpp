@@ -155,8 +155,14 @@ std::vector<std::string> pga_write_export(
     for (const auto &f : files) {
         size_t slash = f.path.find('/');
         if (slash == std::string::npos) continue;
+        std::string staged = dir + "/." + f.path.substr(0, slash) + ".new";
+        if (folder.empty()) {  // what an export that failed half-way left is not reused
+            pga_pg_subxact([&] {
+                struct stat st;
+                if (lstat(staged.c_str(), &st) == 0) (void)rmtree(staged.c_str(), true);
+            });
+        }
         folder = f.path.substr(0, slash);
-        std::string staged = dir + "/." + folder + ".new";
         make_dirs(staged);
         write_file(staged + f.path.substr(slash), f.content);
         written.push_back(dir + "/" + f.path);
