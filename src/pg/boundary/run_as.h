@@ -28,6 +28,18 @@ extern "C" {
 // For SQL whose every name is qualified.
 constexpr const char *kPgaSafeSearchPath = "pg_catalog, pg_temp";
 
+// Runs fn (SQL whose every name is qualified, over SPI) with search_path kPgaSafeSearchPath:
+// nothing of the caller's search_path resolves a function or operator it calls. Call inside
+// pga_pg_subxact() (an error's abort restores the setting).
+template <class Fn>
+static inline void pga_with_safe_search_path(Fn &&fn) {
+    int nestlevel = NewGUCNestLevel();
+    (void)set_config_option("search_path", kPgaSafeSearchPath, PGC_USERSET, PGC_S_SESSION,
+                            GUC_ACTION_SAVE, true, 0, false);
+    fn();
+    AtEOXact_GUC(false, nestlevel);
+}
+
 // The search_path `role`'s sessions in this database start with (ALTER ROLE ... [IN DATABASE]
 // ... SET, else ALTER DATABASE ... SET, else the server's default "$user", public), with the
 // temporary schema explicitly last so that none of the reader's temporary tables can stand in

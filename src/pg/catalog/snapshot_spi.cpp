@@ -49,7 +49,7 @@ void run_query(const char *sql, MemoryContext into, TextRows *out) {
     if (SPI_connect() != SPI_OK_CONNECT) elog(ERROR, "SPI_connect failed");
     // Catalog functions only: the role's schemas never come first.
     int nestlevel = NewGUCNestLevel();
-    (void)set_config_option("search_path", "pg_catalog, pg_temp", PGC_USERSET, PGC_S_SESSION,
+    (void)set_config_option("search_path", kPgaSafeSearchPath, PGC_USERSET, PGC_S_SESSION,
                             GUC_ACTION_SAVE, true, 0, false);
     // Compiling a catalog query would take longer than running it.
     (void)set_config_option("jit", "off", PGC_USERSET, PGC_S_SESSION, GUC_ACTION_SAVE, true, 0,
@@ -116,12 +116,13 @@ void load_section(CatalogSnapshot &snap, const SnapshotSection &section, MemoryC
         TextCells{rows.values, static_cast<size_t>(rows.nrows), static_cast<size_t>(rows.ncols)});
     MemoryContextReset(rows_cxt);
     auto loaded = std::chrono::steady_clock::now();
-    pga_pg_subxact([&] {
-        elog(DEBUG2, "pg_advisor catalog section %s: %zu rows, query %.0f ms, load %.0f ms",
-             section.name, static_cast<size_t>(rows.nrows),
-             std::chrono::duration<double, std::milli>(read - started).count(),
-             std::chrono::duration<double, std::milli>(loaded - read).count());
-    });
+    if (message_level_is_interesting(DEBUG2))
+        pga_pg_subxact([&] {
+            elog(DEBUG2, "pg_advisor catalog section %s: %zu rows, query %.0f ms, load %.0f ms",
+                 section.name, static_cast<size_t>(rows.nrows),
+                 std::chrono::duration<double, std::milli>(read - started).count(),
+                 std::chrono::duration<double, std::milli>(loaded - read).count());
+        });
 }
 
 // A memory context for query results, deleted when the work is done (or fails).

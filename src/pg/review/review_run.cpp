@@ -146,11 +146,12 @@ void pga_run_review(PgaReview &out) {
     read_previous(out);
     // SET client_min_messages = debug1 shows where a review spends its time.
     double total_ms = ms_since(started);
-    pga_pg_subxact([&] {
-        elog(DEBUG1,
-             "pg_advisor review: %.0f ms (catalog %.0f ms, workload %.0f ms, rules %.0f ms)",
-             total_ms, catalog_ms, workload_ms, rules_ms);
-    });
+    if (message_level_is_interesting(DEBUG1))
+        pga_pg_subxact([&] {
+            elog(DEBUG1,
+                 "pg_advisor review: %.0f ms (catalog %.0f ms, workload %.0f ms, rules %.0f ms)",
+                 total_ms, catalog_ms, workload_ms, rules_ms);
+        });
 }
 
 report::ReportInput pga_report_input(const PgaReview &review) {

@@ -24,6 +24,7 @@ extern "C" {
 }
 
 #include "pg/boundary/pg_guard.h"
+#include "pg/boundary/run_as.h"
 #include "pg/boundary/protect.h"
 #include "pg/boundary/sql_function.h"
 #include "pg/compat.h"
@@ -93,45 +94,49 @@ Datum text_array(const std::vector<std::string> &items) {
 int64 store_snapshot(const SnapshotColumns &cols, int suppressed, int retention) {
     int64 id = 0;
     pga_pg_subxact([&] {
-        if (SPI_connect() != SPI_OK_CONNECT) elog(ERROR, "SPI_connect failed");
-        Oid types[2] = {INT4OID, INT4OID};
-        Datum args[2] = {Int32GetDatum((int32)cols.key.size()), Int32GetDatum(suppressed)};
-        int rc = SPI_execute_with_args(
-            "INSERT INTO advisor.snapshots (findings, suppressed) VALUES ($1, $2) RETURNING id", 2,
-            types, args, NULL, false, 1);
-        if (rc != SPI_OK_INSERT_RETURNING || SPI_processed != 1)
-            elog(ERROR, "could not insert into advisor.snapshots");
-        bool isnull;
-        id = DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull));
-        Datum *impacts = static_cast<Datum *>(palloc(sizeof(Datum) * (cols.impact.size() + 1)));
-        for (size_t i = 0; i < cols.impact.size(); i++)
-            impacts[i] = Float8GetDatum(cols.impact[i]);
-        Oid ftypes[8] = {INT8OID,      TEXTARRAYOID, TEXTARRAYOID, TEXTARRAYOID,
-                         TEXTARRAYOID, TEXTARRAYOID, TEXTARRAYOID, FLOAT8ARRAYOID};
-        Datum fargs[8] = {
-            Int64GetDatum(id),
-            text_array(cols.key),
-            text_array(cols.rule),
-            text_array(cols.category),
-            text_array(cols.severity),
-            text_array(cols.object),
-            text_array(cols.title),
-            PointerGetDatum(construct_array(impacts, (int)cols.impact.size(), FLOAT8OID, 8,
-                                            FLOAT8PASSBYVAL, TYPALIGN_DOUBLE))};
-        rc = SPI_execute_with_args(
-            "INSERT INTO advisor.snapshot_findings (snapshot_id, finding_key, rule, category, "
-            "severity, object, title, impact) SELECT $1, * FROM unnest($2::text[], $3::text[], "
-            "$4::text[], $5::text[], $6::text[], $7::text[], $8::float8[])",
-            8, ftypes, fargs, NULL, false, 0);
-        if (rc != SPI_OK_INSERT) elog(ERROR, "could not insert into advisor.snapshot_findings");
-        Datum keep = Int32GetDatum(retention);
-        Oid ktype = INT4OID;
-        rc = SPI_execute_with_args(
-            "DELETE FROM advisor.snapshots WHERE id NOT IN "
-            "(SELECT id FROM advisor.snapshots ORDER BY id DESC LIMIT $1)",
-            1, &ktype, &keep, NULL, false, 0);
-        if (rc != SPI_OK_DELETE) elog(ERROR, "could not prune advisor.snapshots");
-        SPI_finish();
+        pga_with_safe_search_path([&] {
+            if (SPI_connect() != SPI_OK_CONNECT) elog(ERROR, "SPI_connect failed");
+            Oid types[2] = {INT4OID, INT4OID};
+            Datum args[2] = {Int32GetDatum((int32)cols.key.size()), Int32GetDatum(suppressed)};
+            int rc = SPI_execute_with_args(
+                "INSERT INTO advisor.snapshots (findings, suppressed) VALUES ($1, $2) RETURNING id",
+                2, types, args, NULL, false, 1);
+            if (rc != SPI_OK_INSERT_RETURNING || SPI_processed != 1)
+                elog(ERROR, "could not insert into advisor.snapshots");
+            bool isnull;
+            id = DatumGetInt64(
+                SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull));
+            Datum *impacts = static_cast<Datum *>(palloc(sizeof(Datum) * (cols.impact.size() + 1)));
+            for (size_t i = 0; i < cols.impact.size(); i++)
+                impacts[i] = Float8GetDatum(cols.impact[i]);
+            Oid ftypes[8] = {INT8OID,      TEXTARRAYOID, TEXTARRAYOID, TEXTARRAYOID,
+                             TEXTARRAYOID, TEXTARRAYOID, TEXTARRAYOID, FLOAT8ARRAYOID};
+            Datum fargs[8] = {
+                Int64GetDatum(id),
+                text_array(cols.key),
+                text_array(cols.rule),
+                text_array(cols.category),
+                text_array(cols.severity),
+                text_array(cols.object),
+                text_array(cols.title),
+                PointerGetDatum(construct_array(impacts, (int)cols.impact.size(), FLOAT8OID, 8,
+                                                FLOAT8PASSBYVAL, TYPALIGN_DOUBLE))};
+            rc = SPI_execute_with_args(
+                "INSERT INTO advisor.snapshot_findings (snapshot_id, finding_key, rule, category, "
+                "severity, object, title, impact) SELECT $1, * FROM pg_catalog.unnest($2::text[], "
+                "$3::text[], "
+                "$4::text[], $5::text[], $6::text[], $7::text[], $8::float8[])",
+                8, ftypes, fargs, NULL, false, 0);
+            if (rc != SPI_OK_INSERT) elog(ERROR, "could not insert into advisor.snapshot_findings");
+            Datum keep = Int32GetDatum(retention);
+            Oid ktype = INT4OID;
+            rc = SPI_execute_with_args(
+                "DELETE FROM advisor.snapshots WHERE id NOT IN "
+                "(SELECT id FROM advisor.snapshots ORDER BY id DESC LIMIT $1)",
+                1, &ktype, &keep, NULL, false, 0);
+            if (rc != SPI_OK_DELETE) elog(ERROR, "could not prune advisor.snapshots");
+            SPI_finish();
+        });
     });
     return id;
 }
