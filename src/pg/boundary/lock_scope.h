@@ -22,10 +22,10 @@ static inline void pga_with_released_locks(Fn &&fn) {
     pga_require_serial();
     MemoryContext cxt = CurrentMemoryContext;
     ResourceOwner owner = CurrentResourceOwner;
-    BeginInternalSubTransaction(NULL);
+    pga_pg_call([] { BeginInternalSubTransaction(NULL); });
     MemoryContextSwitchTo(cxt);
     auto end = [&] {
-        RollbackAndReleaseCurrentSubTransaction();
+        pga_pg_call([] { RollbackAndReleaseCurrentSubTransaction(); });
         MemoryContextSwitchTo(cxt);
         CurrentResourceOwner = owner;
     };

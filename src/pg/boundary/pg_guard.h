@@ -30,6 +30,42 @@ static inline void pga_require_serial(void) {
                             "pg_advisor cannot run during a parallel operation");
 }
 
+// The error being handled, as a PgError; whether it must propagate (pga_error_must_propagate).
+// Call in a PG_CATCH block, in a memory context that outlives it; flushes the error state.
+static inline bool pga_take_error(PgError *error) {
+    ErrorData *edata = CopyErrorData();
+    FlushErrorState();
+    error->sqlerrcode = edata->sqlerrcode;
+    pga_copy_message(error->message, sizeof error->message,
+                     edata->message ? edata->message : "unknown error");
+    if (edata->detail) pga_copy_message(error->detail, sizeof error->detail, edata->detail);
+    bool propagate = pga_error_must_propagate(edata);
+    FreeErrorData(edata);
+    return propagate;
+}
+
+// PostgreSQL calls that start or end the subtransactions themselves (and so cannot run inside
+// one): an ERROR becomes a PgError that the SQL function's boundary raises again, aborting
+// the transaction as the ERROR would have.
+template <class Fn>
+static inline void pga_pg_call(Fn &&fn) {
+    MemoryContext cxt = CurrentMemoryContext;
+    PgError error;
+    volatile bool failed = false;
+    volatile bool interrupted = false;
+    PG_TRY();
+    { fn(); }
+    PG_CATCH();
+    {
+        MemoryContextSwitchTo(cxt);
+        interrupted = pga_take_error(&error);
+        failed = true;
+    }
+    PG_END_TRY();
+    if (interrupted) throw PgInterrupt{error};
+    if (failed) throw error;
+}
+
 template <class Fn>
 static inline void pga_pg_subxact(Fn &&fn) {
     pga_require_serial();
@@ -38,7 +74,7 @@ static inline void pga_pg_subxact(Fn &&fn) {
     PgError error;
     volatile bool failed = false;
     volatile bool interrupted = false;
-    BeginInternalSubTransaction(NULL);
+    pga_pg_call([] { BeginInternalSubTransaction(NULL); });
     MemoryContextSwitchTo(oldcxt);  // results outlive the subtransaction
     PG_TRY();
     {
@@ -50,17 +86,10 @@ static inline void pga_pg_subxact(Fn &&fn) {
     PG_CATCH();
     {
         MemoryContextSwitchTo(oldcxt);
-        ErrorData *edata = CopyErrorData();
-        FlushErrorState();
+        interrupted = pga_take_error(&error);
         RollbackAndReleaseCurrentSubTransaction();
         MemoryContextSwitchTo(oldcxt);
         CurrentResourceOwner = oldowner;
-        error.sqlerrcode = edata->sqlerrcode;
-        pga_copy_message(error.message, sizeof error.message,
-                         edata->message ? edata->message : "unknown error");
-        if (edata->detail) pga_copy_message(error.detail, sizeof error.detail, edata->detail);
-        interrupted = pga_error_must_propagate(edata);
-        FreeErrorData(edata);
         failed = true;
     }
     PG_END_TRY();
