@@ -123,7 +123,7 @@ int64 store_snapshot(const SnapshotColumns &cols, int suppressed, int retention)
                                                 FLOAT8PASSBYVAL, TYPALIGN_DOUBLE))};
             rc = SPI_execute_with_args(
                 "INSERT INTO advisor.snapshot_findings (snapshot_id, finding_key, rule, category, "
-                "severity, object, title, impact) SELECT $1, * FROM pg_catalog.unnest($2::text[], "
+                "severity, object, title, impact) SELECT $1, * FROM unnest($2::text[], "
                 "$3::text[], "
                 "$4::text[], $5::text[], $6::text[], $7::text[], $8::float8[])",
                 8, ftypes, fargs, NULL, false, 0);
