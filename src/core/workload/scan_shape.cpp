@@ -1,4 +1,7 @@
+#include "core/common/text_buffer.h"
 #include "core/workload/scan_shape.h"
+
+#include <string>
 
 #include <cstring>
 
@@ -35,6 +38,14 @@ std::string_view qual_kind_name(QualKind k) {
             return "other";
     }
     return "other";
+}
+
+void describe_qual(TextBuffer &out, std::string_view subject, const Qual &q) {
+    out.add(subject.empty() ? std::string_view("?") : subject).put(' ');
+    out.add(qual_kind_name(static_cast<QualKind>(q.kind)));
+    QualSource source = static_cast<QualSource>(q.source);
+    if (source != QualSource::None) out.add(" ").add(qual_source_name(source));
+    if (q.nvalues > 0) out.add("[").add(uint64_t{q.nvalues}).add("]");
 }
 
 std::string_view qual_source_name(QualSource s) {

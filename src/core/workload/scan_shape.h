@@ -66,6 +66,12 @@ struct Qual {
     uint16_t pad;
 };
 
+// How views and findings name a qual: "customer_id eq param", "status in const[3]", with
+// `subject` its column's name or its expression (values are not part of it). Appended to out
+// (a fixed buffer: nothing allocates); subject.size() + 40 bytes always suffice.
+class TextBuffer;
+void describe_qual(TextBuffer &out, std::string_view subject, const Qual &q);
+
 // One ORDER BY item of the statement; relid/attnum are 0 when it is not a plain column.
 struct OrderColumn {
     uint32_t relid;

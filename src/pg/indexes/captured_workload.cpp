@@ -12,6 +12,7 @@ extern "C" {
 #include "access/transam.h"
 #include "miscadmin.h"
 #include "storage/lwlock.h"
+#include "utils/lsyscache.h"
 }
 
 #include "pg/boundary/pg_guard.h"
@@ -71,17 +72,23 @@ const PgaRelMap &PgaCapturedWorkload::rel_map(uint32_t relid) {
     bool exists = false;
     Oid root = InvalidOid;
     int16 *attmap = nullptr;
+    char **names = nullptr;
     int natts = 0;
     pga_pg_subxact([&] {
         exists = pga_relation_exists(relid);
         if (!exists) return;
         root = pga_index_target(relid);
         attmap = pga_column_map(relid, root, &natts);
+        names = static_cast<char **>(palloc0(sizeof(char *) * (natts + 1)));
+        for (int a = 1; a <= natts; a++)
+            if (attmap[a] > 0) names[a] = get_attname(root, attmap[a], true);
     });
     PgaRelMap m;
     m.exists = exists;
     m.root = root;
     if (attmap) m.attmap.assign(attmap, attmap + natts + 1);
+    for (int a = 0; names != nullptr && a <= natts; a++)
+        m.names.emplace_back(names[a] != nullptr ? names[a] : "");
     return relmaps_.emplace(relid, std::move(m)).first->second;
 }
 

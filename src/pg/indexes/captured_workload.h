@@ -48,9 +48,15 @@ struct PgaRelMap {
     bool exists = false;
     Oid root = InvalidOid;
     std::vector<int16_t> attmap;
+    std::vector<std::string> names;  // by this relation's attnum: the root's column name
     int16_t map(int16_t a) const {
         if (a <= 0) return a;
         return a < static_cast<int16_t>(attmap.size()) ? attmap[a] : 0;
+    }
+    // The name of this relation's column a ("" when dropped).
+    std::string_view name(int16_t a) const {
+        return a > 0 && a < static_cast<int16_t>(names.size()) ? std::string_view(names[a])
+                                                               : std::string_view();
     }
 };
 

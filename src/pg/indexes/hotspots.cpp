@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "core/indexes/seq_scan_hotspots.h"
+#include "core/common/text_buffer.h"
 #include "core/workload/scan_shape.h"
 #include "core/workload/shape_cache.h"
 
@@ -32,25 +33,15 @@ namespace {
 
 // "customer_id eq param": the qual as the hotspot lists it; "" for a dropped column.
 std::string qual_text(const ShapeView &view, const Qual &q, const PgaRelMap &rm) {
-    std::string text;
-    std::string_view expr = view.expr(q);
+    std::string_view subject = view.expr(q);
     if (q.attnum > 0) {
-        AttrNumber a = rm.map(q.attnum);
-        if (a <= 0) return "";
-        char *name = nullptr;
-        pga_pg_subxact([&] { name = get_attname(rm.root, a, true); });
-        if (name == nullptr) return "";
-        text = name;
-    } else {
-        text = expr.empty() ? "?" : std::string(expr);
+        subject = rm.name(q.attnum);
+        if (subject.empty()) return "";
     }
-    text += " ";
-    text += qual_kind_name(static_cast<QualKind>(q.kind));
-    if (static_cast<QualSource>(q.source) != QualSource::None) {
-        text += " ";
-        text += qual_source_name(static_cast<QualSource>(q.source));
-    }
-    return text;
+    std::string buf(subject.size() + 40, '\0');
+    TextBuffer text(buf.data(), buf.size());
+    describe_qual(text, subject, q);
+    return std::string(text.view());
 }
 
 HotspotScan hotspot_scan(const ShapeEntry &e, size_t s, const PgaStatement &st,

@@ -2,6 +2,7 @@
 #include <exception>
 #include <string_view>
 
+#include "core/common/text_buffer.h"
 #include "core/workload/scan_shape.h"
 #include "core/workload/shape_cache.h"
 #include "core/workload/query_pattern.h"
@@ -34,31 +35,21 @@ using namespace pg_advisor;
 // constants of whichever planning captured it); NULL when the column has been dropped since
 // the plan was captured.
 static char *qual_text(const ShapeView &view, Oid relid, const Qual &q, bool show_values) {
-    StringInfoData buf;
-    initStringInfo(&buf);
+    const char *subject = "";
     std::string_view expr = view.expr(q);
     if (q.attnum > 0) {
-        char *name = pga_live_attname(relid, q.attnum);
-        if (name == NULL) return NULL;
-        appendStringInfoString(&buf, name);
-    } else if (!expr.empty())
-        appendBinaryStringInfo(&buf, expr.data(), (int)expr.size());
-    else
-        appendStringInfoString(&buf, "?");
-    std::string_view kind = qual_kind_name(static_cast<QualKind>(q.kind));
-    appendStringInfo(&buf, " %.*s", (int)kind.size(), kind.data());
-    QualSource src = static_cast<QualSource>(q.source);
-    if (src != QualSource::None) {
-        std::string_view s = qual_source_name(src);
-        appendStringInfo(&buf, " %.*s", (int)s.size(), s.data());
+        subject = pga_live_attname(relid, q.attnum);
+        if (subject == NULL) return NULL;
+    } else if (!expr.empty()) {
+        subject = pnstrdup(expr.data(), expr.size());
     }
-    if (q.nvalues > 0) appendStringInfo(&buf, "[%u]", q.nvalues);
+    size_t cap = strlen(subject) + 40;
+    char *text = static_cast<char *>(palloc(cap));
+    TextBuffer described(text, cap);
+    describe_qual(described, subject, q);
     std::string_view value = view.value(q);
-    if (show_values && !value.empty()) {
-        char *v = pnstrdup(value.data(), value.size());
-        appendStringInfo(&buf, " %s", quote_literal_cstr(v));
-    }
-    return buf.data;
+    if (!show_values || value.empty()) return text;
+    return psprintf("%s %s", text, quote_literal_cstr(pnstrdup(value.data(), value.size())));
 }
 
 static List *flag_names(uint16 flags) {

@@ -1,5 +1,7 @@
 #include "core/workload/scan_shape.h"
 
+#include "core/common/text_buffer.h"
+
 #include <gtest/gtest.h>
 
 #include <cstring>
@@ -546,4 +548,24 @@ TEST(ScanShape, Names) {
     EXPECT_EQ(command_name(CommandKind::Merge), "MERGE");
     EXPECT_EQ(command_name(CommandKind::Utility), "UTILITY");
     EXPECT_EQ(command_name(static_cast<CommandKind>(42)), "UNKNOWN");
+}
+
+TEST(ScanShape, DescribeQual) {
+    Qual q{};
+    q.kind = static_cast<uint8_t>(QualKind::Equality);
+    q.source = static_cast<uint8_t>(QualSource::Param);
+    FixedText<64> a;
+    describe_qual(a, "customer_id", q);
+    EXPECT_EQ(a.view(), "customer_id eq param");
+    q.kind = static_cast<uint8_t>(QualKind::InList);
+    q.source = static_cast<uint8_t>(QualSource::Const);
+    q.nvalues = 3;
+    FixedText<64> b;
+    describe_qual(b, "status", q);
+    EXPECT_EQ(b.view(), "status in const[3]");
+    q.source = static_cast<uint8_t>(QualSource::None);
+    q.nvalues = 0;
+    FixedText<64> c;
+    describe_qual(c, "", q);
+    EXPECT_EQ(c.view(), "? in");
 }
