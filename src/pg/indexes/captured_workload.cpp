@@ -1,4 +1,5 @@
 // Reading the captured workload (see captured_workload.h).
+#include <algorithm>
 #include <exception>
 
 #include "core/indexes/index_candidates.h"
@@ -24,6 +25,36 @@ extern "C" {
 
 using namespace pg_advisor;
 
+// One user's counters of a query id added to the statement (merged over users).
+static void merge(PgaStatement &s, const PatternEntry &e, std::string_view text) {
+    double calls = static_cast<double>(e.calls);
+    s.calls += calls;
+    s.total_ms += static_cast<double>(e.total_ns) / 1e6;
+    s.max_ms = std::max(s.max_ms, static_cast<double>(e.max_ns) / 1e6);
+    s.rows += static_cast<double>(e.rows);
+    s.max_offset = std::max(s.max_offset, e.max_offset);
+    if (e.flags & kPatternHasLiterals)
+        s.literal_calls = std::max(s.literal_calls, 0.0) + calls;
+    else if (s.literal_calls < 0)
+        s.literal_calls = 0;
+    s.command = e.command;
+    if (s.text.empty() || (!s.toplevel_text && e.key.toplevel)) {
+        s.text = std::string(text);
+        s.toplevel_text = e.key.toplevel != 0;
+    }
+    if (s.role == InvalidOid || calls > s.role_calls) {
+        s.role = e.key.userid;
+        s.role_calls = calls;
+    }
+    if (e.first_seen != 0 && (s.first_seen == 0 || e.first_seen < s.first_seen))
+        s.first_seen = e.first_seen;
+    if (e.last_seen > s.last_seen) {
+        s.last_seen = e.last_seen;
+        s.application_name = std::string(e.application_name());
+        if (e.tags_len > 0) s.tags = std::string(e.serialized_tags());
+    }
+}
+
 void PgaCapturedWorkload::read() {
     Oid me = GetUserId();
     bool see_all = false;
@@ -47,20 +78,7 @@ void PgaCapturedWorkload::read() {
         if (e.key.dbid != MyDatabaseId || (!see_all && e.key.userid != me)) continue;
         // The reviewer's own calls, and statements that never completed.
         if ((e.flags & kPatternCallsAdvisor) || e.calls == 0) continue;
-        PgaStatement &s = statements[e.key.queryid];
-        double calls = static_cast<double>(e.calls);
-        s.calls += calls;
-        s.total_ms += static_cast<double>(e.total_ns) / 1e6;
-        s.rows += static_cast<double>(e.rows);
-        s.command = e.command;
-        if (s.text.empty() || (!s.toplevel_text && e.key.toplevel)) {
-            s.text = std::string(snap.blob(i));
-            s.toplevel_text = e.key.toplevel != 0;
-        }
-        if (s.role == InvalidOid || calls > s.role_calls) {
-            s.role = e.key.userid;
-            s.role_calls = calls;
-        }
+        merge(statements[e.key.queryid], e, snap.blob(i));
         if (e.first_seen != 0 && (earliest == 0 || e.first_seen < earliest))
             earliest = e.first_seen;
     }

@@ -20,14 +20,19 @@
 struct PgaStatement {
     double calls = 0;
     double total_ms = 0;
+    double max_ms = 0;
     double rows = 0;
-    uint8_t command = 0;  // CommandKind
+    double literal_calls = -1;  // calls that sent their values inline (-1: none captured)
+    uint32_t max_offset = 0;    // the deepest OFFSET an execution skipped
+    uint8_t command = 0;        // CommandKind
     std::string text;
     bool toplevel_text = false;
     Oid role = InvalidOid;  // the role that ran it most: it is planned as that role
     double role_calls = 0;
-    bool stale = false;               // a relation or column its plan read is gone
-    std::vector<uint32_t> relations;  // partition roots its captured plan read
+    TimestampTz first_seen = 0, last_seen = 0;
+    std::string application_name, tags;  // of its last execution (tags serialised)
+    bool stale = false;                  // a relation or column its plan read is gone
+    std::vector<uint32_t> relations;     // partition roots its captured plan read
 };
 
 // A constant a statement's plan compared a column with (partition root numbering), to plan the

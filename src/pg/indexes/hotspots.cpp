@@ -62,9 +62,11 @@ HotspotScan hotspot_scan(const ShapeEntry &e, size_t s, const PgaStatement &st,
 
 }  // namespace
 
-void pga_seq_scan_hotspots(std::vector<Hotspot> &out, double *workload_ms) {
-    PgaCapturedWorkload w;
-    w.read();
+void pga_seq_scan_hotspots(std::vector<Hotspot> &out, double *workload_ms,
+                           PgaCapturedWorkload *workload) {
+    PgaCapturedWorkload own;
+    if (workload == nullptr) own.read();
+    PgaCapturedWorkload &w = workload != nullptr ? *workload : own;
     *workload_ms = 0;
     for (const auto &entry : w.statements)
         *workload_ms += entry.second.total_ms;

@@ -177,8 +177,15 @@ struct Base {
 
 class AdvisorRun {
   public:
-    AdvisorRun(PgaIndexAdvice &out, MemoryContext run, MemoryContext planning)
-        : out_(out), run_(run), planning_(planning), settings_hash_(cost_settings_hash()) {
+    // The captured workload is the caller's when given (already read), else read here.
+    AdvisorRun(PgaIndexAdvice &out, MemoryContext run, MemoryContext planning,
+               PgaCapturedWorkload *workload)
+        : out_(out),
+          run_(run),
+          planning_(planning),
+          settings_hash_(cost_settings_hash()),
+          given_(workload != nullptr),
+          w_(workload != nullptr ? *workload : own_) {
         w_.depend_on = depend_on;
     }
 
@@ -205,7 +212,9 @@ class AdvisorRun {
     MemoryContext run_;       // analysed statements and hypothetical indexes
     MemoryContext planning_;  // one planning at a time, reset after each
     uint64_t settings_hash_;
-    PgaCapturedWorkload w_;
+    bool given_;
+    PgaCapturedWorkload own_;
+    PgaCapturedWorkload &w_;
     std::map<uint32_t, std::vector<ScanUse>> uses_;
     std::map<uint64_t, Base> bases_;
     std::vector<WhatIfCost> costs_;
@@ -242,7 +251,7 @@ bool AdvisorRun::over_memory_limit() const {
 }
 
 void AdvisorRun::captured() {
-    w_.read();
+    if (!given_) w_.read();
     uses_ = w_.scans_per_table();
     out_.statements = w_.statements.size();
 }
@@ -722,7 +731,7 @@ const PgaIndexAdvice *pga_last_index_advice(void) {
     return &last_advice;
 }
 
-void pga_index_advice(const char *adhoc, PgaIndexAdvice &out) {
+void pga_index_advice(const char *adhoc, PgaIndexAdvice &out, PgaCapturedWorkload *workload) {
     auto started = std::chrono::steady_clock::now();
     MemoryContext caller = CurrentMemoryContext;
     MemoryContext run = nullptr, planning = nullptr;
@@ -744,7 +753,7 @@ void pga_index_advice(const char *adhoc, PgaIndexAdvice &out) {
                                             PGC_S_SESSION, GUC_ACTION_LOCAL, true, 0, false);
                 });
             MemoryContextSwitchTo(run);
-            AdvisorRun r(result, run, planning);
+            AdvisorRun r(result, run, planning, workload);
             if (adhoc == nullptr)
                 r.captured();
             else

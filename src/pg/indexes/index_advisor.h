@@ -29,16 +29,21 @@ struct PgaIndexAdvice {
     const pg_advisor::TableInfo *table(uint32_t relid) const;
 };
 
-// Runs the advisor over the captured workload of the current database (adhoc == nullptr), or
-// over one statement given as text (literals or $n parameters).
-void pga_index_advice(const char *adhoc, PgaIndexAdvice &out);
+class PgaCapturedWorkload;
+
+// Runs the advisor over the captured workload of the current database (adhoc == nullptr; read
+// here unless the caller already read it), or over one statement given as text (literals or
+// $n parameters).
+void pga_index_advice(const char *adhoc, PgaIndexAdvice &out,
+                      PgaCapturedWorkload *workload = nullptr);
 
 // Stable key of a candidate: "idx:" followed by 16 hex digits of a hash of its DDL.
 std::string pga_recommendation_key(const pg_advisor::TableInfo &t, const pg_advisor::Candidate &c);
 
 // Seq-scan hotspots of the captured workload of the current database; workload_ms: the total
 // execution time of the statements read (for time shares).
-void pga_seq_scan_hotspots(std::vector<pg_advisor::Hotspot> &out, double *workload_ms);
+void pga_seq_scan_hotspots(std::vector<pg_advisor::Hotspot> &out, double *workload_ms,
+                           PgaCapturedWorkload *workload = nullptr);
 
 // Statistics of this backend's last advisor run (for advisor.index_advice_stats).
 const PgaIndexAdvice *pga_last_index_advice(void);

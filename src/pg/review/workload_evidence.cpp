@@ -36,6 +36,8 @@ extern "C" {
 #include "pg/boundary/pg_guard.h"
 #include "pg/compat.h"
 #include "pg/guc.h"
+#include "pg/indexes/advice_rows.h"
+#include "pg/indexes/captured_workload.h"
 #include "pg/indexes/index_advisor.h"
 #include "pg/loops/loop_rows.h"
 #include "pg/review/workload_evidence.h"
@@ -101,72 +103,29 @@ void Names::resolve() {
         relations_[rels[i]] = rel_names[i] ? rel_names[i] : "";
 }
 
-struct CopiedStores {
-    char *patterns = nullptr;
-    size_t patterns_len = 0;
-    char *shapes = nullptr;
-    size_t shapes_len = 0;
-    bool see_all = false;
-    Oid me = InvalidOid;
-};
-
-CopiedStores copy_stores() {
-    CopiedStores c;
-    pga_pg_subxact([&] {
-        c.me = GetUserId();
-        c.see_all = pga_can_see_all_statements();
-        PatternStore ps = pga_pattern_store();
-        c.patterns = pga_copy_snapshot(
-            pga_shared->patterns_lock, ps.snapshot_capacity(), take_snapshot<PatternStore>,
-            reinterpret_cast<char *>(pga_shared) + pga_shared->patterns_offset, &c.patterns_len);
-        ShapeStore ss = pga_shape_store();
-        c.shapes = pga_copy_snapshot(
-            pga_shared->shapes_lock, ss.snapshot_capacity(), take_snapshot<ShapeStore>,
-            reinterpret_cast<char *>(pga_shared) + pga_shared->shapes_offset, &c.shapes_len);
-    });
-    return c;
-}
-
-// Statements merged over users by query id (the role that ran it most names it).
-struct Merged {
+// One statement of the captured workload (merged over users by query id) as evidence.
+workload::StatementEvidence statement_evidence(uint64_t queryid, const PgaStatement &st) {
     workload::StatementEvidence s;
-    Oid role = InvalidOid;
-    double role_calls = 0;
-};
-
-void merge_pattern(Merged &m, const PatternEntry &e, std::string_view text) {
-    workload::StatementEvidence &s = m.s;
-    double calls = static_cast<double>(e.calls);
-    double ms = static_cast<double>(e.total_ns) / 1e6;
-    if (s.query.empty() || (!s.toplevel && e.key.toplevel)) {
-        s.query = std::string(text);
-        s.toplevel = e.key.toplevel != 0;
-    }
-    s.queryid = e.key.queryid;
-    s.command = std::string(command_name(static_cast<CommandKind>(e.command)));
-    s.calls += calls;
-    s.total_ms += ms;
-    s.rows += static_cast<double>(e.rows);
-    if (e.calls > 0) s.max_ms = std::max(s.max_ms, static_cast<double>(e.max_ns) / 1e6);
-    if (e.max_offset > 0) {  // the deepest page any execution read
+    s.queryid = queryid;
+    s.query = st.text;
+    s.toplevel = st.toplevel_text;
+    s.command = std::string(command_name(static_cast<CommandKind>(st.command)));
+    s.calls = st.calls;
+    s.total_ms = st.total_ms;
+    s.max_ms = st.max_ms;
+    s.rows = st.rows;
+    s.literal_calls = st.literal_calls;
+    if (st.max_offset > 0) {  // the deepest page any execution read
         s.has_offset = true;
-        s.offset = std::max(s.offset, static_cast<int64_t>(e.max_offset));
+        s.offset = static_cast<int64_t>(st.max_offset);
     }
-    if (e.flags & kPatternHasLiterals)
-        s.literal_calls = std::max(s.literal_calls, 0.0) + calls;
-    else if (s.literal_calls < 0)
-        s.literal_calls = 0;
-    Micros first = to_unix(e.first_seen), last = to_unix(e.last_seen);
-    if (first && (s.first_seen == 0 || first < s.first_seen)) s.first_seen = first;
-    if (last > s.last_seen) {
-        s.last_seen = last;
-        s.application_name = std::string(e.application_name());
-        if (e.tags_len > 0) s.tags = tags_of(e.serialized_tags());
-    }
-    if (m.role == InvalidOid || calls > m.role_calls) {
-        m.role = e.key.userid;
-        m.role_calls = calls;
-    }
+    s.first_seen = to_unix(st.first_seen);
+    s.last_seen = to_unix(st.last_seen);
+    s.application_name = st.application_name;
+    if (!st.tags.empty()) s.tags = tags_of(st.tags);
+    s.userid = st.role;
+    s.mean_ms = st.calls > 0 ? st.total_ms / st.calls : 0;
+    return s;
 }
 
 void add_shape(workload::StatementEvidence &s, const ShapeEntry &e, std::string_view blob,
@@ -202,35 +161,24 @@ void add_shape(workload::StatementEvidence &s, const ShapeEntry &e, std::string_
     }
 }
 
-void read_statements(workload::WorkloadSnapshot &out) {
-    CopiedStores c = copy_stores();
-    std::map<uint64_t, Merged> merged;
-    PatternStore::Snapshot patterns(c.patterns, c.patterns_len);
-    for (uint32_t i = 0; i < patterns.count(); i++) {
-        PatternEntry e = patterns.entry(i);
-        if (e.key.dbid != MyDatabaseId || (!c.see_all && e.key.userid != c.me)) continue;
-        // The reviewer's own calls, and statements that never completed (the reading statement
-        // itself, the first time it runs; statements that only failed).
-        if ((e.flags & kPatternCallsAdvisor) || e.calls == 0) continue;
-        merge_pattern(merged[e.key.queryid], e, patterns.blob(i));
-    }
+void read_statements(workload::WorkloadSnapshot &out, const PgaCapturedWorkload &w) {
+    std::map<uint64_t, workload::StatementEvidence> statements;
     Names names;
-    for (auto &kv : merged)
-        names.want_role(kv.second.role);
+    for (const auto &[queryid, st] : w.statements) {
+        statements.emplace(queryid, statement_evidence(queryid, st));
+        names.want_role(st.role);
+    }
     std::map<uint64_t, std::vector<std::pair<size_t, Oid>>> indexes;  // per statement
-    ShapeStore::Snapshot shapes(c.shapes, c.shapes_len);
+    ShapeStore::Snapshot shapes = w.shapes();
     for (uint32_t i = 0; i < shapes.count(); i++) {
         ShapeEntry e = shapes.entry(i);
-        auto it = merged.find(e.key.queryid);
-        if (e.key.dbid != MyDatabaseId || it == merged.end()) continue;
-        add_shape(it->second.s, e, shapes.blob(i), names, indexes[e.key.queryid]);
+        auto it = statements.find(e.key.queryid);
+        if (e.key.dbid != MyDatabaseId || it == statements.end()) continue;
+        add_shape(it->second, e, shapes.blob(i), names, indexes[e.key.queryid]);
     }
     names.resolve();
-    for (auto &[queryid, m] : merged) {
-        workload::StatementEvidence &s = m.s;
-        s.userid = m.role;
-        s.role = names.role(m.role);
-        s.mean_ms = s.calls > 0 ? s.total_ms / s.calls : 0;
+    for (auto &[queryid, s] : statements) {
+        s.role = names.role(s.userid);
         for (const auto &[k, index] : indexes[queryid])
             if (index != InvalidOid) s.scans[k].index = names.relation(index);
         for (workload::ScanEvidence &scan : s.scans)
@@ -287,38 +235,33 @@ void read_loops(workload::WorkloadSnapshot &out) {
     }
 }
 
-void read_index_advice(workload::WorkloadSnapshot &out) {
+void read_index_advice(workload::WorkloadSnapshot &out, PgaCapturedWorkload &w) {
     PgaIndexAdvice advice;
-    pga_index_advice(nullptr, advice);
-    for (const IndexDecision &d : advice.decisions) {
-        if (!d.chosen) continue;
-        const Candidate &c = advice.candidates[d.candidate];
-        const TableInfo *t = advice.table(c.relid);
-        if (t == nullptr) continue;
+    pga_index_advice(nullptr, advice, &w);
+    for (const PgaAdviceRow &r : pga_advice_rows(advice, false)) {
         workload::IndexAdviceEvidence a;
-        a.recommendation_key = pga_recommendation_key(*t, c);
-        a.relation = t->name_sql;
-        a.key_columns = key_column_names(*t, c);
-        a.include_columns = include_column_names(*t, c);
-        a.predicate = c.predicate;
-        a.ddl = candidate_ddl(*t, c, true);
-        a.est_size_bytes = estimate_index_bytes(*t, c);
-        for (const ServedStatement &s : d.served)
-            a.queryids.push_back(s.queryid);
-        a.calls = d.calls;
-        a.cost_before = d.cost_before;
-        a.cost_after = d.cost_after;
-        a.saving_pct = d.saving_pct;
-        a.benefit = d.benefit;
-        a.reason = d.reason;
+        a.recommendation_key = r.key;
+        a.relation = r.relation;
+        a.key_columns = r.keys;
+        a.include_columns = r.include;
+        a.predicate = r.predicate;
+        a.ddl = r.ddl;
+        a.est_size_bytes = r.size_bytes;
+        a.queryids.assign(r.queryids.begin(), r.queryids.end());
+        a.calls = r.calls;
+        a.cost_before = r.cost_before;
+        a.cost_after = r.cost_after;
+        a.saving_pct = r.saving_pct;
+        a.benefit = r.benefit;
+        a.reason = r.reason;
         out.index_advice.push_back(std::move(a));
     }
 }
 
-void read_hotspots(workload::WorkloadSnapshot &out) {
+void read_hotspots(workload::WorkloadSnapshot &out, PgaCapturedWorkload &w) {
     std::vector<Hotspot> hotspots;
     double workload_ms = 0;
-    pga_seq_scan_hotspots(hotspots, &workload_ms);
+    pga_seq_scan_hotspots(hotspots, &workload_ms, &w);
     Names names;
     for (const Hotspot &h : hotspots)
         names.want_relation(h.relid);
@@ -358,10 +301,13 @@ void pga_read_workload_evidence(workload::WorkloadSnapshot &out) {
         now = GetCurrentTimestamp();
         started = pga_shared->started_at;
     });
-    read_statements(out);
+    // One copy of the stores for every part of the evidence.
+    PgaCapturedWorkload w;
+    w.read();
+    read_statements(out, w);
     read_loops(out);
-    read_index_advice(out);
-    read_hotspots(out);
+    read_index_advice(out, w);
+    read_hotspots(out, w);
     out.window_end = to_unix(now);
     if (out.window_start == 0) out.window_start = to_unix(started);
     out.available = !out.statements.empty();

@@ -26,6 +26,7 @@ extern "C" {
 }
 
 #include "pg/compat.h"
+#include "pg/indexes/advice_rows.h"
 #include "pg/indexes/index_advisor.h"
 #include "pg/boundary/pg_guard.h"
 #include "pg/boundary/protect.h"
@@ -39,85 +40,10 @@ namespace {
 
 constexpr int kAdviceColumns = 17;
 
-struct AdviceRow {
-    std::string key;
-    Oid relid = InvalidOid;
-    std::vector<std::string> keys, include;
-    std::string predicate, ddl, rule, status, reason;
-    double size_bytes = 0;
-    std::vector<int64> queryids;
-    bool verified = false;  // costs below are known
-    double calls = 0, cost_before = 0, cost_after = 0, saving_pct = 0, benefit = 0,
-           write_overhead = 0;
-};
-
-const char *kRecommended = "recommended";
-const char *kNotChosen = "not chosen";
-const char *kRejected = "rejected";
-
-AdviceRow base_row(const TableInfo &t, const Candidate &c) {
-    AdviceRow r;
-    r.key = pga_recommendation_key(t, c);
-    r.relid = c.relid;
-    r.keys = key_column_names(t, c);
-    r.include = include_column_names(t, c);
-    r.predicate = c.predicate;
-    r.ddl = candidate_ddl(t, c, true);
-    r.rule = candidate_rule_name(c.rule);
-    r.size_bytes = estimate_index_bytes(t, c);
-    for (uint64_t q : c.queryids)
-        r.queryids.push_back(static_cast<int64>(q));
-    return r;
-}
-
-// Rows of one advisor run: chosen first (by benefit), then verified but not chosen, then
-// rejected before verification.
-std::vector<AdviceRow> advice_rows(const PgaIndexAdvice &a, bool include_rejected) {
-    std::vector<AdviceRow> rows;
-    for (const IndexDecision &d : a.decisions) {
-        if (!d.chosen && !include_rejected) continue;
-        const Candidate &c = a.candidates[d.candidate];
-        const TableInfo *t = a.table(c.relid);
-        if (t == nullptr) continue;
-        AdviceRow r = base_row(*t, c);
-        r.status = d.chosen ? kRecommended : kNotChosen;
-        r.reason = d.reason;
-        r.verified = true;
-        if (d.chosen) {
-            r.queryids.clear();
-            for (const ServedStatement &s : d.served)
-                r.queryids.push_back((int64)s.queryid);
-        }
-        r.calls = d.calls;
-        r.cost_before = d.cost_before;
-        r.cost_after = d.cost_after;
-        r.saving_pct = d.saving_pct;
-        r.benefit = d.benefit;
-        r.write_overhead = d.write_overhead;
-        rows.push_back(std::move(r));
-    }
-    std::stable_sort(rows.begin(), rows.end(), [](const AdviceRow &x, const AdviceRow &y) {
-        bool xc = x.status == kRecommended, yc = y.status == kRecommended;
-        if (xc != yc) return xc;
-        return xc && x.benefit > y.benefit;
-    });
-    if (include_rejected) {
-        for (const RejectedCandidate &rc : a.rejected) {
-            const TableInfo *t = a.table(rc.candidate.relid);
-            if (t == nullptr) continue;
-            AdviceRow r = base_row(*t, rc.candidate);
-            r.status = kRejected;
-            r.reason = rc.reason;
-            rows.push_back(std::move(r));
-        }
-    }
-    return rows;
-}
-
-void put_rows(FunctionCallInfo fcinfo, const std::vector<AdviceRow> &rows) {
+void put_rows(FunctionCallInfo fcinfo, const std::vector<PgaAdviceRow> &rows) {
     pga_pg_subxact([&] {
         ReturnSetInfo *rsinfo = (ReturnSetInfo *)fcinfo->resultinfo;
-        for (const AdviceRow &r : rows) {
+        for (const PgaAdviceRow &r : rows) {
             Datum values[kAdviceColumns];
             bool nulls[kAdviceColumns];
             memset(nulls, 0, sizeof nulls);
@@ -169,7 +95,7 @@ PGA_SQL_FUNCTION(pg_advisor_index_advice, "advisor.index_recommendations") {
     pga_require_shared_state();
     pga_materialize(fcinfo, kAdviceColumns, "advisor.index_recommendations");
     pga_index_advice(nullptr, workload_advice);
-    put_rows(fcinfo, advice_rows(workload_advice, include_rejected));
+    put_rows(fcinfo, pga_advice_rows(workload_advice, include_rejected));
     return (Datum)0;
 }
 
@@ -184,7 +110,7 @@ PGA_SQL_FUNCTION(pg_advisor_recommend_indexes, "advisor.recommend_indexes") {
     pga_require_shared_state();
     pga_materialize(fcinfo, kAdviceColumns, "advisor.recommend_indexes");
     pga_index_advice(query, adhoc_advice);
-    put_rows(fcinfo, advice_rows(adhoc_advice, include_rejected));
+    put_rows(fcinfo, pga_advice_rows(adhoc_advice, include_rejected));
     return (Datum)0;
 }
 
@@ -209,12 +135,12 @@ std::string format_number(double v) {
 
 // The explanation of one candidate of a run, or "" when the key is not in it.
 std::string explain_in(const PgaIndexAdvice &a, const std::string &key, const char *source) {
-    for (const AdviceRow &r : advice_rows(a, true)) {
+    for (const PgaAdviceRow &r : pga_advice_rows(a, true)) {
         if (r.key != key) continue;
         std::string out = r.key + " (" + source + ")\n";
         out += r.ddl + "\n";
         out += "status: " + r.status + " (rule: " + r.rule + ")\n";
-        out += (r.status == kRecommended ? "why: " : "why not: ") + r.reason + "\n";
+        out += (r.status == kPgaRecommended ? "why: " : "why not: ") + r.reason + "\n";
         out += "estimated size: " + format_bytes(r.size_bytes);
         if (r.verified) out += "; write overhead: " + format_number(r.write_overhead);
         out += "\n";
