@@ -189,6 +189,34 @@ SELECT pg_reload_conf(), pg_sleep(0.5);
 SELECT pg_temp.try_export(:'datadir' || '/rv_exports/today', :'datadir');
 COPY (SELECT 1) TO PROGRAM 'rm -rf rv_exports';
 
+-- 8. Another role's captured statements: the N+1 loop it ran is a finding for superusers and
+-- members of pg_read_all_stats, never for other roles.
+CREATE ROLE regress_rv_app;
+GRANT SELECT ON rv_orders, rv_customers TO regress_rv_app;
+SET pg_advisor.idle_gap_ms = 600000;
+SET ROLE regress_rv_app;
+\o /dev/null
+SELECT id FROM rv_customers ORDER BY id LIMIT 6 /*controller='customers'*/;
+SELECT total FROM rv_orders WHERE customer_id = 1 /*controller='customers'*/;
+SELECT total FROM rv_orders WHERE customer_id = 2 /*controller='customers'*/;
+SELECT total FROM rv_orders WHERE customer_id = 3 /*controller='customers'*/;
+SELECT total FROM rv_orders WHERE customer_id = 4 /*controller='customers'*/;
+SELECT total FROM rv_orders WHERE customer_id = 5 /*controller='customers'*/;
+SELECT total FROM rv_orders WHERE customer_id = 6 /*controller='customers'*/;
+\o
+RESET ROLE;
+RESET pg_advisor.idle_gap_ms;
+SELECT rule, object FROM advisor.findings WHERE rule = 'n_plus_one';
+SET ROLE regress_rv_reader;
+SELECT count(*) AS loops_seen_by_reader FROM advisor.findings WHERE rule = 'n_plus_one';
+RESET ROLE;
+GRANT pg_read_all_stats TO regress_rv_reader;
+SET ROLE regress_rv_reader;
+SELECT count(*) AS loops_seen_with_read_all_stats FROM advisor.findings WHERE rule = 'n_plus_one';
+RESET ROLE;
+REVOKE pg_read_all_stats FROM regress_rv_reader;
+
 \c :regress_db
 DROP DATABASE regress_review;
 DROP ROLE regress_rv_reader;
+DROP ROLE regress_rv_app;
