@@ -1,6 +1,7 @@
 """Reads a PNG screenshot (stdlib only: zlib + the PNG filters) and prints
 "<width> <height> <non-white pixel share> <distinct colours>" so a test can tell a rendered
-page from a blank or broken one."""
+page from a blank or broken one, then, for each colour given as an argument (#rrggbb), the
+number of sampled pixels of exactly that colour (a chart's bars, say)."""
 import struct
 import sys
 import zlib
@@ -48,11 +49,14 @@ def read_png(path):
 
 
 width, height, channels, rows = read_png(sys.argv[1])
+wanted = {bytes.fromhex(c.lstrip("#")): 0 for c in sys.argv[2:]}
 colours, inked, total = set(), 0, 0
 for row in rows[::4]:
     for x in range(0, width * channels, channels * 4):
-        px = row[x:x + 3]
-        colours.add(bytes(px))
+        px = bytes(row[x:x + 3])
+        colours.add(px)
         total += 1
         inked += px != b"\xff\xff\xff"
-print(width, height, round(inked / max(total, 1), 4), len(colours))
+        if px in wanted:
+            wanted[px] += 1
+print(width, height, round(inked / max(total, 1), 4), len(colours), *wanted.values())

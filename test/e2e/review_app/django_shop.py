@@ -164,6 +164,19 @@ expected = {
 }
 
 
+# What each defect's fix must contain (the SQL, or the ORM's spelling for loops).
+FIXES = {
+    "no_primary_key": "PRIMARY KEY",
+    "json_not_jsonb": "TYPE jsonb",
+    "n_plus_one": "select_related",
+    "bulk_write_loop": "bulk_create",
+    "large_offset_pagination": "ORDER BY",
+    "function_search_path_mutable": "SET search_path",
+    "policy_but_rls_disabled": "ENABLE ROW LEVEL SECURITY",
+    "idle_in_transaction": "idle_in_transaction_session_timeout",
+}
+
+
 def matches(f, rule, obj):
     return f["rule"] == rule and (obj is None or f["object"] == obj)
 
@@ -175,8 +188,9 @@ for rule, obj in sorted(expected, key=str):
     if len(found) != 1:
         continue
     f = found[0]
-    has_fix = bool(f.get("fix_sql") or f.get("orm_fix") or f.get("recommendation"))
-    check(f"{rule}: comes with its fix", has_fix)
+    fix_text = (f.get("fix_sql") or "") + "\n" + (f.get("orm_fix") or "")
+    check(f"{rule}: comes with its fix ({FIXES[rule]!r})", FIXES[rule] in fix_text,
+          fix_text.strip()[:200])
     files = [p for p in paths if p.endswith("/" + f["file"])]
     check(f"{rule}: has its own finding file, linked from the summary",
           len(files) == 1 and os.path.basename(files[0]) in md, ", ".join(files))
