@@ -45,7 +45,7 @@ ANALYZE;
 GRANT SELECT, INSERT, UPDATE, DELETE ON customers, orders, items, events, paid_orders TO smith;
 SQL
 
-# The superuser reads the advice while sqlsmith runs, and resets now and then.
+# The superuser reads the advice and the review while sqlsmith runs, and resets now and then.
 reader() {
   local i=0
   while :; do
@@ -56,7 +56,10 @@ reader() {
       -c "SELECT count(*) FROM advisor.n_plus_one" \
       -c "SELECT count(*) FROM advisor.seq_scan_hotspots" \
       -c "SELECT count(*) FROM advisor.scan_shapes" \
-      -c "SELECT count(*) FROM advisor.query_patterns" >/dev/null 2>>"$WORK/reader.err" || true
+      -c "SELECT count(*) FROM advisor.query_patterns" \
+      -c "SELECT count(*) FROM advisor.findings" \
+      -c "SELECT count(*) FROM advisor.review_checks" \
+      -c "SELECT length(advisor.report('html'))" >/dev/null 2>>"$WORK/reader.err" || true
     [ $((i % 5)) -eq 0 ] && { q -c "SELECT advisor.reset()" >/dev/null 2>>"$WORK/reader.err" || true; }
     sleep 0.5
   done

@@ -48,9 +48,23 @@ const std::vector<const RuleInfo *> &all_rules() {
     return rules;
 }
 
+const std::vector<const RuleInfo *> &ddl_rules() {
+    static const std::vector<const RuleInfo *> rules = [] {
+        std::vector<const RuleInfo *> v;
+        for (const RuleInfo &r : migration_rules())
+            v.push_back(&r);
+        for (const RuleInfo *r : all_rules())
+            if (r->ddl != nullptr) v.push_back(r);
+        return v;
+    }();
+    return rules;
+}
+
 const RuleInfo *find_rule(std::string_view id) {
     for (const RuleInfo *r : all_rules())
         if (id == r->id) return r;
+    for (const RuleInfo &r : migration_rules())
+        if (id == r.id) return &r;
     return nullptr;
 }
 
@@ -58,6 +72,9 @@ std::vector<const Threshold *> all_thresholds() {
     std::vector<const Threshold *> out;
     for (const RuleInfo *r : all_rules())
         for (const Threshold &t : r->thresholds)
+            out.push_back(&t);
+    for (const RuleInfo &r : migration_rules())
+        for (const Threshold &t : r.thresholds)
             out.push_back(&t);
     return out;
 }

@@ -16,6 +16,10 @@
 #include "core/review/finding.h"
 #include "core/workload/workload_snapshot.h"
 
+namespace pg_advisor::ddl {
+class DdlRuleContext;
+}
+
 namespace pg_advisor::review {
 
 struct Threshold {
@@ -97,6 +101,8 @@ class RuleContext {
 };
 
 using RuleFn = void (*)(RuleContext &);
+// A migration rule: called for every change of every statement of a migration (core/ddl/lint.h).
+using DdlRuleFn = void (*)(::pg_advisor::ddl::DdlRuleContext &);
 
 struct RuleInfo {
     const char *id;            // snake_case, the catalogue's name: "fk_missing_index"
@@ -106,7 +112,8 @@ struct RuleInfo {
     const char *title;   // "Foreign key without an index"
     const char *passed;  // said when the rule finds nothing: "Every foreign key is indexed."
     std::vector<Threshold> thresholds;
-    RuleFn run;
+    RuleFn run;               // over the catalog and workload snapshots; nullptr for DDL-only rules
+    DdlRuleFn ddl = nullptr;  // over schema changes (migration rules, int_key_design)
 };
 
 // The families (one file each under review/rules/).
@@ -115,11 +122,17 @@ const std::vector<RuleInfo> &schema_rules();
 const std::vector<RuleInfo> &query_rules();
 const std::vector<RuleInfo> &operations_rules();
 const std::vector<RuleInfo> &security_rules();
+const std::vector<RuleInfo> &migration_rules();  // DDL only (run == nullptr)
 
-// Every rule, in family order; ids are unique (checked by the unit tests).
+// Every rule the catalog review runs (run != nullptr), in family order; ids are unique (checked
+// by the unit tests).
 const std::vector<const RuleInfo *> &all_rules();
+// Every rule with a `ddl` function: the migration family, then catalog rules that also judge
+// schema changes (int_key_design).
+const std::vector<const RuleInfo *> &ddl_rules();
+// A rule of either list.
 const RuleInfo *find_rule(std::string_view id);
-// Every threshold of every rule (for settings).
+// Every threshold of every rule, catalog and DDL (for settings).
 std::vector<const Threshold *> all_thresholds();
 
 }  // namespace pg_advisor::review
