@@ -167,4 +167,10 @@ Area finding_area(const review::Finding &f);
 std::string area_and_topic(const FindingView &v);
 bool is_loop(const review::Finding &f);
 
+// Rule ids the report treats specially (each is a registry rule: checked by the unit tests).
+// Loops, fixed in the application code: shown with the ORM fix, counted in the loop metrics.
+const std::vector<std::string_view> &loop_rule_ids();
+// Schema rules about constraints and key capacity: data safety rather than model quality.
+const std::vector<std::string_view> &constraint_rule_ids();
+
 }  // namespace pg_advisor::report
