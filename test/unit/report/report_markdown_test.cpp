@@ -93,6 +93,24 @@ TEST(ReportMarkdown, IndexFindingShowsCostBeforeAndAfter) {
     EXPECT_TRUE(contains(md, "the estimated cost should fall from 18,250 to about 12.5"));
 }
 
+// Times and sizes are spelled as the rules spell them in titles (core/common/text_format.h).
+TEST(ReportMarkdown, ImpactsUseTheSharedSpellings) {
+    Sample s;
+    for (review::Finding &f : s.result.findings) {
+        if (f.rule == "n_plus_one") f.impact = 93000;  // ms
+        if (f.rule == "bulk_write_loop") f.impact = 12.5;
+        if (f.rule == "timestamp_without_tz") {
+            f.impact = 2.0 * 1024 * 1024 * 1024;
+            f.impact_unit = "bytes";
+        }
+    }
+    std::string md = render_markdown(s.input);
+    EXPECT_TRUE(contains(md, "About 1 min 33 s of database time over the captured period."));
+    EXPECT_TRUE(contains(md, "About 12.5 ms of database time over the captured period."));
+    EXPECT_TRUE(contains(md, "\n2 GB of storage.\n"));
+    EXPECT_TRUE(contains(md, "Time spent in N+1 and write loops: 1 min 33 s over the captured"));
+}
+
 TEST(ReportMarkdown, SaysWhatWasSuppressedAndNotChecked) {
     Sample s;
     std::string md = render_markdown(s.input);
