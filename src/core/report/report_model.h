@@ -142,6 +142,8 @@ struct Report {
     Rich summary;                     // the friendly paragraph
     bool all_clear = false;           // no visible findings
     std::vector<Rich> capture_steps;  // how to get data; empty when a workload was captured
+    Rich capture_intro;               // the sentence before the capture steps
+    Rich suppressed_intro;            // the sentence before the suppressed findings' table
     std::vector<AreaSummary> areas;
     std::vector<FindingView> findings;
     std::vector<PassedCheck> passed;
