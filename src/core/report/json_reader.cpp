@@ -4,7 +4,6 @@
 
 #include "core/common/json.h"
 #include "core/common/text_format.h"
-#include "core/report/text_format.h"
 #include "core/common/no_postgres.h"
 
 namespace pg_advisor::report {

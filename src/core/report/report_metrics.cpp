@@ -1,7 +1,6 @@
 // Success metrics: what "done" looks like in numbers, from the findings' evidence.
 #include "core/report/report_model.h"
 #include "core/common/text_format.h"
-#include "core/report/text_format.h"
 #include "core/common/no_postgres.h"
 
 namespace pg_advisor::report {

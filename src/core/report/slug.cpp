@@ -6,7 +6,6 @@
 #include <vector>
 
 #include "core/common/text_format.h"
-#include "core/report/text_format.h"
 #include "core/common/no_postgres.h"
 
 namespace pg_advisor::report {
