@@ -8,9 +8,10 @@
 
 namespace pg_advisor::cli {
 
-// Connects with a libpq connection string or URI; reads the snapshot in one read-only
-// transaction (REPEATABLE READ, so every section sees the same moment). Throws
-// std::runtime_error with libpq's message on connection or query errors, and
+// Connects with a libpq connection string or URI; pins the session's search_path to
+// "pg_catalog, pg_temp" and turns jit off (as the extension does for the same queries), then reads
+// the snapshot in one read-only transaction (REPEATABLE READ, so every section sees the same
+// moment). Throws std::runtime_error with libpq's message on connection or query errors, and
 // catalog::SnapshotError on rows that do not parse.
 catalog::CatalogSnapshot load_catalog(const std::string &dsn);
 

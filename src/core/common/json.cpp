@@ -4,32 +4,10 @@
 #include <cstdio>
 #include <cstdlib>
 
+#include "core/common/text_format.h"
 #include "core/common/no_postgres.h"
 
 namespace pg_advisor::json {
-
-namespace {
-
-// Length of the valid UTF-8 sequence starting at s[i], or 0 if it is not valid.
-size_t utf8_sequence(std::string_view s, size_t i) {
-    unsigned char c = static_cast<unsigned char>(s[i]);
-    size_t n = c < 0x80 ? 1 : (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xE ? 3 : (c >> 3) == 0x1E ? 4 : 0;
-    if (n == 0 || i + n > s.size()) return 0;
-    for (size_t k = 1; k < n; k++)
-        if ((static_cast<unsigned char>(s[i + k]) & 0xC0) != 0x80) return 0;
-    if (n == 2 && c < 0xC2) return 0;  // overlong
-    if (n == 3) {
-        unsigned char c1 = static_cast<unsigned char>(s[i + 1]);
-        if ((c == 0xE0 && c1 < 0xA0) || (c == 0xED && c1 >= 0xA0)) return 0;  // overlong, surrogate
-    }
-    if (n == 4) {
-        unsigned char c1 = static_cast<unsigned char>(s[i + 1]);
-        if ((c == 0xF0 && c1 < 0x90) || c > 0xF4 || (c == 0xF4 && c1 >= 0x90)) return 0;
-    }
-    return n;
-}
-
-}  // namespace
 
 void append_quoted(std::string &out, std::string_view text) {
     out.push_back('"');
@@ -66,7 +44,7 @@ void append_quoted(std::string &out, std::string_view text) {
             i++;
             continue;
         }
-        size_t n = utf8_sequence(text, i);
+        size_t n = common::utf8_sequence(text, i);
         if (n == 0) {
             out += "\xEF\xBF\xBD";  // U+FFFD
             i++;

@@ -4,6 +4,7 @@
 #include <cstdlib>
 
 #include "core/report/report_model.h"
+#include "core/common/text_format.h"
 #include "core/report/text_format.h"
 #include "core/common/no_postgres.h"
 
@@ -107,29 +108,30 @@ Rich impact_text(const FindingView &v) {
             .add(").");
     if (f.impact != 0) {
         if (unit == "ms") {
-            out.add("About " + duration_ms(f.impact) +
+            out.add("About " + common::duration_ms(f.impact) +
                     " of database time over the captured period.");
         } else if (unit == "bytes") {
-            out.add(size_bytes(f.impact) + " of storage.");
+            out.add(common::bytes(f.impact) + " of storage.");
         } else if (unit == "cost") {
-            out.add("Impact score: " + decimal(f.impact) + " planner cost units.");
+            out.add("Impact score: " + common::number(f.impact, 1) + " planner cost units.");
         } else if (unit == "rows") {
-            out.add(decimal(f.impact, 0) + " rows involved.");
+            out.add(common::number(f.impact, 0) + " rows involved.");
         } else if (unit == "calls") {
-            out.add(decimal(f.impact, 0) + " calls over the captured period.");
+            out.add(common::number(f.impact, 0) + " calls over the captured period.");
         } else {
-            out.add("Impact " + decimal(f.impact, 2) + (unit.empty() ? "" : " " + unit) + ".");
+            out.add("Impact " + common::number(f.impact, 2) + (unit.empty() ? "" : " " + unit) +
+                    ".");
         }
     }
     if (v.queries.known)
         out.add(std::string(out.empty() ? "" : " ") + "Each occurrence runs " +
-                decimal(v.queries.before, 0) + " queries where " + decimal(v.queries.after, 0) +
-                " would do.");
+                common::number(v.queries.before, 0) + " queries where " +
+                common::number(v.queries.after, 0) + " would do.");
     if (v.cost.known && v.cost.before > 0) {
-        double saving = (v.cost.before - v.cost.after) / v.cost.before * 100;
+        double saving = (v.cost.before - v.cost.after) / v.cost.before;
         out.add(std::string(out.empty() ? "" : " ") + "The estimated cost falls from " +
-                decimal(v.cost.before) + " to " + decimal(v.cost.after) + " (" +
-                decimal(saving, 1) + " % less).");
+                common::number(v.cost.before, 1) + " to " + common::number(v.cost.after, 1) + " (" +
+                common::percent(saving) + " less).");
     }
     return out;
 }
@@ -163,8 +165,8 @@ Rich why_text(const FindingView &v) {
             "One set-based query replaces the loop: fewer round trips and less database time "
             "per request");
         if (v.queries.known)
-            out.add(", " + decimal(v.queries.before, 0) + " queries become " +
-                    decimal(v.queries.after, 0));
+            out.add(", " + common::number(v.queries.before, 0) + " queries become " +
+                    common::number(v.queries.after, 0));
         return out.add(".");
     }
     if (contains_nocase(f.fix_sql, "CREATE INDEX") || contains_nocase(f.fix_sql, "CREATE UNIQUE")) {
@@ -172,8 +174,8 @@ Rich why_text(const FindingView &v) {
             "With the index the planner can find the rows directly instead of reading the "
             "whole table");
         if (v.cost.known)
-            out.add(": the estimated cost falls from " + decimal(v.cost.before) + " to " +
-                    decimal(v.cost.after));
+            out.add(": the estimated cost falls from " + common::number(v.cost.before, 1) + " to " +
+                    common::number(v.cost.after, 1));
         return out.add(".");
     }
     if (contains_nocase(f.fix_sql, "DROP INDEX"))
@@ -222,16 +224,16 @@ Rich verify_text(const FindingView &v) {
         out.code("pg_advisor.n_plus_one_action = 'error'");
         out.add(" for the test role so that the loop fails the test.");
         if (v.queries.known)
-            out.add(" Before the fix: " + decimal(v.queries.before, 0) +
-                    " queries; after: " + decimal(v.queries.after, 0) + ".");
+            out.add(" Before the fix: " + common::number(v.queries.before, 0) +
+                    " queries; after: " + common::number(v.queries.after, 0) + ".");
         return out;
     }
     if (contains_nocase(f.fix_sql, "CREATE INDEX") || contains_nocase(f.fix_sql, "CREATE UNIQUE")) {
         Rich out("Run ");
         out.code("EXPLAIN").add(" on the statement: the plan should use the new index");
         if (v.cost.known)
-            out.add(" and the estimated cost should fall from " + decimal(v.cost.before) +
-                    " to about " + decimal(v.cost.after));
+            out.add(" and the estimated cost should fall from " + common::number(v.cost.before, 1) +
+                    " to about " + common::number(v.cost.after, 1));
         return out.add(".");
     }
     return Rich("Run the review again: this finding should no longer appear.");

@@ -36,13 +36,7 @@ std::string overview(const Report &r) {
 
 std::string capture(const Report &r) {
     if (r.capture_steps.empty()) return "";
-    std::string body =
-        "<div class=\"notice\">\n<p>pg_advisor has not captured any statements for "
-        "this database yet";
-    if (!r.in.capture_reason.empty()) body += " (" + html_escape(r.in.capture_reason) + ")";
-    body +=
-        ", so the checks that look at the workload (N+1 loops, slow statements, missing "
-        "indexes for real queries) cannot run. To get data:</p>\n<ol>\n";
+    std::string body = "<div class=\"notice\">\n<p>" + html_rich(r.capture_intro) + "</p>\n<ol>\n";
     for (const Rich &s : r.capture_steps)
         body += "<li>" + html_rich(s) + "</li>\n";
     return section("capture", "No workload captured yet", body + "</ol>\n</div>\n");
@@ -136,13 +130,9 @@ std::string lists(const Report &r) {
     }
     if (!off.empty()) missing += "<li>Turned off (pg_advisor.disabled_rules): " + off + "</li>\n";
     missing = r.not_checked.empty() ? "<p>Every check ran.</p>\n" : missing + "</ul>\n";
-    std::string suppressed =
-        r.suppressed.empty()
-            ? "<p>No findings are suppressed.</p>\n"
-            : "<p>" + count_of(r.suppressed.size(), "finding is", "findings are") +
-                  " suppressed and left out of this report (see <code>advisor.suppressions"
-                  "</code>):</p>\n" +
-                  brief_table(r.suppressed);
+    std::string suppressed = r.suppressed.empty() ? "<p>No findings are suppressed.</p>\n"
+                                                  : "<p>" + html_rich(r.suppressed_intro) +
+                                                        "</p>\n" + brief_table(r.suppressed);
     return section("good", "Good patterns found", good) +
            section("metrics", "Success metrics", metrics + "</ul>\n") +
            section("not-checked", "Not checked", missing) +

@@ -1,5 +1,6 @@
 // What the HTML report's charts show, from the report model.
 #include "core/report/html_parts.h"
+#include "core/common/text_format.h"
 #include "core/report/text_format.h"
 #include "core/common/no_postgres.h"
 
@@ -43,8 +44,9 @@ BarChart statements_chart(const Report &r) {
         if (c.bars.size() == kMaxChartBars) break;
         std::string detail = "query id " + queryid_text(s.queryid) + ": " + s.query + " (" +
                              count_of(static_cast<size_t>(s.calls), "call", "calls") + ", " +
-                             duration_ms(s.total_ms) + ")";
-        c.bars.push_back({s.query, detail, s.total_ms, duration_ms(s.total_ms), "statement"});
+                             common::duration_ms(s.total_ms) + ")";
+        c.bars.push_back(
+            {s.query, detail, s.total_ms, common::duration_ms(s.total_ms), "statement"});
     }
     c.description = describe(c);
     return c;
@@ -56,7 +58,8 @@ BarChart loops_chart(const Report &r) {
         if (c.bars.size() == kMaxChartBars) break;
         if (!v.loop || v.finding->impact_unit != "ms" || v.finding->impact <= 0) continue;
         std::string label = "Finding " + std::to_string(v.number) + ": " + v.finding->title;
-        c.bars.push_back({label, label, v.finding->impact, duration_ms(v.finding->impact), "loop"});
+        c.bars.push_back(
+            {label, label, v.finding->impact, common::duration_ms(v.finding->impact), "loop"});
     }
     c.description = describe(c);
     return c;

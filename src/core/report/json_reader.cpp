@@ -3,7 +3,7 @@
 #include <cstdlib>
 
 #include "core/common/json.h"
-#include "core/report/text_format.h"
+#include "core/common/text_format.h"
 #include "core/common/no_postgres.h"
 
 namespace pg_advisor::report {
@@ -171,7 +171,7 @@ class Parser {
                 if (!escape(out)) return false;
                 continue;
             }
-            size_t n = utf8_length(s_, pos_);
+            size_t n = common::utf8_sequence(s_, pos_);
             if (n == 0) return fail("invalid UTF-8 in a string");
             out->append(s_.data() + pos_, n);
             pos_ += n;

@@ -43,11 +43,7 @@ void overview(std::string &out, const Report &r) {
 void capture(std::string &out, const Report &r) {
     if (r.capture_steps.empty()) return;
     out += heading(2, "No workload captured yet");
-    out += "pg_advisor has not captured any statements for this database yet";
-    out += r.in.capture_reason.empty() ? "" : " (" + md_text(r.in.capture_reason) + ")";
-    out +=
-        ", so the checks that look at the workload (N+1 loops, slow statements, missing "
-        "indexes for real queries) cannot run. To get data:\n\n";
+    out += md_rich(r.capture_intro) + "\n\n";
     for (size_t i = 0; i < r.capture_steps.size(); i++)
         out += std::to_string(i + 1) + ". " + md_rich(r.capture_steps[i]) + "\n";
     out += "\n";
@@ -146,8 +142,7 @@ void suppressed(std::string &out, const Report &r) {
         out += "No findings are suppressed.\n\n";
         return;
     }
-    out += count_of(r.suppressed.size(), "finding is", "findings are") +
-           " suppressed and left out of this report (see `advisor.suppressions`):\n\n";
+    out += md_rich(r.suppressed_intro) + "\n\n";
     out += "| Severity | Rule | Object | Title | Key |\n|---|---|---|---|---|\n";
     for (const PreviousFinding &p : r.suppressed)
         out += "| " + std::string(review::severity_name(p.severity)) + " | " + cell_code(p.rule) +

@@ -1,6 +1,6 @@
 // Success metrics: what "done" looks like in numbers, from the findings' evidence.
 #include "core/report/report_model.h"
-#include "core/report/text_format.h"
+#include "core/common/text_format.h"
 #include "core/common/no_postgres.h"
 
 namespace pg_advisor::report {
@@ -33,8 +33,9 @@ Metric queries_metric(const FindingView &v) {
     bool job = false;
     for (const auto &tag : v.finding->tags)
         job = job || tag.first == "job";
-    m.text.add("): " + decimal(m.now, 0) + (job ? " queries per run" : " queries per request") +
-               " today, " + decimal(m.target, 0) + " after the fix.");
+    m.text.add("): " + common::number(m.now, 0) +
+               (job ? " queries per run" : " queries per request") + " today, " +
+               common::number(m.target, 0) + " after the fix.");
     return m;
 }
 
@@ -45,8 +46,8 @@ Metric cost_metric(const FindingView &v) {
     m.target = v.cost.after;
     m.unit = "cost";
     m.text.add("Finding " + std::to_string(v.number) + " (").code(v.finding->object);
-    m.text.add("): estimated cost " + decimal(m.now) + " today, " + decimal(m.target) +
-               " with the index.");
+    m.text.add("): estimated cost " + common::number(m.now, 1) + " today, " +
+               common::number(m.target, 1) + " with the index.");
     return m;
 }
 
@@ -72,7 +73,7 @@ void add_metrics(Report &r) {
         Metric m{"loop_time"};
         m.now = loop_ms;
         m.unit = "ms";
-        m.text.add("Time spent in N+1 and write loops: " + duration_ms(loop_ms) +
+        m.text.add("Time spent in N+1 and write loops: " + common::duration_ms(loop_ms) +
                    " over the captured period today, close to nothing once they are fixed.");
         r.metrics.push_back(m);
     }

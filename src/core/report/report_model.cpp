@@ -23,16 +23,9 @@ constexpr std::string_view kAreaIds[kAreaCount] = {"security", "performance", "d
 constexpr std::string_view kAreaNames[kAreaCount] = {"Security", "Performance", "Data safety",
                                                      "Model and schema quality", "Operations"};
 
-// Schema rules about constraints and key capacity: data safety rather than model quality.
 bool is_constraint_rule(std::string_view rule) {
-    static constexpr std::string_view kRules[] = {"no_primary_key",
-                                                  "missing_unique",
-                                                  "nullable_fk",
-                                                  "fk_type_mismatch",
-                                                  "not_valid_constraint_left",
-                                                  "duplicate_or_overlapping_fk",
-                                                  "sequence_or_key_near_overflow"};
-    return std::find(std::begin(kRules), std::end(kRules), rule) != std::end(kRules);
+    const std::vector<std::string_view> &rules = constraint_rule_ids();
+    return std::find(rules.begin(), rules.end(), rule) != rules.end();
 }
 
 Area area_of(Category c, std::string_view rule, std::string_view object_type) {
@@ -229,11 +222,24 @@ std::string_view area_name(Area a) {
     return kAreaNames[static_cast<size_t>(a)];
 }
 
+const std::vector<std::string_view> &loop_rule_ids() {
+    static const std::vector<std::string_view> ids = {"n_plus_one", "bulk_write_loop"};
+    return ids;
+}
+
+const std::vector<std::string_view> &constraint_rule_ids() {
+    static const std::vector<std::string_view> ids = {"no_primary_key",
+                                                      "nullable_fk",
+                                                      "fk_type_mismatch",
+                                                      "not_valid_constraint_left",
+                                                      "duplicate_or_overlapping_fk",
+                                                      "sequence_or_key_near_overflow"};
+    return ids;
+}
+
 bool is_loop(const Finding &f) {
-    static constexpr std::string_view kLoopRules[] = {"n_plus_one", "bulk_write_loop",
-                                                      "row_by_row_writes", "write_loop"};
-    return !f.orm_fix.empty() ||
-           std::find(std::begin(kLoopRules), std::end(kLoopRules), f.rule) != std::end(kLoopRules);
+    const std::vector<std::string_view> &rules = loop_rule_ids();
+    return !f.orm_fix.empty() || std::find(rules.begin(), rules.end(), f.rule) != rules.end();
 }
 
 Area finding_area(const Finding &f) {

@@ -142,6 +142,8 @@ struct Report {
     Rich summary;                     // the friendly paragraph
     bool all_clear = false;           // no visible findings
     std::vector<Rich> capture_steps;  // how to get data; empty when a workload was captured
+    Rich capture_intro;               // the sentence before the capture steps
+    Rich suppressed_intro;            // the sentence before the suppressed findings' table
     std::vector<AreaSummary> areas;
     std::vector<FindingView> findings;
     std::vector<PassedCheck> passed;
@@ -166,5 +168,11 @@ Area finding_area(const review::Finding &f);
 // "Performance (indexing)"; just "Security" when the topic repeats the area.
 std::string area_and_topic(const FindingView &v);
 bool is_loop(const review::Finding &f);
+
+// Rule ids the report treats specially (each is a registry rule: checked by the unit tests).
+// Loops, fixed in the application code: shown with the ORM fix, counted in the loop metrics.
+const std::vector<std::string_view> &loop_rule_ids();
+// Schema rules about constraints and key capacity: data safety rather than model quality.
+const std::vector<std::string_view> &constraint_rule_ids();
 
 }  // namespace pg_advisor::report

@@ -212,6 +212,20 @@ std::vector<Rich> capture_steps() {
     return steps;
 }
 
+Rich capture_intro(const ReportInput &in) {
+    Rich out("pg_advisor has not captured any statements for this database yet");
+    if (!in.capture_reason.empty()) out.add(" (" + in.capture_reason + ")");
+    return out.add(
+        ", so the checks that look at the workload (N+1 loops, slow statements, missing "
+        "indexes for real queries) cannot run. To get data:");
+}
+
+Rich suppressed_intro(const Report &r) {
+    Rich out(count_of(r.suppressed.size(), "finding is", "findings are") +
+             " suppressed and left out of this report (see ");
+    return out.code("advisor.suppressions").add("):");
+}
+
 std::string topics_text(const AreaSummary &a) {
     std::string out;
     for (const auto &[topic, n] : a.topics)
@@ -265,7 +279,11 @@ void add_wording(Report &r) {
     r.checks = checks_text(r);
     r.priority = priority_text(r);
     if (r.history) r.history->text = history_text(r);
-    if (!in.capture_available) r.capture_steps = capture_steps();
+    if (!in.capture_available) {
+        r.capture_steps = capture_steps();
+        r.capture_intro = capture_intro(in);
+    }
+    if (!r.suppressed.empty()) r.suppressed_intro = suppressed_intro(r);
     for (AreaSummary &a : r.areas)
         a.line = area_line(r, a);
     r.summary = summary_text(r);

@@ -5,7 +5,7 @@
 #include <utility>
 #include <vector>
 
-#include "core/report/text_format.h"
+#include "core/common/text_format.h"
 #include "core/common/no_postgres.h"
 
 namespace pg_advisor::report {
@@ -51,7 +51,7 @@ void append_words(std::string &out, std::string_view text) {
     };
     for (size_t i = 0; i < text.size();) {
         unsigned char c = static_cast<unsigned char>(text[i]);
-        size_t n = utf8_length(text, i);
+        size_t n = common::utf8_sequence(text, i);
         if (n == 0) n = 1;
         if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')) {
             out += static_cast<char>(c);

@@ -4,6 +4,7 @@
 
 #include <fmt/format.h>
 
+#include "core/common/text_format.h"
 #include "core/report/text_format.h"
 #include "core/common/no_postgres.h"
 
@@ -25,7 +26,7 @@ std::string short_label(std::string_view label) {
     size_t chars = 0;
     for (size_t i = 0; i < text.size(); chars++) {
         if (chars == kMaxBarLabel - 1) return out + "…";
-        size_t n = std::max<size_t>(1, utf8_length(text, i));
+        size_t n = std::max<size_t>(1, common::utf8_sequence(text, i));
         std::string piece = text.substr(i, n);
         out += piece == "\n" || piece == "\t" ? " " : piece;
         i += n;

@@ -1,9 +1,8 @@
 #include "core/report/text_format.h"
 
-#include <cmath>
-
 #include <fmt/format.h>
 
+#include "core/common/text_format.h"
 #include "core/common/no_postgres.h"
 
 namespace pg_advisor::report {
@@ -55,29 +54,7 @@ Civil civil(int64_t us) {
     return c;
 }
 
-std::string group_digits(std::string digits) {
-    std::string out;
-    for (size_t i = 0; i < digits.size(); i++) {
-        if (i && (digits.size() - i) % 3 == 0) out += ',';
-        out += digits[i];
-    }
-    return out;
-}
-
 }  // namespace
-
-size_t utf8_length(std::string_view s, size_t i) {
-    unsigned char c = static_cast<unsigned char>(s[i]);
-    size_t n = c < 0x80 ? 1 : (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xE ? 3 : (c >> 3) == 0x1E ? 4 : 0;
-    if (n == 0 || i + n > s.size()) return 0;
-    for (size_t k = 1; k < n; k++)
-        if ((static_cast<unsigned char>(s[i + k]) & 0xC0) != 0x80) return 0;
-    unsigned char c1 = n > 1 ? static_cast<unsigned char>(s[i + 1]) : 0;
-    if (n == 2 && c < 0xC2) return 0;                                                 // overlong
-    if (n == 3 && ((c == 0xE0 && c1 < 0xA0) || (c == 0xED && c1 >= 0xA0))) return 0;  // surrogate
-    if (n == 4 && ((c == 0xF0 && c1 < 0x90) || c > 0xF4 || (c == 0xF4 && c1 >= 0x90))) return 0;
-    return n;
-}
 
 std::string clean_text(std::string_view s) {
     std::string out;
@@ -89,7 +66,7 @@ std::string clean_text(std::string_view s) {
             i++;
             continue;
         }
-        size_t n = utf8_length(s, i);
+        size_t n = common::utf8_sequence(s, i);
         if (n == 0) {
             out += kReplacement;
             i++;
@@ -168,47 +145,9 @@ std::string md_block(std::string_view s, std::string_view language) {
     return out + fence + "\n";
 }
 
-std::string thousands(int64_t n) {
-    std::string digits = std::to_string(n < 0 ? -static_cast<uint64_t>(n) : n);
-    return (n < 0 ? "-" : "") + group_digits(digits);
-}
-
-std::string decimal(double v, int decimals) {
-    if (!std::isfinite(v)) return "n/a";
-    std::string s = fmt::format("{:.{}f}", std::fabs(v), decimals);
-    size_t dot = s.find('.');
-    if (dot != std::string::npos) {
-        while (s.back() == '0')
-            s.pop_back();
-        if (s.back() == '.') s.pop_back();
-    }
-    dot = s.find('.');
-    std::string whole = group_digits(s.substr(0, dot));
-    std::string frac = dot == std::string::npos ? "" : s.substr(dot);
-    bool negative = v < 0 && (whole != "0" || !frac.empty());
-    return (negative ? "-" : "") + whole + frac;
-}
-
-std::string duration_ms(double ms) {
-    if (ms < 1000) return decimal(ms, ms < 10 ? 1 : 0) + " ms";
-    if (ms < 60 * 1000.0) return decimal(ms / 1000, 1) + " s";
-    if (ms < 3600 * 1000.0) return decimal(ms / 60000, 1) + " min";
-    return decimal(ms / 3600000, 1) + " h";
-}
-
-std::string size_bytes(double bytes) {
-    static constexpr const char *kUnits[] = {"kB", "MB", "GB", "TB", "PB"};
-    if (bytes < 1024) return decimal(bytes, 0) + " bytes";
-    int unit = -1;
-    while (bytes >= 1024 && unit < 4) {
-        bytes /= 1024;
-        unit++;
-    }
-    return decimal(bytes, 1) + " " + kUnits[unit];
-}
-
 std::string count_of(size_t n, std::string_view singular, std::string_view plural) {
-    return thousands(static_cast<int64_t>(n)) + " " + std::string(n == 1 ? singular : plural);
+    return common::thousands(static_cast<int64_t>(n)) + " " +
+           std::string(n == 1 ? singular : plural);
 }
 
 std::string queryid_text(uint64_t queryid) {

@@ -1,6 +1,6 @@
-// Text helpers of the report: UTF-8 checking, escaping for Markdown and HTML, and the number,
-// size, duration and date formats every renderer shares (so the three formats print the same
-// numbers). Everything is deterministic: no locale, times in UTC.
+// Text helpers of the report: UTF-8 cleaning, escaping for Markdown and HTML, and the date
+// formats every renderer shares. Numbers, sizes and durations are core/common/text_format.h's
+// (the review rules' titles use the same). Everything is deterministic: no locale, times in UTC.
 #pragma once
 
 #include <cstddef>
@@ -10,8 +10,6 @@
 
 namespace pg_advisor::report {
 
-// Length of the valid UTF-8 sequence that starts at s[i], 0 when it is not valid.
-size_t utf8_length(std::string_view s, size_t i);
 // The text with invalid UTF-8 and control characters other than tab and newline (carriage
 // returns included) replaced by U+FFFD.
 std::string clean_text(std::string_view s);
@@ -27,15 +25,6 @@ std::string md_code(std::string_view s);
 // A fenced code block (fence longer than any backtick run in the text), ending with a newline.
 std::string md_block(std::string_view s, std::string_view language = "");
 
-// 1234567 -> "1,234,567".
-std::string thousands(int64_t n);
-// A number with at most `decimals` decimals, trailing zeros dropped, thousands separated:
-// 1234.5 -> "1,234.5", 2.0 -> "2".
-std::string decimal(double v, int decimals = 1);
-// Milliseconds, scaled: "850 ms", "12.3 s", "4.2 min", "1.5 h".
-std::string duration_ms(double ms);
-// Bytes in PostgreSQL's pg_size_pretty units (1024-based): "512 bytes", "12 kB", "3.4 MB".
-std::string size_bytes(double bytes);
 // "1 finding", "3 findings".
 std::string count_of(size_t n, std::string_view singular, std::string_view plural);
 // A statement's query id as pg_stat_statements shows it (a signed bigint).

@@ -19,12 +19,13 @@ TEST(ReportExport, LayoutAndNames) {
         paths.push_back(f.path);
     std::vector<std::string> want = {
         "database-review-2025-01-15.md",
-        "database-review-2025-01-15/finding-001-public-schema-create-public.md",
+        "database-review-2025-01-15/finding-001-xid-wraparound-events.md",
         "database-review-2025-01-15/finding-002-fk-missing-index-orders-customer-id.md",
         "database-review-2025-01-15/finding-003-n-plus-one-order-items.md",
-        "database-review-2025-01-15/finding-004-seq-scan-hotspot-events.md",
-        "database-review-2025-01-15/finding-005-row-by-row-writes-audit-log.md",
-        "database-review-2025-01-15/finding-006-timestamp-without-tz-orders-placed-at.md",
+        "database-review-2025-01-15/finding-004-public-schema-create-public.md",
+        "database-review-2025-01-15/finding-005-seq-scan-hotspot-events.md",
+        "database-review-2025-01-15/finding-006-bulk-write-loop-audit-log.md",
+        "database-review-2025-01-15/finding-007-timestamp-without-tz-orders-placed-at.md",
         "database-review-2025-01-15.json",
         "database-review-2025-01-15.html",
     };

@@ -17,116 +17,22 @@ using review::Severity;
 constexpr int64_t kDay = int64_t{86400} * 1000 * 1000;
 constexpr int64_t kNow = int64_t{1736935200} * 1000 * 1000;  // 2025-01-15T10:00:00Z
 
-void no_op(review::RuleContext &) {}
-
-const std::vector<RuleInfo> &rules() {
-    static const std::vector<RuleInfo> all = {
-        {"fk_missing_index",
-         "IDX-01",
-         Category::Indexing,
-         Severity::High,
-         "Foreign key without an index",
-         "Every foreign key is indexed.",
-         {},
-         no_op},
-        {"duplicate_index",
-         "IDX-02",
-         Category::Indexing,
-         Severity::Medium,
-         "Duplicate index",
-         "No two indexes are identical.",
-         {},
-         no_op},
-        {"unused_index",
-         "IDX-04",
-         Category::Indexing,
-         Severity::Low,
-         "Unused index",
-         "Every index is used.",
-         {},
-         no_op},
-        {"invalid_index",
-         "IDX-06",
-         Category::Indexing,
-         Severity::High,
-         "Invalid index",
-         "Every index is valid.",
-         {},
-         no_op},
-        {"seq_scan_hotspot",
-         "IDX-07",
-         Category::Indexing,
-         Severity::Medium,
-         "Sequential scan hotspot",
-         "No large table is read mostly by sequential scans.",
-         {},
-         no_op},
-        {"index_bloat",
-         "IDX-08",
-         Category::Indexing,
-         Severity::Low,
-         "Index bloat",
-         "No index is bloated.",
-         {},
-         no_op},
-        {"no_primary_key",
-         "SCH-01",
-         Category::Schema,
-         Severity::Medium,
-         "Table without a primary key",
-         "Every table has a primary key.",
-         {},
-         no_op},
-        {"timestamp_without_tz",
-         "SCH-07",
-         Category::Schema,
-         Severity::Low,
-         "Timestamp without time zone",
-         "Every timestamp column stores its time zone.",
-         {},
-         no_op},
-        {"json_not_jsonb",
-         "SCH-10",
-         Category::Schema,
-         Severity::Low,
-         "json instead of jsonb",
-         "Every JSON column uses jsonb.",
-         {},
-         no_op},
-        {"n_plus_one",
-         "QRY-03",
-         Category::Query,
-         Severity::High,
-         "N+1 query loop",
-         "No N+1 loop was detected: relationships are loaded eagerly.",
-         {},
-         no_op},
-        {"row_by_row_writes",
-         "QRY-04",
-         Category::Query,
-         Severity::Medium,
-         "Row-by-row writes",
-         "Writes are batched: no row-by-row write loop was detected.",
-         {},
-         no_op},
-        {"public_schema_create",
-         "SEC-03",
-         Category::Security,
-         Severity::Critical,
-         "Anyone can create objects in a schema",
-         "Only owners can create objects in schemas.",
-         {},
-         no_op},
-    };
-    return all;
-}
+// The rules of the sample review: real registry rules (review::find_rule), so the report is
+// tested with the ids, catalogue ids, titles and sentences the review really has.
+constexpr const char *kRuleIds[] = {
+    "fk_missing_index", "duplicate_index", "unused_index",    "invalid_index",
+    "seq_scan_hotspot", "index_bloat",     "no_primary_key",  "timestamp_without_tz",
+    "json_not_jsonb",   "n_plus_one",      "bulk_write_loop", "public_schema_create",
+    "xid_wraparound"};
 
 const RuleInfo *rule(std::string_view id) {
-    for (const RuleInfo &r : rules())
-        if (id == r.id) return &r;
-    throw std::logic_error("no such fixture rule");
+    const RuleInfo *r = review::find_rule(id);
+    if (r == nullptr) throw std::logic_error("no rule \"" + std::string(id) + "\" in the registry");
+    return r;
 }
 
+// A finding with the rule's id, category and default severity (as RuleContext::make);
+// findings whose rule raises the severity set it themselves.
 Finding base(const char *rule_id, std::string object_type, std::string object,
              std::string identity) {
     const RuleInfo *r = rule(rule_id);
@@ -145,6 +51,7 @@ Finding base(const char *rule_id, std::string object_type, std::string object,
 
 Finding security_finding() {
     Finding f = base("public_schema_create", "schema", "\"public\"", "PUBLIC CREATE");
+    f.severity = review::raise(f.severity);  // the rule raises it for schema public
     f.title = "PUBLIC can create objects in schema public";
     f.evidence.add("grantee", "PUBLIC").add("privilege", "CREATE");
     f.recommendation =
@@ -164,6 +71,7 @@ Finding n_plus_one_finding() {
     f.title = "N+1: order_items loaded one order at a time in orders#index";
     f.evidence.add("occurrences", 412).add("max_repeats", 20).add("expected_queries", "21 -> 2");
     f.evidence.add("child_total_ms", 5234.5);
+    f.severity = review::raise(f.severity);  // child_total_ms >= n_plus_one_high_total_ms
     f.recommendation =
         "Load the items of all orders in one query. Use prefetch_related in the "
         "view.";
@@ -180,7 +88,7 @@ Finding n_plus_one_finding() {
 }
 
 Finding write_loop_finding() {
-    Finding f = base("row_by_row_writes", "statement", "\"public\".\"audit_log\"", "import_job");
+    Finding f = base("bulk_write_loop", "statement", "\"public\".\"audit_log\"", "import_job");
     f.title = "Row-by-row inserts into audit_log";
     f.evidence.add("occurrences", 12).add("queries_before", 500).add("queries_after", 1);
     f.recommendation = "Insert the rows with one multi-row statement.";
@@ -198,7 +106,9 @@ Finding fk_finding() {
     Finding f = base("fk_missing_index", "constraint", "\"public\".\"orders\".\"customer_id\"",
                      "orders_customer_id_fkey");
     f.title = "Foreign key orders_customer_id_fkey has no index";
-    f.evidence.add("child_rows", int64_t{1200000}).add("parent_deletes", 3400);
+    f.evidence.add("child_rows", int64_t{1200000}).add("parent_deletes", 34000);
+    // A large child and a busy parent (fk_missing_index_large_rows, _busy_parent_writes).
+    f.severity = Severity::High;
     f.evidence.add("columns", std::vector<std::string>{"customer_id"});
     f.recommendation = "Index orders.customer_id.";
     f.fix_sql =
@@ -228,6 +138,31 @@ Finding hotspot_finding() {
     f.impact_unit = "cost";
     f.queryids = {1234567};
     f.query = "SELECT * FROM events WHERE kind = $1 AND created_at > $2";
+    return f;
+}
+
+Finding wraparound_finding() {
+    Finding f = base("xid_wraparound", "table", "\"public\".\"events\"", "");
+    f.severity = Severity::Critical;  // past xid_wraparound_critical_pct
+    f.title = "\"public\".\"events\" has used 80.1% of its transaction IDs before wraparound";
+    f.evidence.add("age", 1720000000.0)
+        .add("used_pct", 80.09)
+        .add("wraparound_limit", 2147483648.0);
+    f.evidence.add("autovacuum_freeze_max_age", 200000000.0).add("past_freeze_max_age", true);
+    f.current_state =
+        "age 1,720,000,000 of 2,147,483,648; autovacuum forces a freeze from 200,000,000.";
+    f.recommendation =
+        "Freeze the oldest tables now and make sure nothing blocks vacuum (long transactions, "
+        "prepared transactions, replication slots).";
+    f.why =
+        "At the limit the server stops assigning new IDs and refuses writes until the database "
+        "is vacuumed.";
+    f.fix_sql = "VACUUM (FREEZE, VERBOSE) \"public\".\"events\";";
+    f.steps = {"Check xmin_horizon_held: nothing may hold back the freeze.",
+               "Run the VACUUM (FREEZE); raise autovacuum_vacuum_cost_limit if autovacuum is slow "
+               "to finish."};
+    f.impact = 1720000000;
+    f.impact_unit = "transaction IDs";
     return f;
 }
 
@@ -277,12 +212,13 @@ review::RuleOutcome ran(const char *id) {
 
 Sample::Sample() {
     result.generated_at = kNow;
-    result.findings = {security_finding(), n_plus_one_finding(), fk_finding(),
-                       hotspot_finding(),  write_loop_finding(), timestamp_finding()};
+    result.findings = {security_finding(),  n_plus_one_finding(), fk_finding(),
+                       hotspot_finding(),   write_loop_finding(), timestamp_finding(),
+                       wraparound_finding()};
     std::stable_sort(result.findings.begin(), result.findings.end(), review::ranks_before);
     result.suppressed = {suppressed_finding()};
-    for (const RuleInfo &r : rules())
-        result.outcomes.push_back(ran(r.id));
+    for (const char *id : kRuleIds)
+        result.outcomes.push_back(ran(id));
     for (review::RuleOutcome &o : result.outcomes) {
         std::string id = o.rule->id;
         if (id == "unused_index") {
@@ -328,7 +264,7 @@ void make_no_capture(Sample &s) {
     make_all_clear(s);
     for (review::RuleOutcome &o : s.result.outcomes) {
         std::string id = o.rule->id;
-        if (id == "n_plus_one" || id == "row_by_row_writes" || id == "seq_scan_hotspot" ||
+        if (id == "n_plus_one" || id == "bulk_write_loop" || id == "seq_scan_hotspot" ||
             id == "unused_index") {
             o.ran = false;
             o.reason = "no captured workload";

@@ -7,24 +7,8 @@
 
 using namespace pg_advisor::report;
 
-TEST(ReportText, Numbers) {
-    EXPECT_EQ(thousands(0), "0");
-    EXPECT_EQ(thousands(999), "999");
-    EXPECT_EQ(thousands(1000), "1,000");
-    EXPECT_EQ(thousands(-1234567), "-1,234,567");
-    EXPECT_EQ(decimal(1234.56), "1,234.6");
-    EXPECT_EQ(decimal(2.0), "2");
-    EXPECT_EQ(decimal(0.04), "0");
-    EXPECT_EQ(decimal(-0.04), "0");
-    EXPECT_EQ(decimal(12.5, 2), "12.5");
-    EXPECT_EQ(duration_ms(4.26), "4.3 ms");
-    EXPECT_EQ(duration_ms(850), "850 ms");
-    EXPECT_EQ(duration_ms(5234.5), "5.2 s");
-    EXPECT_EQ(duration_ms(252000), "4.2 min");
-    EXPECT_EQ(duration_ms(5400000), "1.5 h");
-    EXPECT_EQ(size_bytes(512), "512 bytes");
-    EXPECT_EQ(size_bytes(12 * 1024), "12 kB");
-    EXPECT_EQ(size_bytes(3.5 * 1024 * 1024), "3.5 MB");
+// Numbers, sizes and durations: test/unit/common/text_format_test.cpp.
+TEST(ReportText, Counts) {
     EXPECT_EQ(count_of(1, "finding", "findings"), "1 finding");
     EXPECT_EQ(count_of(1200, "finding", "findings"), "1,200 findings");
     EXPECT_EQ(queryid_text(0xFFFFFFFFFFFFFFFFull), "-1");

@@ -113,7 +113,7 @@ TEST(Facts, SizesCountsAndRows) {
     EXPECT_EQ(facts::human_bytes(512), "512 bytes");
     EXPECT_EQ(facts::human_bytes(1536), "1.5 kB");
     EXPECT_EQ(facts::human_bytes(100 * kMiB), "100 MB");
-    EXPECT_EQ(facts::human_bytes(3 * kGiB), "3.0 GB");
+    EXPECT_EQ(facts::human_bytes(3 * kGiB), "3 GB");
     EXPECT_EQ(facts::human_count(1234567), "1,234,567");
     EXPECT_EQ(facts::human_count(999), "999");
     EXPECT_EQ(facts::human_percent(0.125), "12.5%");

@@ -51,3 +51,14 @@ TEST(RuleTables, ThresholdNamesStartWithTheirRule) {
                 EXPECT_EQ(name.compare(0, stem.size(), stem), 0) << name;
             }
 }
+
+// The size of every family: a rule dropped from (or added to) a table by mistake changes it.
+// Adding a rule updates this count with the rule's table line.
+TEST(RuleTables, FamilySizes) {
+    EXPECT_EQ(pg_advisor::review::index_rules().size(), 12u);
+    EXPECT_EQ(pg_advisor::review::schema_rules().size(), 19u);
+    EXPECT_EQ(pg_advisor::review::query_rules().size(), 11u);
+    EXPECT_EQ(pg_advisor::review::operations_rules().size(), 20u);
+    EXPECT_EQ(pg_advisor::review::security_rules().size(), 12u);
+    EXPECT_EQ(all_rules().size(), 74u);
+}
