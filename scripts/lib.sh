@@ -64,6 +64,10 @@ pga_build_install() {
     cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo -DPG_ADVISOR_WERROR=ON >"$PGA_LOG_DIR/cmake.log" 2>&1 &&
     cmake --build build -j"$(nproc)" >>"$PGA_LOG_DIR/cmake.log" 2>&1 ) ||
     { tail -n 40 "$PGA_LOG_DIR/cmake.log"; pga_die "CMake build failed"; }
+  # The pg_advisor command onto the PATH (/usr/local/bin).
+  ( cd "$PGA_ROOT" && pga_as_root cmake --install build --component Unspecified \
+      >>"$PGA_LOG_DIR/cmake.log" 2>&1 ) ||
+    { tail -n 40 "$PGA_LOG_DIR/cmake.log"; pga_die "installing the pg_advisor command failed"; }
 }
 
 # pga_cluster_start NAME PORT [postgresql.conf lines...]

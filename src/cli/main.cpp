@@ -28,6 +28,8 @@ struct Subcommand {
 const Subcommand kSubcommands[] = {
     {"review", pg_advisor::cli::review_command,
      "review a database's schema, indexes, statistics and security over libpq"},
+    {"report", pg_advisor::cli::report_command,
+     "write the review report files (Markdown, JSON, HTML) of a database under a directory"},
     {"version", version_command, "print the version of the tool and its libraries"},
 };
 

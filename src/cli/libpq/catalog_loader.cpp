@@ -2,48 +2,18 @@
 
 #include <libpq-fe.h>
 
-#include <memory>
-#include <stdexcept>
 #include <string>
 #include <vector>
 
+#include "cli/libpq/connection.h"
 #include "core/catalog/snapshot_sql.h"
 
 namespace pg_advisor::cli {
 
 namespace {
 
-using Connection = std::unique_ptr<PGconn, decltype(&PQfinish)>;
-using Result = std::unique_ptr<PGresult, decltype(&PQclear)>;
-
-// Runs one statement; on failure throws with `doing` ("reading the snapshot") and libpq's
-// message.
-Result run(PGconn *conn, const std::string &sql, const std::string &doing) {
-    Result res(PQexec(conn, sql.c_str()), &PQclear);
-    ExecStatusType status = PQresultStatus(res.get());
-    if (status != PGRES_TUPLES_OK && status != PGRES_COMMAND_OK) {
-        std::string message = PQerrorMessage(conn);
-        while (!message.empty() && message.back() == '\n')
-            message.pop_back();
-        throw std::runtime_error(doing + ": " + message);
-    }
-    return res;
-}
-
 Result exec(PGconn *conn, const std::string &sql, const char *what) {
     return run(conn, sql, std::string("reading ") + what);
-}
-
-// The session settings the extension runs its catalog queries under (pg/catalog/
-// snapshot_spi.cpp): the snapshot SQL names functions and operators unqualified, so a
-// search_path set for the database or the role (ALTER DATABASE ... SET search_path = evil,
-// pg_catalog) would let objects of that schema stand in for them and run as whoever runs
-// `pg_advisor review`. Set for the session, before any other statement.
-void pin_session(PGconn *conn) {
-    run(conn,
-        "SELECT pg_catalog.set_config('search_path', 'pg_catalog, pg_temp', false), "
-        "pg_catalog.set_config('jit', 'off', false)",
-        "pinning search_path to pg_catalog and turning jit off");
 }
 
 // The result's texts, read in place.
@@ -65,14 +35,7 @@ void load_section(PGconn *conn, catalog::CatalogSnapshot &snap,
 }  // namespace
 
 catalog::CatalogSnapshot load_catalog(const std::string &dsn) {
-    Connection conn(PQconnectdb(dsn.c_str()), &PQfinish);
-    if (PQstatus(conn.get()) != CONNECTION_OK) {
-        std::string message = PQerrorMessage(conn.get());
-        while (!message.empty() && message.back() == '\n')
-            message.pop_back();
-        throw std::runtime_error("could not connect: " + message);
-    }
-    pin_session(conn.get());
+    Connection conn = connect_pinned(dsn);
     exec(conn.get(), "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", "the snapshot");
     catalog::CatalogSnapshot snap;
     load_section(conn.get(), snap, catalog::database_section());

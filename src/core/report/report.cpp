@@ -29,6 +29,14 @@ std::string render_html(const ReportInput &in) {
     return html_report(build_report(in));
 }
 
+void count_catalog(ReportInput &in, const catalog::CatalogSnapshot &snap) {
+    for (const catalog::Table &t : snap.tables) {
+        if ((t.relkind != 'r' && t.relkind != 'p') || t.extension_member) continue;
+        in.tables++;
+        in.indexes += static_cast<int64_t>(t.indexes.size());
+    }
+}
+
 std::vector<ReportFile> export_files(const ReportInput &in) {
     Report r = build_report(in);
     std::string base = export_basename(in.date);

@@ -18,6 +18,7 @@
 #include <string_view>
 #include <vector>
 
+#include "core/catalog/catalog_snapshot.h"
 #include "core/review/engine.h"
 #include "core/review/finding.h"
 
@@ -80,6 +81,10 @@ std::string render_markdown(const ReportInput &in);
 std::string render_json(const ReportInput &in);
 // One self-contained HTML page (inline CSS and SVG charts, no script, nothing external).
 std::string render_html(const ReportInput &in);
+
+// Fills in.tables and in.indexes from the catalog: ordinary and partitioned tables that are not
+// part of an extension, and their indexes.
+void count_catalog(ReportInput &in, const catalog::CatalogSnapshot &snap);
 
 struct ReportFile {
     std::string path;  // relative: "database-review-2025-01-15/finding-001-....md"

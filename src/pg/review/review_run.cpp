@@ -176,11 +176,7 @@ report::ReportInput pga_report_input(const PgaReview &review) {
     in.time_zone = zone ? zone : "UTC";
     in.period_start = review.workload.window_start;
     in.period_end = review.workload.window_end;
-    for (const catalog::Table &t : review.catalog.tables) {
-        if ((t.relkind != 'r' && t.relkind != 'p') || t.extension_member) continue;
-        in.tables++;
-        in.indexes += static_cast<int64_t>(t.indexes.size());
-    }
+    report::count_catalog(in, review.catalog);
     in.statements = static_cast<int64_t>(review.workload.statements.size());
     in.capture_available = review.workload.available;
     in.capture_reason = review.workload.unavailable_reason;

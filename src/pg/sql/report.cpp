@@ -75,6 +75,26 @@ PGA_SQL_FUNCTION(pg_advisor_export_report, "advisor.export_report") {
     return (Datum)0;
 }
 
+// The files advisor.export_report writes, as (path, content) rows, for a client to write on its
+// own machine (`pg_advisor report --dsn ... --out DIR`): no file is written on the server, so no
+// file-writing privilege is needed, only what advisor.report needs.
+PGA_SQL_FUNCTION(pg_advisor_export_files, "advisor.export_files") {
+    ReturnSetInfo *rsinfo = pga_materialize(fcinfo, 2, "advisor.export_files");
+    PgaReview review;
+    pga_run_review(review);
+    std::vector<report::ReportFile> files = report::export_files(pga_report_input(review));
+    pga_pg_subxact([&] {
+        for (const report::ReportFile &f : files) {
+            Datum values[2] = {CStringGetTextDatum(f.path.c_str()),
+                               PointerGetDatum(cstring_to_text_with_len(
+                                   f.content.data(), static_cast<int>(f.content.size())))};
+            bool nulls[2] = {false, false};
+            tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
+        }
+    });
+    return (Datum)0;
+}
+
 namespace {
 
 // One text[] parameter per column of advisor.snapshot_findings.
