@@ -44,8 +44,8 @@ pga_ensure_packages() {
   done
   if [ ${#missing[@]} -gt 0 ]; then
     pga_log "installing ${missing[*]}"
-    pga_as_root env DEBIAN_FRONTEND=noninteractive apt-get update -qq
-    pga_as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+    pga_as_root env DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 update -qq
+    pga_as_root env DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 install -y -qq --no-install-recommends \
       "${missing[@]}" >/dev/null
   fi
   # Debian's postgresql package may start a "main" cluster; ours use their own ports.
