@@ -211,17 +211,21 @@ void report_replacement(ddl::DdlRuleContext &cx, const ddl::Name &old_index,
     f.why =
         "Between the DROP and the end of the new build, queries on the table run without the "
         "index (sequential scans), and a UNIQUE index stops enforcing uniqueness.";
-    describe_impact(f, cx, spec.table, {LockMode::AccessExclusive, false, false});
+    describe_impact(f, cx, spec.table, {change_lock(cx.change()), false, false});
     f.recommendation =
-        "Build the new index concurrently first, under a temporary name, then drop the old one "
-        "concurrently and rename the new one.";
-    std::string tmp = old_index.name + "_new";
-    f.fix_sql = create_index_sql(spec, tmp, true) + "\nDROP INDEX CONCURRENTLY " + old_index.sql() +
-                ";\nALTER INDEX " + ddl::Name{old_index.schema, tmp}.sql() + " RENAME TO " +
-                quoted(new_name) + ";";
+        "Build the new index concurrently first (under a temporary name when it keeps the old "
+        "one's), then drop the old one concurrently.";
+    // the same name: build under a temporary one and rename after the drop
+    bool same = new_name == old_index.name;
+    std::string build = same ? old_index.name + "_new" : new_name;
+    f.fix_sql =
+        create_index_sql(spec, build, true) + "\nDROP INDEX CONCURRENTLY " + old_index.sql() + ";";
+    if (same)
+        f.fix_sql += "\nALTER INDEX " + ddl::Name{old_index.schema, build}.sql() + " RENAME TO " +
+                     quoted(new_name) + ";";
     f.steps = {"Create the replacement with CREATE INDEX CONCURRENTLY and check it is valid.",
                "Drop the old index with DROP INDEX CONCURRENTLY.",
-               "Rename the replacement to the name the old one had."};
+               "Rename the replacement when it was built under a temporary name."};
     cx.add(std::move(f));
 }
 

@@ -194,11 +194,13 @@ void backfill_under_ddl_lock(ddl::DdlRuleContext &cx) {
     f.recommendation =
         "Commit the schema change first, then change the rows in batches of about 10,000, each "
         "in its own transaction, pausing between batches.";
+    // each batch picks rows the earlier batches left: the same condition, or rows not done yet
+    std::string pick = c.has_where ? "<same condition>" : "<row not yet backfilled>";
     f.fix_sql = (under_lock ? std::string("COMMIT;\n") : std::string()) +
                 "-- repeat, each batch in its own transaction, until it changes no row:\n" +
                 cx.statement().text + (c.has_where ? " AND " : " WHERE ") +
-                "ctid = ANY (ARRAY(SELECT ctid FROM " + c.target.sql() +
-                (c.has_where ? " WHERE <same condition>" : "") + " LIMIT 10000));";
+                "ctid = ANY (ARRAY(SELECT ctid FROM " + c.target.sql() + " WHERE " + pick +
+                " LIMIT 10000));";
     f.steps = {"Commit the schema change.",
                "Backfill in batches (by key range or LIMIT), each in its own transaction.",
                "Pause between batches so replicas and VACUUM keep up."};
