@@ -149,6 +149,23 @@ TEST(MigrationLocks, LockQueueRiskRightNow) {
     EXPECT_TRUE(run("lock_queue_risk_now", {s}, db).empty());
 }
 
+TEST(MigrationLocks, ANewTablesForeignKeyWaitsForItsParent) {
+    FakeFacts db;
+    db.holders.push_back({77, "RowExclusiveLock", true, 400.0, "idle in transaction", ""});
+    ColumnSpec customer = column("customer_id", type("int8"));
+    Constraint k = constraint(ConstraintKind::ForeignKey, "", {});
+    k.references.table = T("customers");
+    customer.constraints.push_back(k);
+    auto f = run("lock_queue_risk_now", {create_table("orders", {customer})}, db);
+    ASSERT_EQ(f.size(), 1u);
+    EXPECT_EQ(f[0].object, "customers");
+    EXPECT_EQ(f[0].evidence.get("lock"), "\"SHARE ROW EXCLUSIVE\"");
+    // the parent created in the same migration is no risk either
+    EXPECT_TRUE(run("lock_queue_risk_now",
+                    {create_table("customers"), create_table("orders", {customer})}, db)
+                    .empty());
+}
+
 TEST(MigrationMaintenance, DetachPartitionWithoutConcurrently) {
     Change d = change(Action::DetachPartition, T("events"));
     d.object = "events_2020";

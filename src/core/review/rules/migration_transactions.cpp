@@ -207,15 +207,13 @@ void backfill_under_ddl_lock(ddl::DdlRuleContext &cx) {
     cx.add(std::move(f));
 }
 
-void lock_queue_risk_now(ddl::DdlRuleContext &cx) {
-    const ddl::Change &c = cx.change();
-    if (!cx.facts().live()) return;
-    LockMode lock = change_lock(c);
-    ddl::Name table = change_table(cx, c);
-    if (lock < LockMode::Share || table.empty() || no_risk(cx, table)) return;
+namespace {
+
+void report_queue(ddl::DdlRuleContext &cx, const ddl::Name &table, LockMode lock) {
     std::vector<ddl::LockHolder> holders = cx.facts().conflicting_locks(table, lock);
     if (holders.empty()) return;
-    review::Finding f = cx.make("table", table.sql(), "");
+    const ddl::Change &c = cx.change();
+    review::Finding f = cx.make("table", table.sql(), std::string(ddl::lock_mode_name(lock)));
     double longest = 0;
     std::vector<std::string> who;
     for (const ddl::LockHolder &h : holders) {
@@ -242,6 +240,39 @@ void lock_queue_risk_now(ddl::DdlRuleContext &cx) {
     f.steps = {"Look at the sessions listed: finish or end them.",
                "Retry with a short lock_timeout."};
     cx.add(std::move(f));
+}
+
+// The tables a foreign key of the change references: each is locked SHARE ROW EXCLUSIVE
+// (also by CREATE TABLE ... REFERENCES, whose own table is new).
+std::vector<ddl::Name> referenced_tables(const ddl::Change &c) {
+    std::vector<ddl::Name> out;
+    auto add = [&](const ddl::Constraint &k) {
+        if (k.kind == ddl::ConstraintKind::ForeignKey) out.push_back(k.references.table);
+    };
+    if (c.action == Action::AddConstraint) add(c.constraint);
+    if (c.action == Action::CreateTable)
+        for (const ddl::Constraint &k : c.constraints)
+            add(k);
+    if (c.action == Action::CreateTable || c.action == Action::AddColumn)
+        for (const ddl::ColumnSpec &col :
+             c.action == Action::AddColumn ? std::vector<ddl::ColumnSpec>{c.column_def} : c.columns)
+            for (const ddl::Constraint &k : col.constraints)
+                add(k);
+    return out;
+}
+
+}  // namespace
+
+void lock_queue_risk_now(ddl::DdlRuleContext &cx) {
+    const ddl::Change &c = cx.change();
+    if (!cx.facts().live()) return;
+    LockMode lock = change_lock(c);
+    ddl::Name table = change_table(cx, c);
+    if (lock >= LockMode::Share && !table.empty() && !no_risk(cx, table))
+        report_queue(cx, table, lock);
+    for (const ddl::Name &parent : referenced_tables(c))
+        if (!parent.empty() && !no_risk(cx, parent) && !ddl::same_table(parent, table))
+            report_queue(cx, parent, LockMode::ShareRowExclusive);
 }
 
 }  // namespace pg_advisor::review::migration
