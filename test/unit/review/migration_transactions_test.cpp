@@ -24,6 +24,7 @@ TEST(MigrationSettings, MissingLockTimeoutOncePerUnchangedSetting) {
     EXPECT_EQ(f[0].severity, Severity::Medium);
     EXPECT_EQ(f[0].object, "users");
     EXPECT_EQ(f[0].evidence.get("lock_timeout_ms"), "-1");
+    EXPECT_EQ(f[0].title, "add_column on users runs without a lock_timeout");
     EXPECT_EQ(f[0].fix_sql, "SET lock_timeout = '5s';\nALTER TABLE users ADD COLUMN a int8;");
     EXPECT_TRUE(
         run("missing_lock_timeout", {set("lock_timeout", "5s"), add_int("users", "a")}).empty());
@@ -33,6 +34,7 @@ TEST(MigrationSettings, MissingLockTimeoutOncePerUnchangedSetting) {
              add_int("users", "b"), set("lock_timeout", "0"), add_int("users", "c")});
     ASSERT_EQ(f.size(), 2u);
     EXPECT_EQ(f[0].evidence.get("lock_timeout_ms"), "30000");
+    EXPECT_EQ(f[0].title, "add_column on users runs with lock_timeout = 30000 ms");
     EXPECT_EQ(f[1].query, "ALTER TABLE users ADD COLUMN c int8");
     // a table of this migration, and a concurrent build, need none
     EXPECT_TRUE(

@@ -20,8 +20,10 @@ void weigh_queries(review::Finding &f, const ddl::DdlRuleContext &cx, const ddl:
                    const std::string &column, const std::string &what) {
     size_t n = add_queries(f, cx, table, column);
     if (n > 0) {
-        f.why = std::to_string(n) + " captured quer" + (n == 1 ? "y" : "ies") + " still use " +
-                what + ": they fail with an error as soon as the statement commits.";
+        f.why = std::to_string(n) +
+                (n == 1 ? " captured query still uses " : " captured queries still use ") + what +
+                ": " + (n == 1 ? "it fails" : "they fail") +
+                " with an error as soon as the statement commits.";
     } else if (cx.facts().live()) {
         f.severity = review::lower(f.severity);
         f.why = "No captured query uses " + what +

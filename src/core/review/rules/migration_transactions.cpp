@@ -44,10 +44,11 @@ bool reported_earlier(const ddl::DdlRuleContext &cx, const std::string &setting,
     return false;
 }
 
-std::string timeout_text(int64_t ms) {
-    return ms < 0    ? std::string("not set")
-           : ms == 0 ? std::string("0 (no limit)")
-                     : std::to_string(ms) + " ms";
+std::string timeout_text(const char *setting, int64_t ms) {
+    std::string name(setting);
+    if (ms < 0) return "without a " + name;
+    if (ms == 0) return "with " + name + " = 0 (no limit)";
+    return "with " + name + " = " + std::to_string(ms) + " ms";
 }
 
 }  // namespace
@@ -64,8 +65,8 @@ void missing_lock_timeout(ddl::DdlRuleContext &cx) {
     ddl::Name table = change_table(cx, c);
     review::Finding f = cx.make("table", table.empty() ? c.target.sql() : table.sql(), "");
     f.title = std::string(ddl::action_name(c.action)) + " on " +
-              (table.empty() ? c.target.plain() : table.plain()) + " runs with lock_timeout " +
-              timeout_text(timeout);
+              (table.empty() ? c.target.plain() : table.plain()) + " runs " +
+              timeout_text("lock_timeout", timeout);
     f.evidence.add("lock_timeout_ms", timeout).add("max_lock_timeout_ms", limit);
     f.why =
         "While it waits for its lock (behind any long transaction on the table), every "
@@ -89,8 +90,8 @@ void missing_statement_timeout(ddl::DdlRuleContext &cx) {
     ddl::Name table = change_table(cx, c);
     review::Finding f = cx.make("table", table.empty() ? c.target.sql() : table.sql(), "");
     f.title = std::string(ddl::action_name(c.action)) + " on " +
-              (table.empty() ? c.target.plain() : table.plain()) + " runs with statement_timeout " +
-              timeout_text(cx.state().statement_timeout_ms);
+              (table.empty() ? c.target.plain() : table.plain()) + " runs " +
+              timeout_text("statement_timeout", cx.state().statement_timeout_ms);
     f.evidence.add("statement_timeout_ms", cx.state().statement_timeout_ms);
     f.why = "Nothing bounds how long it holds its locks if it runs longer than planned.";
     describe_impact(f, cx, table, {change_lock(c), false, false});
