@@ -1,6 +1,15 @@
 // The golden fixtures of the migration rules (test/ddl/<rule>/) are run by the front ends; here
 // their shape is checked: every rule with a ddl function has one, and every expected line names
 // a known rule and severity at the first token of a statement of input.sql.
+//
+// How they are written: most inputs start with SET lock_timeout = '5s' and SET statement_timeout
+// so that only the rule under test fires, and each holds a near miss that must stay silent
+// (CONCURRENTLY, NOT VALID, a table created earlier in the file, a safe widening, ...). The setup
+// tables are tiny, so live (`expected`) the rules whose risk is the lock's duration report info;
+// renames and drops are one step lower live when no captured query uses the object.
+// `expected.offline` holds the result without a database where it differs.
+// lock_queue_risk_now (sessions holding locks while the fixture runs) and index_version_bug
+// (PostgreSQL 14.0-14.3) hold only their near miss; the unit tests cover their findings.
 #include <gtest/gtest.h>
 
 #include <fstream>
