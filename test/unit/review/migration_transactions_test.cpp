@@ -44,6 +44,20 @@ TEST(MigrationSettings, MissingLockTimeoutOncePerUnchangedSetting) {
             .empty());
 }
 
+TEST(MigrationSettings, ANewForeignKeyLocksItsParent) {
+    ColumnSpec customer = column("customer_id", type("int8"));
+    Constraint k = constraint(ConstraintKind::ForeignKey, "", {});
+    k.references.table = T("customers");
+    customer.constraints.push_back(k);
+    auto f = run("missing_lock_timeout", {create_table("orders", {customer})});
+    ASSERT_EQ(f.size(), 1u);
+    EXPECT_EQ(f[0].object, "customers");
+    EXPECT_EQ(f[0].evidence.get("lock"), "\"SHARE ROW EXCLUSIVE\"");
+    EXPECT_TRUE(
+        run("missing_lock_timeout", {create_table("customers"), create_table("orders", {customer})})
+            .empty());
+}
+
 TEST(MigrationSettings, MissingStatementTimeout) {
     Change u = change(Action::Update, T("users"));
     auto f = run("missing_statement_timeout",

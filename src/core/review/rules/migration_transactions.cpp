@@ -9,6 +9,8 @@
 #include "core/review/rules/migration_rules.h"
 
 #include <algorithm>
+#include <optional>
+#include <utility>
 
 #include "core/common/no_postgres.h"
 
@@ -24,6 +26,37 @@ bool blocking_ddl(const ddl::DdlRuleContext &cx, const ddl::Change &c) {
     if (change_lock(c) < LockMode::Share) return false;
     ddl::Name t = change_table(cx, c);
     return !(!t.empty() && no_risk(cx, t)) && (!t.empty() || c.action == Action::DropIndex);
+}
+
+// The tables a foreign key of the change references: each is locked SHARE ROW EXCLUSIVE
+// (also by CREATE TABLE ... REFERENCES, whose own table is new).
+std::vector<ddl::Name> referenced_tables(const ddl::Change &c) {
+    std::vector<ddl::Name> out;
+    auto add = [&](const ddl::Constraint &k) {
+        if (k.kind == ddl::ConstraintKind::ForeignKey) out.push_back(k.references.table);
+    };
+    if (c.action == Action::AddConstraint) add(c.constraint);
+    if (c.action == Action::CreateTable)
+        for (const ddl::Constraint &k : c.constraints)
+            add(k);
+    if (c.action == Action::CreateTable || c.action == Action::AddColumn)
+        for (const ddl::ColumnSpec &col :
+             c.action == Action::AddColumn ? std::vector<ddl::ColumnSpec>{c.column_def} : c.columns)
+            for (const ddl::Constraint &k : col.constraints)
+                add(k);
+    return out;
+}
+
+// The existing table whose lock a change queues behind (its own, or the parent a new foreign
+// key locks SHARE ROW EXCLUSIVE), and that lock; an empty name for a DROP INDEX whose table is
+// unknown; nullopt when it blocks nothing that exists.
+std::optional<std::pair<ddl::Name, LockMode>> blocked(const ddl::DdlRuleContext &cx,
+                                                      const ddl::Change &c) {
+    if (blocking_ddl(cx, c)) return std::make_pair(change_table(cx, c), change_lock(c));
+    for (const ddl::Name &parent : referenced_tables(c))
+        if (!parent.empty() && !no_risk(cx, parent) && !ddl::same_table(parent, c.target))
+            return std::make_pair(parent, LockMode::ShareRowExclusive);
+    return std::nullopt;
 }
 
 bool backfill(const ddl::DdlRuleContext &cx, const ddl::Change &c) {
@@ -58,11 +91,12 @@ void missing_lock_timeout(ddl::DdlRuleContext &cx) {
     int64_t timeout = cx.state().lock_timeout_ms;
     double limit = cx.threshold("migration_lock_timeout_max_ms");
     if (timeout > 0 && static_cast<double>(timeout) <= limit) return;
-    if (!blocking_ddl(cx, c)) return;
+    std::optional<std::pair<ddl::Name, LockMode>> lock = blocked(cx, c);
+    if (!lock) return;
     if (reported_earlier(cx, "lock_timeout",
-                         [&](const ddl::Change &n) { return blocking_ddl(cx, n); }))
+                         [&](const ddl::Change &n) { return blocked(cx, n).has_value(); }))
         return;
-    ddl::Name table = change_table(cx, c);
+    const ddl::Name &table = lock->first;
     review::Finding f = cx.make("table", table.empty() ? c.target.sql() : table.sql(), "");
     f.title = std::string(ddl::action_name(c.action)) + " on " +
               (table.empty() ? c.target.plain() : table.plain()) + " runs " +
@@ -72,7 +106,7 @@ void missing_lock_timeout(ddl::DdlRuleContext &cx) {
         "While it waits for its lock (behind any long transaction on the table), every "
         "query that arrives after it waits too: the application stalls. A lock_timeout "
         "makes it give up and lets traffic through.";
-    describe_impact(f, cx, table, {change_lock(c), false, false, false});
+    describe_impact(f, cx, table, {lock->second, false, false, false});
     f.recommendation =
         "SET lock_timeout to a few seconds before the schema changes of the migration and retry "
         "the migration when it times out.";
@@ -241,25 +275,6 @@ void report_queue(ddl::DdlRuleContext &cx, const ddl::Name &table, LockMode lock
     f.steps = {"Look at the sessions listed: finish or end them.",
                "Retry with a short lock_timeout."};
     cx.add(std::move(f));
-}
-
-// The tables a foreign key of the change references: each is locked SHARE ROW EXCLUSIVE
-// (also by CREATE TABLE ... REFERENCES, whose own table is new).
-std::vector<ddl::Name> referenced_tables(const ddl::Change &c) {
-    std::vector<ddl::Name> out;
-    auto add = [&](const ddl::Constraint &k) {
-        if (k.kind == ddl::ConstraintKind::ForeignKey) out.push_back(k.references.table);
-    };
-    if (c.action == Action::AddConstraint) add(c.constraint);
-    if (c.action == Action::CreateTable)
-        for (const ddl::Constraint &k : c.constraints)
-            add(k);
-    if (c.action == Action::CreateTable || c.action == Action::AddColumn)
-        for (const ddl::ColumnSpec &col :
-             c.action == Action::AddColumn ? std::vector<ddl::ColumnSpec>{c.column_def} : c.columns)
-            for (const ddl::Constraint &k : col.constraints)
-                add(k);
-    return out;
 }
 
 }  // namespace
