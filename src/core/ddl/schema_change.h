@@ -169,6 +169,7 @@ struct Change {
     Name target;           // table, index (DropIndex/Reindex of an index), type, schema, database
     std::string column;    // the column of column actions
     std::string object;    // constraint / index name (CreateIndex: the new index's name; may be "")
+                           // Attach/DetachPartition: the partition (target: the parent)
     std::string new_name;  // Rename*: the new name; AlterEnumRenameValue: the new label
     ColumnSpec column_def;                // AddColumn
     TypeSpec new_type;                    // AlterColumnType

@@ -3,6 +3,8 @@
 
 #include <cstdio>
 
+#include "core/catalog/catalog_snapshot.h"
+
 #include "core/common/no_postgres.h"
 
 namespace pg_advisor::review::migration {
@@ -50,14 +52,19 @@ void describe_impact(review::Finding &f, const ddl::DdlRuleContext &cx, const dd
                      const Impact &impact) {
     std::optional<ddl::TableFacts> facts = table_facts(cx, table);
     std::string lock(ddl::lock_mode_name(impact.lock));
-    f.evidence.add("lock", lock)
-        .add("blocks", std::string(ddl::lock_blocks(impact.lock)))
-        .add("rewrite", impact.rewrite)
-        .add("scan", impact.scan);
-    std::string sentence = "Takes " + lock + " on " + table.sql() + " (blocks " +
+    f.evidence.add("lock", lock).add("blocks", std::string(ddl::lock_blocks(impact.lock)));
+    if (impact.maybe_rewrite)
+        f.evidence.add("rewrite", "unknown");
+    else
+        f.evidence.add("rewrite", impact.rewrite);
+    f.evidence.add("scan", impact.scan);
+    std::string target = table.empty() ? std::string("its table") : table.sql();
+    std::string sentence = "Takes " + lock + " on " + target + " (blocks " +
                            std::string(ddl::lock_blocks(impact.lock)) + ")";
     if (impact.rewrite)
         sentence += " and rewrites the table and its indexes";
+    else if (impact.maybe_rewrite)
+        sentence += " and may rewrite the table and its indexes";
     else if (impact.scan)
         sentence += " and reads the whole table while holding it";
     if (facts && facts->bytes >= 0) {
@@ -65,9 +72,12 @@ void describe_impact(review::Finding &f, const ddl::DdlRuleContext &cx, const dd
         sentence += " (" + human_bytes(facts->bytes) + ", about " + grouped(facts->rows) + " rows)";
         f.impact = static_cast<double>(facts->bytes);
         f.impact_unit = "bytes";
-        if (facts->bytes < cx.threshold("migration_small_table_bytes")) {
+        double bytes = static_cast<double>(facts->bytes);
+        if (!impact.by_size) {
+            // the lock's duration is not the risk
+        } else if (bytes < cx.threshold("migration_small_table_bytes")) {
             f.severity = Severity::Info;
-        } else if (facts->bytes >= cx.threshold("migration_large_table_bytes")) {
+        } else if (bytes >= cx.threshold("migration_large_table_bytes")) {
             f.severity = review::raise(f.severity);
         }
     } else if (!cx.facts().live()) {
@@ -75,6 +85,109 @@ void describe_impact(review::Finding &f, const ddl::DdlRuleContext &cx, const dd
     }
     sentence += ".";
     f.why = f.why.empty() ? sentence : sentence + " " + f.why;
+}
+
+ddl::Name change_table(const ddl::DdlRuleContext &cx, const ddl::Change &c) {
+    using ddl::Action;
+    if (c.action == Action::CreateIndex) return c.index.table;
+    bool index_target =
+        c.action == Action::DropIndex || (c.action == Action::Reindex && c.reindex_kind == "index");
+    if (!index_target) return c.target;
+    for (size_t i = 0; i < cx.state().created_index_names.size(); i++)
+        if (ddl::same_table(cx.state().created_index_names[i], c.target))
+            return cx.state().created_indexes[i].table;
+    std::optional<ddl::IndexFacts> ix = cx.facts().index(c.target);
+    return ix ? ix->table : ddl::Name{};
+}
+
+ddl::LockMode change_lock(const ddl::Change &c) {
+    using ddl::Action;
+    using ddl::LockMode;
+    switch (c.action) {
+        case Action::CreateIndex:
+        case Action::Reindex:
+            return c.concurrently ? LockMode::ShareUpdateExclusive : LockMode::Share;
+        case Action::DropIndex:
+        case Action::DetachPartition:
+            return c.concurrently ? LockMode::ShareUpdateExclusive : LockMode::AccessExclusive;
+        case Action::AddConstraint:
+            if (c.constraint.kind == ddl::ConstraintKind::ForeignKey)
+                return LockMode::ShareRowExclusive;
+            return LockMode::AccessExclusive;
+        case Action::ValidateConstraint:
+        case Action::AttachPartition:
+            return LockMode::ShareUpdateExclusive;
+        case Action::DropTable:
+        case Action::RenameTable:
+        case Action::Truncate:
+        case Action::AddColumn:
+        case Action::DropColumn:
+        case Action::RenameColumn:
+        case Action::AlterColumnType:
+        case Action::SetNotNull:
+        case Action::DropNotNull:
+        case Action::SetDefault:
+        case Action::DropDefault:
+        case Action::DropConstraint:
+        case Action::VacuumFull:
+        case Action::Cluster:
+            return LockMode::AccessExclusive;
+        case Action::Update:
+        case Action::Delete:
+        case Action::Insert:
+            return LockMode::RowExclusive;
+        default:
+            return LockMode::None;
+    }
+}
+
+std::string quoted(const std::string &identifier) {
+    return catalog::quote_ident(identifier);
+}
+
+std::string quoted_list(const std::vector<std::string> &columns) {
+    std::string out;
+    for (const std::string &c : columns)
+        out += (out.empty() ? "" : ", ") + quoted(c);
+    return out;
+}
+
+std::string column_object(const ddl::Name &table, const std::string &column) {
+    return table.sql() + "." + quoted(column);
+}
+
+std::string constraint_name(const ddl::Name &table, const ddl::Constraint &c) {
+    if (!c.name.empty()) return c.name;
+    std::string cols;
+    for (const std::string &col : c.columns)
+        cols += "_" + col;
+    switch (c.kind) {
+        case ddl::ConstraintKind::PrimaryKey:
+            return table.name + "_pkey";
+        case ddl::ConstraintKind::Unique:
+            return table.name + cols + "_key";
+        case ddl::ConstraintKind::ForeignKey:
+            return table.name + cols + "_fkey";
+        case ddl::ConstraintKind::Exclusion:
+            return table.name + cols + "_excl";
+        case ddl::ConstraintKind::NotNull:
+            return table.name + cols + "_not_null";
+        default:
+            return table.name + cols + "_check";
+    }
+}
+
+size_t add_queries(review::Finding &f, const ddl::DdlRuleContext &cx, const ddl::Name &table,
+                   const std::string &column) {
+    std::vector<ddl::QueryUse> uses = cx.facts().queries_using(table, column);
+    if (uses.empty()) return 0;
+    std::vector<std::string> texts;
+    for (const ddl::QueryUse &u : uses) {
+        f.queryids.push_back(u.queryid);
+        texts.push_back(u.text);
+    }
+    f.evidence.add("query_count", static_cast<int64_t>(uses.size())).add("queries", texts);
+    return uses.size();
 }
 
 }  // namespace pg_advisor::review::migration

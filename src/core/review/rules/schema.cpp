@@ -2,6 +2,7 @@
 // functions live in files named by what they look at (schema_rules.h lists them).
 #include "core/review/registry.h"
 
+#include "core/review/rules/migration_rules.h"
 #include "core/review/rules/schema_rules.h"
 
 #include "core/common/no_postgres.h"
@@ -46,7 +47,8 @@ const std::vector<RuleInfo> &schema_rules() {
          "Primary keys of growing tables are bigint.",
          {{"int_key_design_min_rows", 10000, 0, kBig, "tables with fewer rows are not reported"},
           {"int_key_design_low_rows", 1000000, 0, kBig, "rows from which it is low"}},
-         rules::int_key_design},
+         rules::int_key_design,
+         migration::int_key_design_ddl},
         {"fk_type_mismatch",
          "SCH-04",
          Category::Schema,

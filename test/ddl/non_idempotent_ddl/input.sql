@@ -1,0 +1,4 @@
+SET lock_timeout = '1min';
+SET statement_timeout = '1h';
+CREATE INDEX CONCURRENTLY orders_status_idx ON orders (status);
+CREATE INDEX CONCURRENTLY IF NOT EXISTS orders_created_idx ON orders (created_at);
