@@ -10,7 +10,7 @@
 #   PGA_E2E="restart eviction" scripts/test.sh e2e               only these end-to-end tests
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
-PGA_TEST_PACKAGES=(python3 python3-psycopg2 python3-asyncpg clang-format sqlsmith "postgresql-${PGA_PG_MAJOR}-cron" prometheus-postgres-exporter chromium)
+PGA_TEST_PACKAGES=(python3 python3-psycopg2 python3-alembic python3-django python3-asyncpg clang-format sqlsmith "postgresql-${PGA_PG_MAJOR}-cron" prometheus-postgres-exporter chromium)
 REGRESS_PORT=55432
 PLAIN_PORT=55433
 

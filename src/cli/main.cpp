@@ -28,6 +28,8 @@ struct Subcommand {
 const Subcommand kSubcommands[] = {
     {"review", pg_advisor::cli::review_command,
      "review a database's schema, indexes, statistics and security over libpq"},
+    {"lint", pg_advisor::cli::lint_command,
+     "check migration SQL files for unsafe schema changes (offline, or --dsn for live sizes)"},
     {"version", version_command, "print the version of the tool and its libraries"},
 };
 
