@@ -121,6 +121,10 @@ rules_tests() {
     bash "$PGA_ROOT/test/rules/run.sh" || rc=1
   assertions "rule fixtures (advisor.findings)" "$PGA_LOG_DIR/rules-server.log" \
     bash "$PGA_ROOT/test/rules/run.sh" --server || rc=1
+  assertions "migration fixtures (pg_advisor lint offline)" "$PGA_LOG_DIR/ddl-cli.log" \
+    bash "$PGA_ROOT/test/ddl/run_cli.sh" || rc=1
+  assertions "migration fixtures (pg_advisor lint --dsn)" "$PGA_LOG_DIR/ddl-cli-dsn.log" \
+    bash "$PGA_ROOT/test/ddl/run_cli.sh" --dsn || rc=1
   return $rc
 }
 
