@@ -141,7 +141,7 @@ expect_eq "directory: *.sql recursively, sorted, *.down.sql left out" "$(finding
 expect_eq "directory: each file counted" "$("$PY" -c 'import json,sys; print(json.load(sys.stdin)["files"])' <<<"$out")" 2
 
 # --- --dsn: live table sizes -------------------------------------------------------------------
-pga_cluster_start "$NAME" "$PORT"
+pga_cluster_start "$NAME" "$PORT" "shared_preload_libraries = 'pg_stat_statements'" >/dev/null
 pga_psql "$NAME" "$PORT" -q <<'EOF'
 CREATE SCHEMA app;
 CREATE TABLE app.orders (id bigserial PRIMARY KEY, total numeric(10,2), status varchar(20),
@@ -170,6 +170,21 @@ import json, sys
 f = json.load(sys.stdin)["findings"][0]
 print(f["evidence"]["table_bytes"] > 1000000, f["evidence"]["table_rows"], "rows)" in f["message"])
 ' <<<"$out")" "True 20000 True"
+
+# --- the live facts' answers (sizes, columns, indexes, locks, captured queries, ...) -----------
+pga_psql "$NAME" "$PORT" -q -c "CREATE DATABASE facts" >/dev/null
+CLI_TESTS="${PGA_CLI_TESTS:-$(dirname "$CLI")/cli_tests}"
+# one GoogleTest case of cli_tests against the facts database (its output kept on failure)
+live_case() {
+  PGA_LINT_TEST_DSN="host=$HOST port=$PORT user=postgres dbname=facts" \
+    "$CLI_TESTS" --gtest_filter="LiveFactsTest.$1" >"$WORK/facts.log" 2>&1 || { cat "$WORK/facts.log"; return 1; }
+}
+for t in TablesColumnsAndIndexes FunctionsEnumsAndSearchPath ConflictingLocksOfOtherSessions \
+         CapturedQueriesFromPgStatStatements; do
+  expect_true "live facts: $t" live_case "$t"
+done
+expect_eq "live facts: skipped without a DSN (run and summary lines)" \
+  "$("$CLI_TESTS" --gtest_filter='LiveFactsTest.*' | grep -c '^\[  SKIPPED \] LiveFactsTest\.')" 8
 
 # --- real tools: Alembic offline mode ---------------------------------------------------------
 mkdir -p "$WORK/alembic"
