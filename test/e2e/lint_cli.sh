@@ -218,4 +218,16 @@ expect_eq "django: exact findings (index_not_concurrent)" \
   "$(cat "$HERE/migrations/django/expected")"  # index_not_concurrent findings: grep them when rules are added
 expect_eq "django: no parse errors" "$("$PY" -c 'import json,sys; print(len(json.load(sys.stdin)["parse_errors"]))' <<<"$out")" 0
 
+# --- real tools: a Rails structure.sql (pg_dump's shape: SET lines, a function body, sequences) --
+lint --format json "$HERE/migrations/rails/structure.sql"
+expect_eq "rails structure.sql: every statement parses, no risk in a schema it creates" \
+  "$("$PY" -c '
+import json, sys
+d = json.load(sys.stdin)
+print(d["statements"], len(d["findings"]), len(d["parse_errors"]))
+' <<<"$out") $RC" "24 0 0 0"
+
+lint --help
+expect_eq "--help: usage on stderr, exit 0" "$RC $(head -c 22 "$WORK/stderr")" "0 usage: pg_advisor lint"
+
 finish

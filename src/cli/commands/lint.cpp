@@ -28,6 +28,7 @@ namespace pg_advisor::cli {
 namespace {
 
 struct LintArgs {
+    bool help = false;
     std::string format = "text";
     review::Severity fail_on = review::Severity::High;
     std::string dsn;
@@ -77,7 +78,10 @@ bool parse(const Args &args, LintArgs &out) {
             only_paths = true;
             continue;
         }
-        if (a == "--help" || a == "-h") return false;
+        if (a == "--help" || a == "-h") {
+            out.help = true;
+            return false;
+        }
         if (a != "--format" && a != "--fail-on" && a != "--dsn" && a != "--set")
             return bad("unknown argument \"" + a + "\"");
         if (i + 1 >= args.size()) return bad(a + " needs a value");
@@ -131,7 +135,7 @@ int lint_command(const Args &args) {
     LintArgs a;
     if (!parse(args, a)) {
         usage();
-        return kExitUsage;
+        return a.help ? kExitOk : kExitUsage;
     }
     std::vector<std::string> files;
     std::string error;
