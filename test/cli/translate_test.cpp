@@ -314,6 +314,12 @@ TEST(Translate, ExpressionsAreSlicesOfTheStatement) {
     EXPECT_EQ(all[2].column_def.default_value.text, "lower('A') || 'b'");
     EXPECT_EQ(all[2].column_def.default_value.functions, Strings{"lower"});
     EXPECT_FALSE(all[2].column_def.default_value.constant);
+    Change iv = one("ALTER TABLE t ALTER COLUMN d SET DEFAULT interval '1 day' * 2");
+    EXPECT_EQ(iv.column_def.default_value.text, "interval '1 day' * 2");
+    EXPECT_FALSE(iv.column_def.default_value.constant);
+    Change ts = one("ALTER TABLE t ADD COLUMN d date DEFAULT date '2024-01-01' NOT NULL");
+    EXPECT_EQ(ts.column_def.default_value.text, "date '2024-01-01'");
+    EXPECT_TRUE(ts.column_def.default_value.constant);
     ASSERT_EQ(all[2].column_def.constraints.size(), 1u);
     EXPECT_EQ(all[2].column_def.constraints[0].check.text, "e <> ''");
 }
