@@ -86,7 +86,7 @@ TEST(Translate, TempTableAndCreateTableAs) {
     Change c = one("CREATE TABLE s.copy AS SELECT * FROM t");
     EXPECT_EQ(c.action, Action::CreateTableAs);
     EXPECT_EQ(c.target.plain(), "s.copy");
-    EXPECT_EQ(one("CREATE MATERIALIZED VIEW m AS SELECT 1").action, Action::Other);
+    EXPECT_EQ(one("CREATE MATERIALIZED VIEW m AS SELECT 1").action, Action::CreateTableAs);
 }
 
 TEST(Translate, AlterTableSubcommands) {
@@ -141,6 +141,14 @@ TEST(Translate, AlterTableSubcommands) {
     EXPECT_EQ(c[11].constraint.check.text, "a <> 0");
     EXPECT_TRUE(c[11].constraint.not_valid);
     EXPECT_EQ(c[12].action, Action::Other);
+    EXPECT_EQ(c[12].target.plain(), "s.t");
+    std::vector<Change> ie = changes(
+        "ALTER TABLE IF EXISTS t DROP COLUMN a, ADD CONSTRAINT x EXCLUDE USING gist (r WITH &&)");
+    ASSERT_EQ(ie.size(), 2u);
+    EXPECT_TRUE(ie[0].if_exists);
+    EXPECT_TRUE(ie[1].if_exists);
+    EXPECT_EQ(ie[1].constraint.kind, ConstraintKind::Exclusion);
+    EXPECT_TRUE(ie[1].constraint.columns.empty());
 }
 
 TEST(Translate, Partitions) {
@@ -214,6 +222,14 @@ TEST(Translate, Renames) {
     EXPECT_EQ(s.target.plain(), "a");
     EXPECT_EQ(s.new_name, "b");
     EXPECT_EQ(one("ALTER INDEX a RENAME TO b").action, Action::Other);
+    Change k = one("ALTER TABLE a RENAME CONSTRAINT x TO y");
+    EXPECT_EQ(k.action, Action::Other);
+    EXPECT_EQ(k.object, "x");
+    EXPECT_EQ(k.new_name, "y");
+    Change ns = one("ALTER TABLE a SET SCHEMA archive");
+    EXPECT_EQ(ns.action, Action::Other);
+    EXPECT_EQ(ns.target.plain(), "a");
+    EXPECT_EQ(ns.new_name, "archive");
 }
 
 TEST(Translate, TruncateAndDataChanges) {
@@ -253,6 +269,9 @@ TEST(Translate, SettingsAndTransactions) {
     EXPECT_EQ(one("END").action, Action::Commit);
     EXPECT_EQ(one("ROLLBACK").action, Action::Rollback);
     EXPECT_EQ(one("SAVEPOINT a").action, Action::Other);
+    EXPECT_EQ(one("PREPARE TRANSACTION 'x'").action, Action::Commit);
+    EXPECT_EQ(one("RESET ALL").action, Action::Other);
+    EXPECT_EQ(one("SET TRANSACTION ISOLATION LEVEL SERIALIZABLE").action, Action::Other);
 }
 
 TEST(Translate, Maintenance) {
@@ -276,7 +295,8 @@ TEST(Translate, Maintenance) {
     Change c = one("CLUSTER t USING i");
     EXPECT_EQ(c.action, Action::Cluster);
     EXPECT_EQ(c.target.plain(), "t");
-    EXPECT_EQ(c.object, "i");
+    EXPECT_EQ(c.object, "");  // the table only, as the server front end
+    EXPECT_EQ(one("REINDEX SYSTEM d").reindex_kind, "database");
 }
 
 TEST(Translate, DomainsAndEnums) {
@@ -315,10 +335,15 @@ TEST(Translate, ExpressionsAreSlicesOfTheStatement) {
     EXPECT_EQ(all[2].column_def.default_value.functions, Strings{"lower"});
     EXPECT_FALSE(all[2].column_def.default_value.constant);
     Change iv = one("ALTER TABLE t ALTER COLUMN d SET DEFAULT interval '1 day' * 2");
-    EXPECT_EQ(iv.column_def.default_value.text, "interval '1 day' * 2");
+    EXPECT_EQ(iv.column_def.default_value.text, "'1 day' * 2");  // exprLocation(): no type name
     EXPECT_FALSE(iv.column_def.default_value.constant);
     Change ts = one("ALTER TABLE t ADD COLUMN d date DEFAULT date '2024-01-01' NOT NULL");
-    EXPECT_EQ(ts.column_def.default_value.text, "date '2024-01-01'");
+    EXPECT_EQ(ts.column_def.default_value.text, "'2024-01-01'");
+    Change fn =
+        one("ALTER TABLE t ALTER COLUMN d SET DEFAULT lower(lower(upper(x::text)) || coalesce(y, "
+            "md5(z)))");
+    EXPECT_EQ(fn.column_def.default_value.functions,
+              (Strings{"lower", "lower", "upper", "md5"}));  // COALESCE is no function call
     EXPECT_TRUE(ts.column_def.default_value.constant);
     ASSERT_EQ(all[2].column_def.constraints.size(), 1u);
     EXPECT_EQ(all[2].column_def.constraints[0].check.text, "e <> ''");

@@ -76,9 +76,11 @@ ddl::Name range_var(const JsonValue &rv) {
     return {text_of(rv, "schemaname"), text_of(rv, "relname")};
 }
 
-// The leftmost location in a subtree: where the expression's text starts (PostgreSQL's
-// exprLocation() gives the same for the expressions that occur in DDL: an operator's node
-// holds the operator's location, its left operand starts earlier).
+// Where the expression's text starts, as PostgreSQL's exprLocation() gives it for raw parse
+// trees (the server front end calls it): the leftmost location of the node and its operands,
+// where an operator's node holds the operator's location and its left operand starts earlier.
+// Like exprLocation(), a cast's type name does not count: `interval '1 day'` starts at the
+// string.
 long long leftmost_location(const JsonValue &v) {
     long long best = -1;
     auto take = [&](long long loc) {
@@ -88,7 +90,7 @@ long long leftmost_location(const JsonValue &v) {
         for (const auto &m : v.members) {
             if (m.first == "location" && m.second.is(JsonValue::Type::Number))
                 take(std::strtoll(m.second.text.c_str(), nullptr, 10));
-            else
+            else if (m.first != "typeName")
                 take(leftmost_location(m.second));
         }
     } else if (v.is(JsonValue::Type::Array)) {
@@ -98,19 +100,38 @@ long long leftmost_location(const JsonValue &v) {
     return best;
 }
 
-void collect_functions(const JsonValue &v, std::vector<std::string> &out) {
-    if (v.is(JsonValue::Type::Object)) {
-        for (const auto &m : v.members) {
-            if (m.first == "FuncCall") {
-                std::vector<std::string> parts = strings(items(m.second, "funcname"));
-                if (!parts.empty() && std::find(out.begin(), out.end(), parts.back()) == out.end())
-                    out.push_back(parts.back());
-            }
-            collect_functions(m.second, out);
-        }
-    } else if (v.is(JsonValue::Type::Array)) {
-        for (const JsonValue &i : v.items)
-            collect_functions(i, out);
+// The functions an expression calls, in tree order (duplicates kept), through the nodes the
+// server front end descends into: calls' arguments, operators, casts, AND / OR / NOT, IS NULL,
+// COALESCE and CASE.
+void collect_functions(const JsonValue &node, std::vector<std::string> &out, int depth = 0) {
+    if (depth > 64) return;
+    if (node.is(JsonValue::Type::Array)) {
+        for (const JsonValue &i : node.items)
+            collect_functions(i, out, depth + 1);
+        return;
+    }
+    std::string_view t = node_type(node);
+    const JsonValue &b = node_body(node);
+    if (t == "FuncCall") {
+        std::vector<std::string> parts = strings(items(b, "funcname"));
+        if (!parts.empty()) out.push_back(parts.back());
+        collect_functions(field(b, "args"), out, depth);
+    } else if (t == "A_Expr") {
+        collect_functions(field(b, "lexpr"), out, depth + 1);
+        collect_functions(field(b, "rexpr"), out, depth + 1);
+    } else if (t == "TypeCast" || t == "NullTest") {
+        collect_functions(field(b, "arg"), out, depth + 1);
+    } else if (t == "BoolExpr" || t == "CoalesceExpr") {
+        collect_functions(field(b, "args"), out, depth);
+    } else if (t == "CaseExpr") {
+        collect_functions(field(b, "arg"), out, depth + 1);
+        collect_functions(field(b, "args"), out, depth);
+        collect_functions(field(b, "defresult"), out, depth + 1);
+    } else if (t == "CaseWhen") {
+        collect_functions(field(b, "expr"), out, depth + 1);
+        collect_functions(field(b, "result"), out, depth + 1);
+    } else if (t == "List") {
+        collect_functions(field(b, "items"), out, depth);
     }
 }
 
@@ -166,7 +187,7 @@ ConstraintKind kind_of(const std::string &contype, bool *known) {
 // A table-level constraint (or a column's CHECK / REFERENCES, with the column as its key).
 ddl::Constraint constraint_of(const JsonValue &c, std::string_view text) {
     ddl::Constraint out;
-    bool known = false;
+    bool known = false;  // an unknown kind is read as a CHECK, as the server front end does
     out.kind = kind_of(text_of(c, "contype"), &known);
     out.name = text_of(c, "conname");
     out.not_valid = flag(c, "skip_validation");
@@ -177,17 +198,9 @@ ddl::Constraint constraint_of(const JsonValue &c, std::string_view text) {
         out.references.columns = strings(items(c, "pk_attrs"));
     } else if (out.kind == ConstraintKind::Check) {
         out.check = expr_of(field(c, "raw_expr"), text, false);
-    } else if (out.kind == ConstraintKind::Exclusion) {
-        for (const JsonValue &pair : items(c, "exclusions")) {
-            const std::vector<JsonValue> &two = items(node_body(pair), "items");
-            if (!two.empty()) {
-                const JsonValue &elem = body_if(two[0], "IndexElem");
-                if (!text_of(elem, "name").empty()) out.columns.push_back(text_of(elem, "name"));
-            }
-        }
-    } else {
+    } else if (out.kind == ConstraintKind::PrimaryKey || out.kind == ConstraintKind::Unique) {
         out.columns = strings(items(c, "keys"));
-    }
+    }  // EXCLUDE and NOT NULL: no key columns in the model
     return out;
 }
 
@@ -244,12 +257,13 @@ std::vector<Change> create_table(const JsonValue &s, std::string_view text) {
     return {c};
 }
 
-// One ALTER TABLE subcommand; false when the model has no action for it.
+// One ALTER TABLE subcommand; false (the change left Other) when the model has no action for it.
 bool alter_table_cmd(const JsonValue &cmd, std::string_view text, Change &c) {
     const std::string sub = text_of(cmd, "subtype");
     const JsonValue &def = field(cmd, "def");
     c.column = text_of(cmd, "name");
     c.cascade = text_of(cmd, "behavior") == "DROP_CASCADE";
+    c.if_exists = flag(cmd, "missing_ok");
     if (sub == "AT_AddColumn") {
         c.action = Action::AddColumn;
         c.column_def = column_of(body_if(def, "ColumnDef"), text);
@@ -269,7 +283,6 @@ bool alter_table_cmd(const JsonValue &cmd, std::string_view text, Change &c) {
         c.action = Action::DropNotNull;
     } else if (sub == "AT_ColumnDefault") {
         c.action = def.is(JsonValue::Type::Object) ? Action::SetDefault : Action::DropDefault;
-        c.column_def.name = c.column;
         c.column_def.default_value = expr_of(def, text, false);
     } else if (sub == "AT_AddConstraint") {
         c.action = Action::AddConstraint;
@@ -298,9 +311,9 @@ std::vector<Change> alter_table(const JsonValue &s, std::string_view text) {
     std::vector<Change> out;
     for (const JsonValue &n : items(s, "cmds")) {
         Change c = make(Action::Other, table);
-        if (!alter_table_cmd(body_if(n, "AlterTableCmd"), text, c)) {
-            c = make(Action::Other, table);
-        }
+        // a subcommand the model has no action for stays Other (with its column, if any)
+        (void)alter_table_cmd(body_if(n, "AlterTableCmd"), text, c);
+        if (flag(s, "missing_ok")) c.if_exists = true;  // ALTER TABLE IF EXISTS
         out.push_back(std::move(c));
     }
     if (out.empty()) out.push_back(make(Action::Other, table));
@@ -367,6 +380,8 @@ std::vector<Change> rename(const JsonValue &s) {
     } else if (type == "OBJECT_SCHEMA") {
         c.action = Action::RenameSchema;
         c.target = {"", text_of(s, "subname")};
+    } else if (type == "OBJECT_TABCONSTRAINT") {
+        c.object = text_of(s, "subname");
     }
     return {c};
 }
@@ -400,15 +415,13 @@ std::vector<Change> variable_set(const JsonValue &s) {
     Change c = make(Action::Set);
     c.setting = text_of(s, "name");
     c.local = flag(s, "is_local");
+    if (kind == "VAR_SET_MULTI" || kind == "VAR_RESET_ALL" || c.setting.empty())
+        return {make(Action::Other)};  // SET TRANSACTION ..., RESET ALL
     if (kind == "VAR_SET_VALUE") {
         for (const JsonValue &a : items(s, "args")) {
             if (!c.value.empty()) c.value += ", ";
             c.value += set_arg(a);
         }
-    } else if (kind == "VAR_RESET_ALL") {
-        c.setting = "all";
-    } else if (kind != "VAR_SET_DEFAULT" && kind != "VAR_RESET") {
-        return {make(Action::Other)};  // SET TRANSACTION ..., SET ... FROM CURRENT
     }
     std::transform(c.setting.begin(), c.setting.end(), c.setting.begin(),
                    [](unsigned char ch) { return static_cast<char>(std::tolower(ch)); });
@@ -418,7 +431,7 @@ std::vector<Change> variable_set(const JsonValue &s) {
 std::vector<Change> transaction(const JsonValue &s) {
     const std::string kind = text_of(s, "kind");
     if (kind == "TRANS_STMT_BEGIN" || kind == "TRANS_STMT_START") return {make(Action::Begin)};
-    if (kind == "TRANS_STMT_COMMIT") return {make(Action::Commit)};
+    if (kind == "TRANS_STMT_COMMIT" || kind == "TRANS_STMT_PREPARE") return {make(Action::Commit)};
     if (kind == "TRANS_STMT_ROLLBACK") return {make(Action::Rollback)};
     return {make(Action::Other)};
 }
@@ -446,7 +459,7 @@ std::vector<Change> reindex(const JsonValue &s) {
     static const char *const kKinds[][2] = {{"REINDEX_OBJECT_INDEX", "index"},
                                             {"REINDEX_OBJECT_TABLE", "table"},
                                             {"REINDEX_OBJECT_SCHEMA", "schema"},
-                                            {"REINDEX_OBJECT_SYSTEM", "system"},
+                                            {"REINDEX_OBJECT_SYSTEM", "database"},
                                             {"REINDEX_OBJECT_DATABASE", "database"}};
     for (const auto &k : kKinds)
         if (kind == k[0]) c.reindex_kind = k[1];
@@ -469,9 +482,7 @@ std::vector<Change> vacuum(const JsonValue &s) {
 }
 
 std::vector<Change> cluster(const JsonValue &s) {
-    Change c = make(Action::Cluster, range_var(field(s, "relation")));
-    c.object = text_of(s, "indexname");
-    return {c};
+    return {make(Action::Cluster, range_var(field(s, "relation")))};
 }
 
 std::vector<Change> create_domain(const JsonValue &s, std::string_view text) {
@@ -510,11 +521,9 @@ std::vector<Change> alter_enum(const JsonValue &s) {
     return {c};
 }
 
+// CREATE TABLE AS and CREATE MATERIALIZED VIEW: a new relation.
 std::vector<Change> create_table_as(const JsonValue &s) {
-    if (text_of(s, "objtype") != "OBJECT_TABLE") return {make(Action::Other)};
-    const JsonValue &rel = field(field(s, "into"), "rel");
-    Change c = make(Action::CreateTableAs, range_var(rel));
-    c.temporary = text_of(rel, "relpersistence") == "t";
+    Change c = make(Action::CreateTableAs, range_var(field(field(s, "into"), "rel")));
     c.if_not_exists = flag(s, "if_not_exists");
     return {c};
 }
@@ -550,6 +559,11 @@ std::vector<Change> translate(const JsonValue &stmt, std::string_view text) {
     if (type == "AlterDomainStmt") return alter_domain(s, text);
     if (type == "AlterEnumStmt") return alter_enum(s);
     if (type == "CreateTableAsStmt") return create_table_as(s);
+    if (type == "AlterObjectSchemaStmt") {
+        Change c = make(Action::Other, range_var(field(s, "relation")));
+        c.new_name = text_of(s, "newschema");
+        return {c};
+    }
     if (type == "UpdateStmt") return data_change(Action::Update, s);
     if (type == "DeleteStmt") return data_change(Action::Delete, s);
     if (type == "InsertStmt") return data_change(Action::Insert, s);

@@ -14,10 +14,11 @@
 //   pg_catalog-qualified system type has schema "" ("pg_catalog" dropped).
 // - Expression texts (defaults, CHECK, index expressions, WHERE) are slices of the statement
 //   text, cut by ddl::expression_text() from the expression's location, so both front ends cut
-//   the same bytes. The location is the leftmost one in the expression's node tree, type names
-//   included (`interval '1 day'` starts at `interval`, where exprLocation() would give the
-//   string's); stop_at_constraint_keyword is true for column DEFAULTs of CREATE TABLE /
-//   ADD COLUMN only.
+//   the same bytes. The location is PostgreSQL's exprLocation() of the raw expression (the
+//   leftmost of a node and its operands; a cast's type name does not count, so `interval
+//   '1 day'` starts at the string); stop_at_constraint_keyword is true for column DEFAULTs of
+//   CREATE TABLE / ADD COLUMN only. Expr::functions lists FuncCall names in tree order through
+//   calls' arguments, operators, casts, AND/OR/NOT, IS NULL, COALESCE and CASE (duplicates kept).
 // - Column-level REFERENCES / CHECK go to ColumnSpec::constraints (a REFERENCES with the column
 //   as its key column); a GENERATED ... STORED expression is not a default (default_value stays
 //   empty); ALTER COLUMN SET DEFAULT puts the expression in column_def.default_value; ATTACH /
