@@ -27,6 +27,21 @@ TEST(PsqlMetaCommands, BlankedWithOffsetsKept) {
     EXPECT_EQ(st[2].changes[0].target.name, "a\\b");
 }
 
+TEST(PsqlMetaCommands, VariablesAndEscapedSemicolons) {
+    std::string in =
+        "SELECT :n, :'s', :\"c\", a::int, b[1:k] \\; SELECT x := 1, ':t' -- :u\n"
+        "FROM t WHERE c = :'v';";
+    std::string out = blank_psql_meta_commands(in);
+    EXPECT_EQ(out,
+              "SELECT  n,  's',  \"c\", a::int, b[1:k]  ; SELECT x := 1, ':t' -- :u\n"
+              "FROM t WHERE c =  'v';");
+    std::vector<ddl::Statement> st = parse_script(out);
+    ASSERT_EQ(st.size(), 2u);
+    EXPECT_EQ(st[0].parse_error, "");
+    EXPECT_EQ(st[1].line, 1);
+    EXPECT_EQ(st[1].column, 42);
+}
+
 // One linted file with one finding and one parse error.
 std::vector<LintedFile> sample() {
     LintedFile f;

@@ -227,6 +227,14 @@ d = json.load(sys.stdin)
 print(d["statements"], len(d["findings"]), len(d["parse_errors"]))
 ' <<<"$out") $RC" "24 0 0 0"
 
+# --- the project's own psql scripts: \gset, :variables, \; and \echo all read -----------------
+lint --format json "$PGA_ROOT/sql"
+expect_eq "psql regression scripts (sql/*.sql): no parse error" "$("$PY" -c '
+import json, sys
+d = json.load(sys.stdin)
+print(d["files"] > 10, d["statements"] > 500, d["parse_errors"])
+' <<<"$out")" "True True []"
+
 lint --help
 expect_eq "--help: usage on stderr, exit 0" "$RC $(head -c 22 "$WORK/stderr")" "0 usage: pg_advisor lint"
 

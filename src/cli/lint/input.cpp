@@ -23,6 +23,14 @@ bool query_ending(std::string_view command) {
     return std::find(std::begin(kEnders), std::end(kEnders), command) != std::end(kEnders);
 }
 
+// A psql variable reference (:name, :'name', :"name") at pos: not a cast (::) or an
+// assignment (:=); the caller leaves array slices ([1:n]) alone.
+bool psql_variable_at(std::string_view text, size_t pos) {
+    if (pos + 1 >= text.size() || (pos > 0 && text[pos - 1] == ':')) return false;
+    unsigned char next = static_cast<unsigned char>(text[pos + 1]);
+    return next == '\'' || next == '"' || (sql::is_ident_start(next) && next < 0x80);
+}
+
 bool sql_file(const fs::path &p) {
     std::string ext = p.extension().string();
     std::transform(ext.begin(), ext.end(), ext.begin(),
@@ -39,9 +47,19 @@ std::string blank_psql_meta_commands(std::string_view text) {
     std::string out(text);
     const size_t n = text.size();
     size_t pos = 0;
+    int brackets = 0;  // inside [...]: a ':' is an array slice's
     while (pos < n) {
         unsigned char c = static_cast<unsigned char>(text[pos]);
-        if (c == '\\') {
+        if (c == '\\' && pos + 1 < n && text[pos + 1] == ';') {
+            out[pos] = ' ';  // \; : a ';' psql sends in the same query string
+            pos += 2;
+        } else if (c == '[' || c == ']') {
+            brackets += c == '[' ? 1 : (brackets > 0 ? -1 : 0);
+            pos++;
+        } else if (c == ':' && brackets == 0 && psql_variable_at(text, pos)) {
+            out[pos] = ' ';  // :name, :'name', :"name" -> name, 'name', "name"
+            pos++;
+        } else if (c == '\\') {
             size_t word = pos + 1;
             while (word < n && std::isalpha(static_cast<unsigned char>(text[word])))
                 word++;

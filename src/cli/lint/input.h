@@ -13,7 +13,8 @@ namespace pg_advisor::cli {
 // quoted identifier, dollar quote or comment starts one and it runs to the end of the line)
 // blanked out with spaces, byte for byte, so offsets, lines and columns stay those of the file.
 // A query-ending meta-command (\g, \gx, \gset, \gexec, \gdesc, \crosstabview, \watch) ends the
-// statement as ';' would. `\i` is not followed.
+// statement as ';' would. `\i` is not followed. `\;` becomes ';' and psql variable references
+// (:name, :'name', :"name") lose their colon, so what psql sends parses.
 std::string blank_psql_meta_commands(std::string_view text);
 
 // The files to lint for the PATH arguments: a file as given, a directory's *.sql files found
