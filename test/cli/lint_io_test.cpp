@@ -42,6 +42,51 @@ TEST(PsqlMetaCommands, VariablesAndEscapedSemicolons) {
     EXPECT_EQ(st[1].column, 42);
 }
 
+// Mangled migrations (bytes flipped, cut, repeated) never crash the front end, and every
+// statement either parses or carries a parse error placed inside the input.
+TEST(PsqlMetaCommands, MangledInputsAreReadOrRejectedCleanly) {
+    const std::string base =
+        "\\set x 1\nBEGIN;\nALTER TABLE s.t ADD COLUMN c int DEFAULT (1 + :x) NOT NULL, ADD "
+        "CONSTRAINT k CHECK (c > 0) NOT VALID;\nCREATE INDEX CONCURRENTLY i ON t USING gin "
+        "(lower(b)) WHERE d IS NULL;\nCREATE FUNCTION f() RETURNS int AS $$ SELECT 1; $$ "
+        "LANGUAGE sql;\nCOMMIT;\n";
+    const char kBytes[] = "();'\"$\\:-/*\n xé[]";
+    uint32_t seed = 12345;
+    auto next = [&seed]() {
+        seed = seed * 1103515245u + 12345u;
+        return (seed >> 16) & 0x7fff;
+    };
+    size_t statements = 0, errors = 0;
+    for (int round = 0; round < 3000; round++) {
+        std::string s = base;
+        for (int k = 0; k < 1 + static_cast<int>(next() % 4); k++) {
+            size_t at = next() % s.size();
+            switch (next() % 3) {
+                case 0:
+                    s[at] = kBytes[next() % (sizeof(kBytes) - 1)];
+                    break;
+                case 1:
+                    s.erase(at, next() % 8);
+                    break;
+                default:
+                    s.insert(at, s.substr(at, next() % 16));
+                    break;
+            }
+        }
+        std::string text = blank_psql_meta_commands(s);
+        ASSERT_EQ(text.size(), s.size());
+        for (const ddl::Statement &st : parse_script(text)) {
+            statements++;
+            if (st.parse_error.empty()) continue;
+            errors++;
+            ASSERT_TRUE(st.changes.empty());
+            ASSERT_LE(st.error_offset, text.size());
+        }
+    }
+    EXPECT_GT(statements, 10000u);
+    EXPECT_GT(errors, 100u);
+}
+
 // One linted file with one finding and one parse error.
 std::vector<LintedFile> sample() {
     LintedFile f;

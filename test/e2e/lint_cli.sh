@@ -14,6 +14,7 @@ PORT="${PGA_LINT_PORT:-55610}"
 HOST="$PGA_TMP/$NAME"
 CLI="${PGA_CLI:-$PGA_ROOT/build/pg_advisor}"
 PY=/usr/bin/python3  # Debian's python, where the python3-* packages are
+export PYTHONDONTWRITEBYTECODE=1  # nothing written into the migration histories
 
 pga_ensure_packages python3 python3-alembic python3-django python3-psycopg2
 [ -x "$CLI" ] || pga_die "no $CLI: build it first (cmake --build build)"
