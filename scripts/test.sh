@@ -10,7 +10,7 @@
 #   PGA_E2E="restart eviction" scripts/test.sh e2e               only these end-to-end tests
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
-PGA_TEST_PACKAGES=(python3 python3-psycopg2 python3-asyncpg clang-format sqlsmith "postgresql-${PGA_PG_MAJOR}-cron" prometheus-postgres-exporter chromium)
+PGA_TEST_PACKAGES=(python3 python3-psycopg2 python3-alembic python3-django python3-asyncpg clang-format sqlsmith "postgresql-${PGA_PG_MAJOR}-cron" prometheus-postgres-exporter chromium)
 REGRESS_PORT=55432
 PLAIN_PORT=55433
 
@@ -121,6 +121,10 @@ rules_tests() {
     bash "$PGA_ROOT/test/rules/run.sh" || rc=1
   assertions "rule fixtures (advisor.findings)" "$PGA_LOG_DIR/rules-server.log" \
     bash "$PGA_ROOT/test/rules/run.sh" --server || rc=1
+  assertions "migration fixtures (pg_advisor lint offline)" "$PGA_LOG_DIR/ddl-cli.log" \
+    bash "$PGA_ROOT/test/ddl/run_cli.sh" || rc=1
+  assertions "migration fixtures (pg_advisor lint --dsn)" "$PGA_LOG_DIR/ddl-cli-dsn.log" \
+    bash "$PGA_ROOT/test/ddl/run_cli.sh" --dsn || rc=1
   return $rc
 }
 

@@ -30,6 +30,8 @@ const Subcommand kSubcommands[] = {
      "review a database's schema, indexes, statistics and security over libpq"},
     {"report", pg_advisor::cli::report_command,
      "write the review report files (Markdown, JSON, HTML) of a database under a directory"},
+    {"lint", pg_advisor::cli::lint_command,
+     "check migration SQL files for unsafe schema changes (offline, or --dsn for live sizes)"},
     {"version", version_command, "print the version of the tool and its libraries"},
 };
 

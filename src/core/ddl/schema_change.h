@@ -14,7 +14,15 @@
 //   pg_catalog-qualified system type has schema "" ("pg_catalog" dropped).
 // - Expression texts (defaults, CHECK, index expressions, WHERE) are slices of the statement
 //   text, cut by ddl::expression_text() from the expression's location, so both front ends cut
-//   the same bytes.
+//   the same bytes. The location is PostgreSQL's exprLocation() of the raw expression (the
+//   leftmost of a node and its operands; a cast's type name does not count, so `interval
+//   '1 day'` starts at the string); stop_at_constraint_keyword is true for column DEFAULTs of
+//   CREATE TABLE / ADD COLUMN only. Expr::functions lists FuncCall names in tree order through
+//   calls' arguments, operators, casts, AND/OR/NOT, IS NULL, COALESCE and CASE (duplicates kept).
+// - Column-level REFERENCES / CHECK go to ColumnSpec::constraints (a REFERENCES with the column
+//   as its key column); a GENERATED ... STORED expression is not a default (default_value stays
+//   empty); ALTER COLUMN SET DEFAULT puts the expression in column_def.default_value; ATTACH /
+//   DETACH PARTITION name the partition in `object` (Name::plain()); btree is method "".
 #pragma once
 
 #include <cstddef>

@@ -10,11 +10,9 @@ namespace pg_advisor::report {
 
 namespace {
 
-constexpr int kMaxDepth = 64;
-
 class Parser {
   public:
-    explicit Parser(std::string_view text) : s_(text) {}
+    Parser(std::string_view text, int max_depth) : s_(text), max_depth_(max_depth) {}
 
     bool parse(JsonValue *out, std::string *error) {
         bool ok = value(out, 0);
@@ -49,7 +47,7 @@ class Parser {
     }
 
     bool value(JsonValue *out, int depth) {
-        if (depth > kMaxDepth) return fail("nesting too deep");
+        if (depth > max_depth_) return fail("nesting too deep");
         space();
         if (pos_ >= s_.size()) return fail("value expected");
         char c = s_[pos_];
@@ -223,6 +221,7 @@ class Parser {
     }
 
     std::string_view s_;
+    int max_depth_;
     size_t pos_ = 0;
     std::string error_;
 };
@@ -274,8 +273,8 @@ double JsonValue::number() const {
     return type == Type::Number ? std::strtod(text.c_str(), nullptr) : 0;
 }
 
-bool parse_json(std::string_view text, JsonValue *out, std::string *error) {
-    return Parser(text).parse(out, error);
+bool parse_json(std::string_view text, JsonValue *out, std::string *error, int max_depth) {
+    return Parser(text, max_depth).parse(out, error);
 }
 
 std::string to_json(const JsonValue &value) {

@@ -28,8 +28,10 @@ struct JsonValue {
 
 // Parses exactly one JSON value (surrounding white space allowed). Returns false and sets
 // *error (when given) to a message with the byte offset on malformed input, on nesting deeper
-// than 64 levels, and on strings that are not valid UTF-8.
-bool parse_json(std::string_view text, JsonValue *out, std::string *error = nullptr);
+// than max_depth levels (64 by default; libpg_query's parse trees of deep expressions need more),
+// and on strings that are not valid UTF-8.
+bool parse_json(std::string_view text, JsonValue *out, std::string *error = nullptr,
+                int max_depth = 64);
 
 // Compact JSON text of a value (numbers as written, strings escaped).
 std::string to_json(const JsonValue &value);
