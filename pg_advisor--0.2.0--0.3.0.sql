@@ -1,0 +1,27 @@
+-- pg_advisor 0.3.0: DDL review (advisor.lint_ddl; migration findings of reviewed DDL in
+-- advisor.findings).
+\echo Use "ALTER EXTENSION pg_advisor UPDATE" to load this file. \quit
+
+-- The migration rules' findings for DDL text, without running it. One row per finding, placed
+-- on the statement's first token; a statement that does not parse is one row with rule
+-- 'parse_error' and severity 'error' at the error's position.
+CREATE FUNCTION advisor.lint_ddl(
+    sql text,
+    OUT statement integer, OUT line integer, OUT "column" integer, OUT rule text,
+    OUT severity text, OUT object text, OUT title text, OUT message text,
+    OUT recommendation text, OUT fix_sql text, OUT evidence jsonb)
+RETURNS SETOF record
+AS 'MODULE_PATHNAME', 'pg_advisor_lint_ddl'
+LANGUAGE C STRICT VOLATILE PARALLEL UNSAFE;
+COMMENT ON FUNCTION advisor.lint_ddl(text) IS
+    'Migration findings for DDL text (nothing is executed), with line and column; live table sizes, indexes and captured-query references as the calling role may see them';
+GRANT EXECUTE ON FUNCTION advisor.lint_ddl(text) TO PUBLIC;
+
+-- What advisor.lint_ddl knows about a table: size, rows, columns (parser-style types), indexes,
+-- the captured statements that name it (and the column, when given), other sessions' locks
+-- that conflict with ACCESS EXCLUSIVE; NULL when the calling role may not see the table.
+CREATE FUNCTION advisor._ddl_facts(relation text, column_name text DEFAULT '')
+RETURNS jsonb
+AS 'MODULE_PATHNAME', 'pg_advisor_ddl_facts'
+LANGUAGE C STRICT VOLATILE PARALLEL UNSAFE;
+GRANT EXECUTE ON FUNCTION advisor._ddl_facts(text, text) TO PUBLIC;
