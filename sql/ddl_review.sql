@@ -71,7 +71,8 @@ CREATE INDEX dr_new_ref ON dr_new (ref);
 COMMIT;
 -- ... but in the next transaction it is an existing table again.
 CREATE INDEX dr_new_id ON dr_new (id);
--- A blocked statement inside a transaction aborts it; the state is reset at its end.
+-- A blocked statement inside a transaction aborts it; the table it created is forgotten at its
+-- end (the index on it is no longer silent).
 BEGIN;
 CREATE TABLE dr_tmp (id bigint);
 CREATE INDEX dr_orders_customer ON dr_orders (customer_id);
@@ -81,9 +82,10 @@ CREATE INDEX dr_tmp_id ON dr_tmp (id);
 ROLLBACK;
 SET pg_advisor.ddl_review = warning;
 
--- The findings of reviewed DDL that ran are migration findings of advisor.findings; the
--- blocked ones are not.
-SELECT rule, category, severity, object, title, fix_sql, evidence->>'statement' AS statement
+-- The findings of reviewed DDL that ran are migration findings of advisor.findings, one per
+-- statement text (the latest review, counted); the blocked and ignored ones are not.
+SELECT rule, category, severity, object, title, fix_sql, evidence->>'statement' AS statement,
+       evidence->'reviews' AS reviews
   FROM advisor.findings WHERE category = 'migration' ORDER BY evidence->>'statement', title;
 
 -- advisor.lint_ddl: nothing runs; findings with the statement's line and column.
@@ -99,12 +101,17 @@ SELECT count(*) AS built FROM pg_indexes WHERE indexname = 'dr_orders_status';
 -- A statement that does not parse is reported at the error's position; the rest is linted.
 SELECT statement, line, "column", rule, severity, object, message
   FROM advisor.lint_ddl(E'CREATE INDEX a ON dr_orders (status);\nCREATE TABLE (;\n  CREATE INDEX b ON dr_orders (id)');
--- Ignore comments and the session's transaction: inside BEGIN, the table created earlier in
--- the text is still no risk.
+-- An ignore comment before a statement silences it, and only it.
 SELECT statement, line, rule FROM advisor.lint_ddl($$
 /* pg_advisor:ignore index_not_concurrent */
 CREATE INDEX x ON dr_orders (status);
 CREATE INDEX y ON dr_orders (customer_id);$$);
+-- The session's own transaction is where the text starts from: a table it created is no risk.
+BEGIN;
+CREATE TABLE dr_in_block (id int);
+SELECT rule, object FROM advisor.lint_ddl('CREATE INDEX ON dr_in_block (id); CREATE INDEX ON dr_orders (id)');
+ROLLBACK;
+SELECT rule, object FROM advisor.lint_ddl('CREATE INDEX ON dr_in_block (id)');
 SELECT count(*) FROM advisor.lint_ddl('SELECT 1');
 SELECT count(*) FROM advisor.lint_ddl('');
 

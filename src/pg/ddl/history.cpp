@@ -1,5 +1,6 @@
 // The ring of reviewed DDL's findings (see history.h).
 #include <exception>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -57,6 +58,26 @@ void startup_hook(void) {
     LWLockRelease(AddinShmemInitLock);
 }
 
+pg_advisor::review::Finding finding_of(const PgaDdlHistoryEntry &e) {
+    pg_advisor::review::Finding f;
+    f.rule = e.rule;
+    f.category = pg_advisor::review::Category::Migration;
+    f.severity = static_cast<pg_advisor::review::Severity>(e.severity);
+    f.object_type = "statement";
+    f.object = e.object;
+    f.identity = e.statement;
+    f.title = e.title;
+    f.why = e.why;
+    f.recommendation = e.recommendation;
+    f.fix_sql = e.fix_sql;
+    f.query = e.statement;
+    f.current_state = e.statement;
+    f.evidence.add("statement", std::string(e.statement));
+    f.finding_key = pg_advisor::review::finding_key(f.rule, f.object, f.identity);
+    f.first_seen = f.last_seen = e.at + INT64CONST(946684800000000);
+    return f;
+}
+
 }  // namespace
 
 void pga_ddl_history_install(void) {
@@ -96,27 +117,24 @@ std::vector<pg_advisor::review::Finding> pga_ddl_history_findings(void) {
             copy[i] = ring->entries[(first + i) % PGA_DDL_HISTORY_SIZE];
         LWLockRelease(ring->lock);
     });
+    std::map<std::string, size_t> by_key;  // one finding per key: the latest review, counted
+    std::vector<int64_t> reviews;
     for (uint64 i = 0; i < count; i++) {
         const PgaDdlHistoryEntry &e = copy[i];
         if (e.dbid != MyDatabaseId || (!see_all && e.userid != me)) continue;
-        pg_advisor::review::Finding f;
-        f.rule = e.rule;
-        f.category = pg_advisor::review::Category::Migration;
-        f.severity = static_cast<pg_advisor::review::Severity>(e.severity);
-        f.object_type = "statement";
-        f.object = e.object;
-        f.identity = e.statement;
-        f.title = e.title;
-        f.why = e.why;
-        f.recommendation = e.recommendation;
-        f.fix_sql = e.fix_sql;
-        f.query = e.statement;
-        f.current_state = e.statement;
-        f.evidence.add("statement", std::string(e.statement));
-        f.finding_key = pg_advisor::review::finding_key(f.rule, f.object, f.identity);
-        f.first_seen = f.last_seen = e.at + INT64CONST(946684800000000);
-        out.push_back(std::move(f));
+        pg_advisor::review::Finding f = finding_of(e);
+        auto [it, fresh] = by_key.emplace(f.finding_key, out.size());
+        if (fresh) {
+            out.push_back(std::move(f));
+            reviews.push_back(1);
+            continue;
+        }
+        f.first_seen = out[it->second].first_seen;
+        out[it->second] = std::move(f);
+        reviews[it->second]++;
     }
+    for (size_t i = 0; i < out.size(); i++)
+        out[i].evidence.add("reviews", reviews[i]);
     pga_pg_subxact([&] { pfree(copy); });
     return out;
 }

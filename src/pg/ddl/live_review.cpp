@@ -230,6 +230,11 @@ void pga_ddl_review_before(PlannedStmt *pstmt, const char *query_string) {
     report_pending();
 }
 
+void pga_ddl_current_state(pg_advisor::ddl::MigrationState &out) {
+    out = state != nullptr ? *state : pg_advisor::ddl::MigrationState();
+    pga_ddl_session_state(out);
+}
+
 void pga_ddl_review_dml(QueryDesc *query_desc) {
     CmdType op = query_desc->operation;
     if ((op != CMD_UPDATE && op != CMD_DELETE && op != CMD_INSERT) ||

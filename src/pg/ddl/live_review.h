@@ -8,6 +8,8 @@
 // ran go to the history (history.h). Include after postgres.h.
 #pragma once
 
+#include "core/ddl/migration_state.h"
+
 extern "C" {
 #include "executor/execdesc.h"
 #include "nodes/plannodes.h"
@@ -27,6 +29,11 @@ void pga_ddl_install(void);
 void pga_ddl_review_before(PlannedStmt *pstmt, const char *query_string);
 // After it ran: its findings join the history.
 void pga_ddl_review_after(void);
+
+// The session's migration state now (tables created in the current transaction through
+// reviewed DDL, the transaction block, lock_timeout, statement_timeout): where advisor.lint_ddl
+// starts from.
+void pga_ddl_current_state(pg_advisor::ddl::MigrationState &out);
 
 // Set while the current transaction holds ACCESS EXCLUSIVE on a table through reviewed DDL:
 // only then does the executor hook look at data changes (backfill_under_ddl_lock).

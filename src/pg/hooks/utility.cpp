@@ -72,8 +72,9 @@ static bool runs_client_statement(const Node *parsetree) {
 static void pga_ProcessUtility(PGA_PROCESS_UTILITY_PARAMS) {
     Node *parsetree = pstmt->utilityStmt;
     // DDL review: the node tag decides first; other statements pay nothing more.
-    bool reviewed = pga_ddl_reviewed_tag(nodeTag(parsetree)) && pga_ddl_review != PGA_ACTION_OFF &&
-                    context == PROCESS_UTILITY_TOPLEVEL;
+    volatile bool reviewed = pga_ddl_reviewed_tag(nodeTag(parsetree)) &&
+                             pga_ddl_review != PGA_ACTION_OFF &&
+                             context == PROCESS_UTILITY_TOPLEVEL;
     if (reviewed) pga_ddl_review_before(pstmt, queryString);
     if (pga_shared != NULL && pga_tracking(pga_nesting_level) && !IsParallelWorker() &&
         IsA(parsetree, TransactionStmt)) {

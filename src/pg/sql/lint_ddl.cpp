@@ -28,6 +28,7 @@ extern "C" {
 #include "pg/boundary/sql_function.h"
 #include "pg/compat.h"
 #include "pg/ddl/ddl_review.h"
+#include "pg/ddl/live_review.h"
 #include "pg/ddl/server_facts.h"
 #include "pg/sql/support.h"
 
@@ -105,7 +106,7 @@ PGA_SQL_FUNCTION(pg_advisor_lint_ddl, "advisor.lint_ddl") {
     std::string script(VARDATA_ANY(arg), VARSIZE_ANY_EXHDR(arg));
     std::vector<ddl::Statement> statements = pga_ddl_parse_script(script);
     ddl::MigrationState state;
-    pga_ddl_session_state(state);
+    pga_ddl_current_state(state);
     ddl::LintResult result = pga_ddl_lint(statements, state, false);
     std::vector<LintRow> rows;
     size_t next = 0;
