@@ -69,7 +69,7 @@ for fixture in "${fixtures[@]}"; do
     continue
   fi
   db="ddl_$(echo "$fixture" | tr -c 'a-z0-9_\n' '_')"
-  pga_psql "$NAME" "$PORT" -q -d postgres -c "DROP DATABASE IF EXISTS $db" -c "CREATE DATABASE $db" >/dev/null
+  pga_psql "$NAME" "$PORT" -q -d postgres -c "DROP DATABASE IF EXISTS $db" -c "CREATE DATABASE $db" >/dev/null 2>&1
   if ! "prepare_$MODE" "$db" "$dir"; then
     echo "not ok - $fixture: setup failed"
     failed=$((failed + 1))
