@@ -47,9 +47,14 @@ SET pg_advisor.ddl_block_severity = critical;
 CREATE INDEX dr_orders_status ON dr_orders (status);
 DROP INDEX dr_orders_status;
 RESET pg_advisor.ddl_block_severity;
--- A small table's finding is info: below the default block severity (high).
+-- A small table's finding is info: below the default block severity (high), only logged (not a
+-- WARNING) and not recorded.
 RESET pg_advisor.migration_small_table_bytes;
 CREATE INDEX dr_orders_status ON dr_orders (status);
+DROP INDEX dr_orders_status;
+SET client_min_messages = log;
+CREATE INDEX dr_orders_status ON dr_orders (status);
+RESET client_min_messages;
 DROP INDEX dr_orders_status;
 SET pg_advisor.migration_small_table_bytes = 0;
 -- allow_unsafe_ddl (SET LOCAL): the reviewed statement goes through, warned.

@@ -178,11 +178,14 @@ void block(const PgaDdlHistoryEntry &e) {
                  e.recommendation, e.fix_sql[0] ? " Safe alternative: " : "", e.fix_sql, e.rule)));
 }
 
-// Reports the pending findings: LOG or WARNING, then ERROR for the first blocking one.
+// Reports the pending findings: LOG or WARNING (info findings, on tables known to be small, are
+// only logged), then ERROR for the first blocking one.
 void report_pending(void) {
-    int level = pga_ddl_review == PGA_ACTION_LOG ? LOG : WARNING;
-    for (int i = 0; i < pending.count; i++)
-        if (!blocks(pending.entries[i])) report(pending.entries[i], level);
+    for (int i = 0; i < pending.count; i++) {
+        const PgaDdlHistoryEntry &e = pending.entries[i];
+        bool info = e.severity == static_cast<uint8>(Severity::Info);
+        if (!blocks(e)) report(e, pga_ddl_review == PGA_ACTION_LOG || info ? LOG : WARNING);
+    }
     for (int i = 0; i < pending.count; i++)
         if (blocks(pending.entries[i])) block(pending.entries[i]);
 }
@@ -224,8 +227,16 @@ void pga_ddl_review_before(PlannedStmt *pstmt, const char *query_string) {
         PushActiveSnapshot(GetTransactionSnapshot());
         pushed = true;
     }
-    pga_run_protected("reviewing a DDL statement",
-                      [&] { review(statement_of(pstmt, query_string)); });
+    // What the review reads (catalog queries) is the advisor's, never the captured workload.
+    pga_active_function = "DDL review";
+    PG_TRY();
+    {
+        pga_run_protected("reviewing a DDL statement",
+                          [&] { review(statement_of(pstmt, query_string)); });
+    }
+    PG_FINALLY();
+    { pga_active_function = NULL; }
+    PG_END_TRY();
     if (pushed) PopActiveSnapshot();
     report_pending();
 }
@@ -242,9 +253,16 @@ void pga_ddl_review_dml(QueryDesc *query_desc) {
         pga_active_function != NULL || IsParallelWorker())
         return;
     pending.count = 0;
-    pga_run_protected("reviewing a data change under a DDL lock", [&] {
-        review(dml_statement(query_desc->plannedstmt, query_desc->sourceText));
-    });
+    pga_active_function = "DDL review";
+    PG_TRY();
+    {
+        pga_run_protected("reviewing a data change under a DDL lock", [&] {
+            review(dml_statement(query_desc->plannedstmt, query_desc->sourceText));
+        });
+    }
+    PG_FINALLY();
+    { pga_active_function = NULL; }
+    PG_END_TRY();
     report_pending();
     pending.count = 0;
 }
@@ -253,6 +271,7 @@ void pga_ddl_review_after(void) {
     TimestampTz now = GetCurrentTimestamp();
     for (int i = 0; i < pending.count; i++) {
         PgaDdlHistoryEntry &e = pending.entries[i];
+        if (e.severity == static_cast<uint8>(Severity::Info)) continue;  // small tables
         e.at = now;
         e.userid = GetUserId();
         e.dbid = MyDatabaseId;
