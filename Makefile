@@ -35,7 +35,7 @@ SHLIB_LINK = -lstdc++ -Wl,--version-script=$(srcdir)/src/pg/exports.map
 # pg_regress (sql/ + expected/) and isolation (test/isolation/) suites, run against a server
 # started with shared_preload_libraries = 'pg_advisor' (see scripts/test.sh).
 REGRESS = capture normalize tags session shapes privileges n_plus_one index_advice query_ids security review ddl_review reset
-ISOLATION = concurrent_capture review_waits
+ISOLATION = concurrent_capture review_waits ddl_locks
 ISOLATION_OPTS = --inputdir=test/isolation
 
 # JIT inlining of this module is of no use; skip the clang bitcode step.

@@ -25,3 +25,11 @@ RETURNS jsonb
 AS 'MODULE_PATHNAME', 'pg_advisor_ddl_facts'
 LANGUAGE C STRICT VOLATILE PARALLEL UNSAFE;
 GRANT EXECUTE ON FUNCTION advisor._ddl_facts(text, text) TO PUBLIC;
+
+-- What the server's front end makes of DDL text (the neutral schema-change model), one row per
+-- change: for tests and for comparing with `pg_advisor lint`.
+CREATE FUNCTION advisor._ddl_model(sql text, OUT statement integer, OUT change jsonb)
+RETURNS SETOF record
+AS 'MODULE_PATHNAME', 'pg_advisor_ddl_model'
+LANGUAGE C STRICT VOLATILE PARALLEL UNSAFE;
+GRANT EXECUTE ON FUNCTION advisor._ddl_model(text) TO PUBLIC;

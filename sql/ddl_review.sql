@@ -151,6 +151,56 @@ SELECT (advisor._ddl_facts('dr_orders')->>'bytes')::bigint > 8192 AS sized,
 RESET ROLE;
 REVOKE SELECT ON dr_orders FROM regress_ddl_reader;
 
+-- Data changes after DDL took ACCESS EXCLUSIVE in the same transaction are reviewed as well
+-- (backfill_under_ddl_lock; no enabled rule finds anything here, and nothing breaks).
+BEGIN;
+ALTER TABLE dr_orders ADD COLUMN note text;
+UPDATE dr_orders SET note = 'x' WHERE id < 10;
+COMMIT;
+SELECT count(*) AS noted FROM dr_orders WHERE note = 'x';
+
+-- The server's front end: raw parse trees as the neutral model (names as folded, parser type
+-- names, expression slices, functions called, constants), one row per change.
+SELECT statement, change FROM advisor._ddl_model($$
+CREATE TABLE IF NOT EXISTS s.orders (id bigserial PRIMARY KEY, cust int REFERENCES customers (id), code varchar(20) NOT NULL DEFAULT 'x'::varchar, price numeric(10,2) CHECK (price > 0), at timestamp with time zone DEFAULT now(), tags text[], CONSTRAINT u UNIQUE (code, cust));
+CREATE TEMP TABLE tt (a pg_catalog.int8);
+ALTER TABLE orders ADD COLUMN IF NOT EXISTS total double precision DEFAULT random() NOT NULL, DROP COLUMN old CASCADE;
+ALTER TABLE ONLY orders ALTER COLUMN code TYPE text USING code::text, ALTER code SET NOT NULL, ALTER code DROP NOT NULL;
+ALTER TABLE orders ALTER COLUMN at SET DEFAULT clock_timestamp(), ALTER at DROP DEFAULT;
+ALTER TABLE orders ADD CONSTRAINT fk FOREIGN KEY (cust) REFERENCES public.customers NOT VALID;
+ALTER TABLE orders VALIDATE CONSTRAINT fk, DROP CONSTRAINT IF EXISTS u;
+ALTER TABLE orders ADD CONSTRAINT pk PRIMARY KEY USING INDEX orders_idx;
+ALTER TABLE parent ATTACH PARTITION p1 FOR VALUES IN (1);
+ALTER TABLE parent DETACH PARTITION p1 CONCURRENTLY;
+CREATE UNIQUE INDEX CONCURRENTLY IF NOT EXISTS i ON orders USING gin (lower(code), cust) INCLUDE (at) WHERE cust > 0;
+DROP INDEX CONCURRENTLY IF EXISTS s.i, j;
+DROP TABLE a, s.b CASCADE;
+DROP SCHEMA old;
+DROP DATABASE IF EXISTS d;
+ALTER TABLE orders RENAME TO orders2;
+ALTER TABLE orders RENAME COLUMN code TO code2;
+ALTER SCHEMA a RENAME TO b;
+TRUNCATE orders, items;
+SET LOCAL lock_timeout = '2s';
+SET statement_timeout TO 5000;
+RESET lock_timeout;
+BEGIN; COMMIT; ROLLBACK; START TRANSACTION;
+REINDEX INDEX CONCURRENTLY i;
+REINDEX TABLE orders;
+VACUUM FULL orders;
+VACUUM orders;
+CLUSTER orders USING i;
+CREATE DOMAIN posint AS integer CHECK (VALUE > 0);
+ALTER DOMAIN posint ADD CONSTRAINT c CHECK (VALUE < 10) NOT VALID;
+ALTER TYPE mood ADD VALUE IF NOT EXISTS 'meh' BEFORE 'sad';
+ALTER TYPE mood RENAME VALUE 'meh' TO 'ok';
+ALTER TABLE orders SET SCHEMA archive;
+UPDATE orders SET x = 1 WHERE id = 2;
+DELETE FROM orders;
+INSERT INTO orders VALUES (1);
+CREATE TABLE t2 AS SELECT 1;
+COMMENT ON TABLE orders IS 'x'
+$$);
 \c :regress_db
 DROP DATABASE regress_ddl;
 DROP ROLE regress_ddl_reader;

@@ -19,6 +19,7 @@ extern "C" {
 #include "miscadmin.h"
 #include "nodes/makefuncs.h"
 #include "parser/parse_type.h"
+#include "storage/lmgr.h"
 #include "utils/acl.h"
 #include "utils/lsyscache.h"
 }
@@ -113,6 +114,34 @@ std::vector<std::string> split(const std::string &s, char sep) {
     return out;
 }
 
+// "a, f(b, c), (d)" -> {"a", "f(b, c)", "(d)"}: split at commas outside parentheses and quotes.
+std::vector<std::string> split_top_level(const std::string &s) {
+    std::vector<std::string> out;
+    if (s.empty()) return out;
+    int depth = 0;
+    char quote = 0;
+    size_t start = 0;
+    for (size_t i = 0; i < s.size(); i++) {
+        char c = s[i];
+        if (quote) {
+            if (c == quote) quote = 0;
+        } else if (c == '\'' || c == '"') {
+            quote = c;
+        } else if (c == '(' || c == '[') {
+            depth++;
+        } else if (c == ')' || c == ']') {
+            depth--;
+        } else if (c == ',' && depth == 0) {
+            out.push_back(s.substr(start, i - start));
+            start = i + 1;
+            while (start < s.size() && s[start] == ' ')
+                start++;
+        }
+    }
+    out.push_back(s.substr(start));
+    return out;
+}
+
 std::vector<std::string> identifiers(const std::string &text) {
     std::vector<std::string> out;
     for (const pg_advisor::sql::Token &t : pg_advisor::sql::tokenize(text)) {
@@ -186,13 +215,23 @@ std::vector<ColumnFacts> read_columns(Oid relid) {
 
 std::vector<IndexFacts> read_indexes(Oid relid, const DName &table) {
     std::vector<IndexFacts> out;
+    // Deparsing index expressions opens the table (AccessShareLock): only when nobody holds a
+    // conflicting lock (the lock ends with the prefetch's subtransaction); "(expression)"
+    // otherwise.
+    bool deparse = false;
+    pga_pg_subxact([&] { deparse = ConditionalLockRelationOid(relid, AccessShareLock); });
     for (const Row &r : pga_spi_rows(
              "SELECT n.nspname, ic.relname, x.indisunique, x.indisprimary, x.indisvalid, "
              "x.indpred IS NOT NULL, coalesce((SELECT c.conname FROM pg_constraint c WHERE "
              "c.conindid = x.indexrelid AND c.conrelid = x.indrelid AND c.contype IN ('p', 'u', "
              "'x') LIMIT 1), ''), pg_relation_filepath(x.indexrelid), array_to_string(ARRAY("
-             "SELECT pg_get_indexdef(x.indexrelid, k, true) FROM generate_series(1, "
-             "x.indnkeyatts) k), E'\\x1f') FROM pg_index x JOIN pg_class ic ON ic.oid = "
+             "SELECT coalesce(a.attname, '') FROM unnest(x.indkey::int2[]) WITH ORDINALITY "
+             "k(attnum, n) LEFT JOIN pg_attribute a ON a.attrelid = x.indrelid AND a.attnum = "
+             "k.attnum WHERE k.n <= x.indnkeyatts ORDER BY k.n), E'\\x1f'), "
+             "CASE WHEN " +
+             std::string(deparse ? "true" : "false") +
+             " THEN pg_get_expr(x.indexprs, x.indrelid) END FROM pg_index x JOIN pg_class ic "
+             "ON ic.oid = "
              "x.indexrelid JOIN pg_namespace n ON n.oid = ic.relnamespace WHERE x.indrelid = " +
              oid_text(relid) + " ORDER BY ic.relname")) {
         IndexFacts i;
@@ -204,7 +243,13 @@ std::vector<IndexFacts> read_indexes(Oid relid, const DName &table) {
         i.partial = cell(r, 5) == "t";
         i.constraint = cell(r, 6);
         i.bytes = file_bytes(cell(r, 7));
+        // Expression keys ('' in the column list) in order from the expressions' text
+        // (pg_get_indexdef would wait for the table's lock).
         i.columns = split(cell(r, 8), '\x1f');
+        std::vector<std::string> exprs = split_top_level(cell(r, 9));
+        size_t next = 0;
+        for (std::string &c : i.columns)
+            if (c.empty()) c = next < exprs.size() ? exprs[next++] : "(expression)";
         out.push_back(std::move(i));
     }
     return out;

@@ -332,11 +332,13 @@ void Translator::alter_cmd(const DName &table, const AlterTableCmd *cmd) {
             break;
         }
         case AT_ValidateConstraint:
-            change(Action::ValidateConstraint).object = str(cmd->name);
+        case AT_DropConstraint: {
+            Change &c = change(cmd->subtype == AT_ValidateConstraint ? Action::ValidateConstraint
+                                                                     : Action::DropConstraint);
+            c.object = str(cmd->name);
+            c.column.clear();  // cmd->name is the constraint's
             break;
-        case AT_DropConstraint:
-            change(Action::DropConstraint).object = str(cmd->name);
-            break;
+        }
         case AT_AttachPartition:
         case AT_DetachPartition: {
             Change &c = change(cmd->subtype == AT_AttachPartition ? Action::AttachPartition

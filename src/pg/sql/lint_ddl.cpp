@@ -190,3 +190,136 @@ PGA_SQL_FUNCTION(pg_advisor_ddl_facts, "advisor._ddl_facts") {
     pga_pg_subxact([&] { result = DirectFunctionCall1(jsonb_in, CStringGetDatum(json.c_str())); });
     return result;
 }
+
+namespace {
+
+// A change as JSON, fields at their defaults left out (for tests and for comparing the two
+// front ends).
+class ChangeJson {
+  public:
+    void text(const char *name, const std::string &v) {
+        if (!v.empty()) field(name, json::quote(v));
+    }
+    void flag(const char *name, bool v) {
+        if (v) field(name, "true");
+    }
+    void raw(const char *name, const std::string &v) { field(name, v); }
+    void expr(const char *name, const ddl::Expr &e) {
+        if (!e.present()) return;
+        field(name, std::string("{\"text\": ") + json::quote(e.text) +
+                        ", \"functions\": " + strings_json(e.functions) +
+                        ", \"constant\": " + (e.constant ? "true" : "false") + "}");
+    }
+    std::string done() { return out_ + "}"; }
+
+  private:
+    std::string out_ = "{";
+    void field(const char *name, const std::string &v) {
+        if (out_.size() > 1) out_ += ", ";
+        out_ += json::quote(name) + ": " + v;
+    }
+};
+
+std::string constraint_json(const ddl::Constraint &k) {
+    ChangeJson j;
+    j.text("kind", std::string(ddl::constraint_kind_name(k.kind)));
+    j.text("name", k.name);
+    if (!k.columns.empty()) j.raw("columns", strings_json(k.columns));
+    j.text("references", k.references.table.plain());
+    if (!k.references.columns.empty()) j.raw("ref_columns", strings_json(k.references.columns));
+    j.expr("check", k.check);
+    j.flag("not_valid", k.not_valid);
+    j.text("using_index", k.using_index);
+    return j.done();
+}
+
+std::string column_json(const ddl::ColumnSpec &c) {
+    ChangeJson j;
+    j.text("name", c.name);
+    j.text("type", c.type.schema.empty() ? c.type.sql() : c.type.schema + "." + c.type.sql());
+    j.flag("not_null", c.not_null);
+    j.flag("primary_key", c.primary_key);
+    j.flag("unique", c.unique);
+    j.expr("default", c.default_value);
+    j.flag("generated_stored", c.generated_stored);
+    j.flag("identity", c.identity);
+    std::string ks;
+    for (const ddl::Constraint &k : c.constraints)
+        ks += (ks.empty() ? "" : ", ") + constraint_json(k);
+    if (!ks.empty()) j.raw("constraints", "[" + ks + "]");
+    return j.done();
+}
+
+std::string change_json(const ddl::Change &c) {
+    ChangeJson j;
+    j.text("action", std::string(ddl::action_name(c.action)));
+    j.text("target", c.target.plain());
+    j.text("column", c.column);
+    j.text("object", c.object);
+    j.text("new_name", c.new_name);
+    if (c.action == ddl::Action::AddColumn) j.raw("column_def", column_json(c.column_def));
+    if (c.action == ddl::Action::SetDefault) j.expr("default", c.column_def.default_value);
+    if (!c.new_type.empty())
+        j.text("new_type", c.new_type.schema.empty() ? c.new_type.sql()
+                                                     : c.new_type.schema + "." + c.new_type.sql());
+    j.expr("using", c.using_expr);
+    if (c.action == ddl::Action::AddConstraint || c.action == ddl::Action::CreateDomain ||
+        c.action == ddl::Action::AlterDomainAddConstraint)
+        j.raw("constraint", constraint_json(c.constraint));
+    std::string cols;
+    for (const ddl::ColumnSpec &col : c.columns)
+        cols += (cols.empty() ? "" : ", ") + column_json(col);
+    if (!cols.empty()) j.raw("columns", "[" + cols + "]");
+    std::string ks;
+    for (const ddl::Constraint &k : c.constraints)
+        ks += (ks.empty() ? "" : ", ") + constraint_json(k);
+    if (!ks.empty()) j.raw("constraints", "[" + ks + "]");
+    if (c.action == ddl::Action::CreateIndex) {
+        j.raw("keys", strings_json(c.index.columns));
+        if (!c.index.include.empty()) j.raw("include", strings_json(c.index.include));
+        j.flag("unique", c.index.unique);
+        j.text("method", c.index.method);
+        j.expr("where", c.index.predicate);
+    }
+    j.flag("concurrently", c.concurrently);
+    j.flag("if_exists", c.if_exists);
+    j.flag("if_not_exists", c.if_not_exists);
+    j.flag("cascade", c.cascade);
+    j.flag("temporary", c.temporary);
+    j.flag("has_where", c.has_where);
+    j.flag("enum_position", c.enum_position);
+    j.text("enum_value", c.enum_value);
+    j.text("reindex_kind", c.reindex_kind);
+    j.text("setting", c.setting);
+    j.text("value", c.value);
+    j.flag("local", c.local);
+    return j.done();
+}
+
+}  // namespace
+
+// advisor._ddl_model(sql): what the server's front end makes of DDL text, one row per change
+// (statement number, change as JSON); statements that do not parse give their error.
+PGA_SQL_FUNCTION(pg_advisor_ddl_model, "advisor._ddl_model") {
+    ReturnSetInfo *rsinfo = pga_materialize(fcinfo, 2, "advisor._ddl_model");
+    text *arg = PG_GETARG_TEXT_PP(0);
+    std::string script(VARDATA_ANY(arg), VARSIZE_ANY_EXHDR(arg));
+    std::vector<std::pair<int, std::string>> rows;
+    std::vector<ddl::Statement> statements = pga_ddl_parse_script(script);
+    for (size_t i = 0; i < statements.size(); i++) {
+        if (!statements[i].parse_error.empty())
+            rows.push_back(
+                {(int)i + 1, "{\"parse_error\": " + json::quote(statements[i].parse_error) + "}"});
+        for (const ddl::Change &c : statements[i].changes)
+            rows.push_back({(int)i + 1, change_json(c)});
+    }
+    pga_pg_subxact([&] {
+        for (const auto &r : rows) {
+            Datum values[2] = {Int32GetDatum(r.first),
+                               DirectFunctionCall1(jsonb_in, CStringGetDatum(r.second.c_str()))};
+            bool nulls[2] = {false, false};
+            tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
+        }
+    });
+    return (Datum)0;
+}
