@@ -121,6 +121,8 @@ rules_tests() {
     bash "$PGA_ROOT/test/rules/run.sh" || rc=1
   assertions "rule fixtures (advisor.findings)" "$PGA_LOG_DIR/rules-server.log" \
     bash "$PGA_ROOT/test/rules/run.sh" --server || rc=1
+  assertions "migration fixtures (advisor.lint_ddl)" "$PGA_LOG_DIR/ddl-server.log" \
+    bash "$PGA_ROOT/test/ddl/run.sh" --server || rc=1
   return $rc
 }
 
