@@ -33,3 +33,9 @@ RETURNS SETOF record
 AS 'MODULE_PATHNAME', 'pg_advisor_ddl_model'
 LANGUAGE C STRICT VOLATILE PARALLEL UNSAFE;
 GRANT EXECUTE ON FUNCTION advisor._ddl_model(text) TO PUBLIC;
+
+-- The function volatilities (pg_proc) and enum labels advisor.lint_ddl reads for DDL text.
+CREATE FUNCTION advisor._ddl_facts_of(sql text) RETURNS jsonb
+AS 'MODULE_PATHNAME', 'pg_advisor_ddl_facts_of'
+LANGUAGE C STRICT VOLATILE PARALLEL UNSAFE;
+GRANT EXECUTE ON FUNCTION advisor._ddl_facts_of(text) TO PUBLIC;

@@ -143,6 +143,11 @@ SELECT customer_id FROM dr_orders WHERE id = 2;
 SELECT advisor._ddl_facts('dr_orders', 'status')->'queries' AS status_queries;
 SELECT (advisor._ddl_facts('dr_orders')->>'bytes')::bigint > 8192 AS sized,
        advisor._ddl_facts('dr_orders')->>'rows' AS rows;
+-- Function volatility (the most volatile of a name's overloads) and enum labels, in order.
+CREATE TYPE dr_mood AS ENUM ('sad', 'ok', 'happy');
+SELECT advisor._ddl_facts_of($$ALTER TABLE dr_orders ADD COLUMN a timestamptz DEFAULT now(),
+  ADD COLUMN b float8 DEFAULT random(), ADD COLUMN c text DEFAULT lower('X') CHECK (length(c) > 0);
+ALTER TYPE dr_mood ADD VALUE 'meh' BEFORE 'ok'; ALTER TYPE public.dr_missing ADD VALUE 'x'$$) - 'server_version' AS facts;
 -- A role with a privilege on the table sees its size, but not the statements of others.
 GRANT SELECT ON dr_orders TO regress_ddl_reader;
 SET ROLE regress_ddl_reader;

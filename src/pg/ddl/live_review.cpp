@@ -162,7 +162,8 @@ void report(const PgaDdlHistoryEntry &e, int level) {
                     errmsg("pg_advisor [%s, %s]: %s", e.rule, severity_text(e.severity), e.title),
                     e.why[0] ? errdetail("%s", e.why) : 0,
                     e.fix_sql[0] ? errhint("%s Safe alternative: %s", e.recommendation, e.fix_sql)
-                                 : errhint("%s", e.recommendation)));
+                    : e.recommendation[0] ? errhint("%s", e.recommendation)
+                                          : 0));
 }
 
 void block(const PgaDdlHistoryEntry &e) {

@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "core/common/json.h"
 #include "core/ddl/facts.h"
 #include "core/sql/sql_tokens.h"
 
@@ -278,6 +279,24 @@ void read_size(Oid relid, TableFacts &t) {
     }
 }
 
+void add_column_exprs(const ColumnSpec &col, std::vector<const pg_advisor::ddl::Expr *> &out) {
+    out.push_back(&col.default_value);
+    for (const pg_advisor::ddl::Constraint &k : col.constraints)
+        out.push_back(&k.check);
+}
+
+// Every expression of a change (defaults, CHECKs, USING, index expressions' predicate).
+std::vector<const pg_advisor::ddl::Expr *> expressions(const Change &c) {
+    std::vector<const pg_advisor::ddl::Expr *> out{&c.using_expr, &c.constraint.check,
+                                                   &c.index.predicate};
+    add_column_exprs(c.column_def, out);
+    for (const ColumnSpec &col : c.columns)
+        add_column_exprs(col, out);
+    for (const pg_advisor::ddl::Constraint &k : c.constraints)
+        out.push_back(&k.check);
+    return out;
+}
+
 }  // namespace
 
 const PgaServerFacts::Table *PgaServerFacts::find(const DName &name) const {
@@ -439,12 +458,8 @@ void PgaServerFacts::prefetch(const std::vector<Statement> &statements) {
                 }
                 read_table(c.index.table);
                 read_table(c.constraint.references.table);
-                for (const auto *fs : {&c.column_def.default_value.functions,
-                                       &c.using_expr.functions, &c.constraint.check.functions})
-                    for (const std::string &f : *fs)
-                        read_function(f);
-                for (const ColumnSpec &col : c.columns)
-                    for (const std::string &f : col.default_value.functions)
+                for (const pg_advisor::ddl::Expr *e : expressions(c))
+                    for (const std::string &f : e->functions)
                         read_function(f);
             }
     });
@@ -491,4 +506,25 @@ std::optional<char> PgaServerFacts::function_volatility(const std::string &name)
 std::vector<std::string> PgaServerFacts::enum_labels(const DName &type) const {
     auto e = enums_.find(key_of(type));
     return e == enums_.end() ? std::vector<std::string>() : e->second;
+}
+
+std::string PgaServerFacts::other_json() const {
+    using pg_advisor::json::quote;
+    std::string out =
+        "{\"server_version\": " + std::to_string(server_version_) + ", \"functions\": {";
+    bool first = true;
+    for (const auto &[name, v] : volatility_) {
+        out += (first ? "" : ", ") + quote(name) + ": " + quote(std::string(1, v));
+        first = false;
+    }
+    out += "}, \"enums\": {";
+    first = true;
+    for (const auto &[name, labels] : enums_) {
+        out += (first ? "" : ", ") + quote(name) + ": [";
+        for (size_t i = 0; i < labels.size(); i++)
+            out += (i ? ", " : "") + quote(labels[i]);
+        out += "]";
+        first = false;
+    }
+    return out + "}}";
 }

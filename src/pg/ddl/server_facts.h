@@ -36,6 +36,9 @@ class PgaServerFacts : public pg_advisor::ddl::Facts {
     std::optional<char> function_volatility(const std::string &name) const override;
     std::vector<std::string> enum_labels(const pg_advisor::ddl::Name &type) const override;
 
+    // The volatility and enum answers read, as JSON ({"functions": {...}, "enums": {...}}).
+    std::string other_json() const;
+
   private:
     struct Use {
         pg_advisor::ddl::QueryUse query;

@@ -323,3 +323,17 @@ PGA_SQL_FUNCTION(pg_advisor_ddl_model, "advisor._ddl_model") {
     });
     return (Datum)0;
 }
+
+// advisor._ddl_facts_of(sql): the function volatilities and enum labels advisor.lint_ddl reads
+// for DDL text (functions its expressions call, enums it alters).
+PGA_SQL_FUNCTION(pg_advisor_ddl_facts_of, "advisor._ddl_facts_of") {
+    text *arg = PG_GETARG_TEXT_PP(0);
+    std::string script(VARDATA_ANY(arg), VARSIZE_ANY_EXHDR(arg));
+    std::vector<ddl::Statement> statements = pga_ddl_parse_script(script);
+    PgaServerFacts facts;
+    facts.prefetch(statements);
+    std::string json = facts.other_json();
+    Datum result = (Datum)0;
+    pga_pg_subxact([&] { result = DirectFunctionCall1(jsonb_in, CStringGetDatum(json.c_str())); });
+    return result;
+}
