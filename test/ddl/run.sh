@@ -7,9 +7,12 @@
 #   test/ddl/run.sh --server [RULE...]   advisor.lint_ddl on a cluster with pg_advisor preloaded,
 #                                        one fresh database per fixture (setup.sql, then CREATE
 #                                        EXTENSION)
-#   test/ddl/run.sh --cli [RULE...]      reserved for `pg_advisor lint --format json --dsn ...`
+#   test/ddl/run.sh --cli [RULE...]      `pg_advisor lint --format json --dsn ... input.sql` on a
+#                                        cluster without the extension (setup.sql only); findings
+#                                        and parse errors merged in position order
 #
-# Environment: PGA_DDL_PORT (default 55600), PGA_DDL_CLUSTER (default ddl_server).
+# Environment: PGA_DDL_PORT (default 55600), PGA_DDL_CLUSTER (default ddl_server / ddl_cli),
+# PGA_CLI (default build/pg_advisor).
 source "$(dirname "${BASH_SOURCE[0]}")/../../scripts/lib.sh"
 
 MODE=
@@ -49,8 +52,35 @@ SELECT format('%s:%s %s %s %s', line, "column", rule, severity, object)
 SQL
 }
 
+CLI="${PGA_CLI:-$PGA_ROOT/build/pg_advisor}"
+
 start_cli() {
-  pga_die "--cli: not implemented yet (pg_advisor lint --format json --dsn ... input.sql)"
+  [ -x "$CLI" ] || pga_die "no $CLI: build it first (cmake --build build)"
+  pga_cluster_start "$NAME" "$PORT" >/dev/null
+}
+
+prepare_cli() {
+  local db="$1" dir="$2"
+  [ -f "$dir/setup.sql" ] || return 0
+  pga_psql "$NAME" "$PORT" -q -d "$db" -f "$dir/setup.sql" >/dev/null 2>"$WORK/setup.err" ||
+    { cat "$WORK/setup.err"; return 1; }
+}
+
+# The JSON report as the server's lines: findings and parse errors by position (stable).
+findings_cli() {
+  local db="$1" dir="$2"
+  "$CLI" lint --format json --dsn "host=$(pga_cluster_host "$NAME") port=$PORT dbname=$db user=postgres" \
+    "$dir/input.sql" >"$WORK/lint.json" 2>"$WORK/lint.err"
+  [ $? -le 1 ] || { cat "$WORK/lint.err"; return 1; }
+  python3 - "$WORK/lint.json" <<'PY'
+import json, sys
+report = json.load(open(sys.argv[1]))
+rows = [(f["line"], f["column"], "%s %s %s" % (f["rule"], f["severity"], f.get("object", "")))
+        for f in report.get("findings", [])]
+rows += [(e["line"], e["column"], "parse_error error ") for e in report.get("parse_errors", [])]
+for line, column, rest in sorted(rows, key=lambda r: (r[0], r[1])):
+    print("%s:%s %s" % (line, column, rest))
+PY
 }
 
 # --- the fixtures ------------------------------------------------------------------------
