@@ -204,6 +204,9 @@ UPDATE orders SET x = 1 WHERE id = 2;
 DELETE FROM orders;
 INSERT INTO orders VALUES (1);
 CREATE TABLE t2 AS SELECT 1;
+ALTER TABLE orders ADD COLUMN g int DEFAULT greatest(1, abs(-2)), ADD COLUMN h text[] DEFAULT ARRAY[upper('a')],
+  ADD COLUMN i int DEFAULT -1, ADD COLUMN j timestamptz DEFAULT CURRENT_TIMESTAMP, ADD COLUMN k text DEFAULT NULL,
+  ADD COLUMN "Mixed" int CHECK ("Mixed" IN (SELECT f(1))), ADD l int GENERATED ALWAYS AS IDENTITY;
 COMMENT ON TABLE orders IS 'x'
 $$);
 \c :regress_db

@@ -137,6 +137,41 @@ void collect_functions(const Node *n, std::vector<std::string> &out, int depth) 
         case T_List:
             collect_list((const List *)n, out, depth);
             break;
+        case T_MinMaxExpr:
+            collect_list(((const MinMaxExpr *)n)->args, out, depth);
+            break;
+        case T_A_ArrayExpr:
+            collect_list(((const A_ArrayExpr *)n)->elements, out, depth);
+            break;
+        case T_RowExpr:
+            collect_list(((const RowExpr *)n)->args, out, depth);
+            break;
+        case T_NamedArgExpr:
+            collect_functions((const Node *)((const NamedArgExpr *)n)->arg, out, depth + 1);
+            break;
+        case T_CollateClause:
+            collect_functions(((const CollateClause *)n)->arg, out, depth + 1);
+            break;
+        case T_A_Indirection:
+            collect_functions(((const A_Indirection *)n)->arg, out, depth + 1);
+            break;
+        case T_BooleanTest:
+            collect_functions((const Node *)((const BooleanTest *)n)->arg, out, depth + 1);
+            break;
+        case T_SubLink:
+            collect_functions(((const SubLink *)n)->testexpr, out, depth + 1);
+            collect_functions(((const SubLink *)n)->subselect, out, depth + 1);
+            break;
+        case T_SelectStmt: {
+            const SelectStmt *sel = (const SelectStmt *)n;
+            collect_list(sel->targetList, out, depth);
+            collect_functions(sel->whereClause, out, depth + 1);
+            collect_functions(sel->havingClause, out, depth + 1);
+            break;
+        }
+        case T_ResTarget:
+            collect_functions(((const ResTarget *)n)->val, out, depth + 1);
+            break;
         default:
             break;
     }
