@@ -30,6 +30,7 @@ extern "C" {
 #include "pg/ddl/ddl_review.h"
 #include "pg/ddl/live_review.h"
 #include "pg/ddl/server_facts.h"
+#include "pg/shmem/shared_state.h"
 #include "pg/sql/support.h"
 
 using namespace pg_advisor;
@@ -100,6 +101,7 @@ LintRow parse_error_row(std::string_view script, const ddl::Statement &s, size_t
 }  // namespace
 
 PGA_SQL_FUNCTION(pg_advisor_lint_ddl, "advisor.lint_ddl") {
+    pga_require_shared_state();  // its settings and history exist only when preloaded
     ReturnSetInfo *rsinfo = pga_materialize(fcinfo, kLintColumns, "advisor.lint_ddl");
     text *arg = PG_ARGISNULL(0) ? NULL : PG_GETARG_TEXT_PP(0);
     if (arg == NULL) return (Datum)0;
@@ -173,6 +175,7 @@ std::string facts_json(const ddl::Name &table, const std::string &column) {
 // advisor._ddl_facts(table, column): the facts advisor.lint_ddl reads for a table (for tests
 // and for seeing why a finding says what it says).
 PGA_SQL_FUNCTION(pg_advisor_ddl_facts, "advisor._ddl_facts") {
+    pga_require_shared_state();  // its settings and history exist only when preloaded
     text *rel = PG_GETARG_TEXT_PP(0);
     text *col = PG_GETARG_TEXT_PP(1);
     std::string name(VARDATA_ANY(rel), VARSIZE_ANY_EXHDR(rel));
@@ -301,6 +304,7 @@ std::string change_json(const ddl::Change &c) {
 // advisor._ddl_model(sql): what the server's front end makes of DDL text, one row per change
 // (statement number, change as JSON); statements that do not parse give their error.
 PGA_SQL_FUNCTION(pg_advisor_ddl_model, "advisor._ddl_model") {
+    pga_require_shared_state();  // its settings and history exist only when preloaded
     ReturnSetInfo *rsinfo = pga_materialize(fcinfo, 2, "advisor._ddl_model");
     text *arg = PG_GETARG_TEXT_PP(0);
     std::string script(VARDATA_ANY(arg), VARSIZE_ANY_EXHDR(arg));
@@ -327,6 +331,7 @@ PGA_SQL_FUNCTION(pg_advisor_ddl_model, "advisor._ddl_model") {
 // advisor._ddl_facts_of(sql): the function volatilities and enum labels advisor.lint_ddl reads
 // for DDL text (functions its expressions call, enums it alters).
 PGA_SQL_FUNCTION(pg_advisor_ddl_facts_of, "advisor._ddl_facts_of") {
+    pga_require_shared_state();  // its settings and history exist only when preloaded
     text *arg = PG_GETARG_TEXT_PP(0);
     std::string script(VARDATA_ANY(arg), VARSIZE_ANY_EXHDR(arg));
     std::vector<ddl::Statement> statements = pga_ddl_parse_script(script);
