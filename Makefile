@@ -6,8 +6,8 @@ EXTENSION = pg_advisor
 MODULE_big = pg_advisor
 # 0.1.0 is installed as released and brought up to date by the upgrade scripts; the full script
 # of the current version is their concatenation (the server drops their \echo guard lines).
-DATA = pg_advisor--0.1.0.sql pg_advisor--0.1.0--0.2.0.sql
-DATA_built = pg_advisor--0.2.0.sql
+DATA = pg_advisor--0.1.0.sql pg_advisor--0.1.0--0.2.0.sql pg_advisor--0.2.0--0.3.0.sql
+DATA_built = pg_advisor--0.3.0.sql
 PGFILEDESC = "pg_advisor - query patterns, N+1 detection and index advice"
 
 CORE_SRCS := $(sort $(shell find src/core -name '*.cpp'))
@@ -34,8 +34,8 @@ SHLIB_LINK = -lstdc++ -Wl,--version-script=$(srcdir)/src/pg/exports.map
 
 # pg_regress (sql/ + expected/) and isolation (test/isolation/) suites, run against a server
 # started with shared_preload_libraries = 'pg_advisor' (see scripts/test.sh).
-REGRESS = capture normalize tags session shapes privileges n_plus_one index_advice query_ids security review reset
-ISOLATION = concurrent_capture review_waits
+REGRESS = capture normalize tags session shapes privileges n_plus_one index_advice query_ids security review ddl_review reset
+ISOLATION = concurrent_capture review_waits ddl_locks
 ISOLATION_OPTS = --inputdir=test/isolation
 
 # JIT inlining of this module is of no use; skip the clang bitcode step.
@@ -44,7 +44,7 @@ override with_llvm = no
 PGXS := $(shell $(PG_CONFIG) --pgxs)
 include $(PGXS)
 
-pg_advisor--0.2.0.sql: pg_advisor--0.1.0.sql pg_advisor--0.1.0--0.2.0.sql
+pg_advisor--0.3.0.sql: pg_advisor--0.1.0.sql pg_advisor--0.1.0--0.2.0.sql pg_advisor--0.2.0--0.3.0.sql
 	cat $^ > $@
 
 -include $(OBJS:.o=.d)

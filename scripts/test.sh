@@ -125,6 +125,8 @@ rules_tests() {
     bash "$PGA_ROOT/test/ddl/run_cli.sh" || rc=1
   assertions "migration fixtures (pg_advisor lint --dsn)" "$PGA_LOG_DIR/ddl-cli-dsn.log" \
     bash "$PGA_ROOT/test/ddl/run_cli.sh" --dsn || rc=1
+  assertions "migration fixtures (advisor.lint_ddl)" "$PGA_LOG_DIR/ddl-server.log" \
+    bash "$PGA_ROOT/test/ddl/run.sh" --server || rc=1
   return $rc
 }
 

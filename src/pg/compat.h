@@ -189,3 +189,21 @@ static inline void pga_init_materialized_srf_14(FunctionCallInfo fcinfo, bool sc
 #else
 #define PGA_AMCOSTESTIMATE(fn) (reinterpret_cast<void (*)()>(fn))
 #endif
+
+// ---- A_Const: a Value struct (T_Null for NULL) up to 14, a union with isnull from 15.
+#if PG_VERSION_NUM >= 150000
+#define PGA_ACONST_ISNULL(c) ((c)->isnull)
+#else
+#define PGA_ACONST_ISNULL(c) (nodeTag(&(c)->val) == T_Null)
+#endif
+#define PGA_ACONST_VALUE(c) ((Node *)&(c)->val)
+
+// ---- AlterTableStmt's object type: `relkind` up to 13, `objtype` since 14.
+#define PGA_ALTER_TABLE_OBJTYPE(s) ((s)->objtype)
+
+// ---- A Float node's text: `fval` from 15, the Value's `str` before.
+#if PG_VERSION_NUM >= 150000
+#define PGA_FLOAT_STR(v) (castNode(Float, (Node *)(v))->fval)
+#else
+#define PGA_FLOAT_STR(v) strVal(v)
+#endif

@@ -9,6 +9,7 @@ extern "C" {
 #include "pg/compat.h"
 #include "pg/guc.h"
 #include "pg/review/review_settings.h"
+#include "pg/ddl/live_review.h"
 
 bool pga_enabled = true;
 int pga_track = PGA_TRACK_TOP;
@@ -174,6 +175,7 @@ void pga_define_gucs(void) {
         NULL, &pga_verify_query_ids, false, PGC_SUSET, 0, NULL, NULL, NULL);
 
     pga_define_review_gucs();
+    pga_define_ddl_gucs();
 
     PGA_RESERVE_GUC_PREFIX("pg_advisor");
 }

@@ -17,6 +17,7 @@ extern "C" {
 #include "pg/capture/capture.h"
 #include "pg/guc.h"
 #include "pg/shmem/shared_state.h"
+#include "pg/ddl/live_review.h"
 #include "pg/indexes/whatif_planner.h"
 
 extern "C" {
@@ -33,6 +34,7 @@ void _PG_init(void) {
     // for every statement when asked.
     if (pga_query_ids == PGA_QUERY_IDS_CORE) EnableQueryId();
     pga_shmem_install();
+    pga_ddl_install();
     pga_install_analyze_hook();
     pga_install_planner_hook();
     pga_install_executor_hooks();

@@ -31,7 +31,7 @@ expect_eq "captured under 0.1.0" "$calls_before" 7
 expect_eq "loop found under 0.1.0" "$loops_before" "1/6"
 expect_eq "0.1.0 has no findings view yet" "$(q -c "SELECT to_regclass('advisor.findings') IS NULL")" t
 
-q -c "ALTER EXTENSION pg_advisor UPDATE"
+q -c "ALTER EXTENSION pg_advisor UPDATE TO '0.2.0'"
 expect_eq "updated to 0.2.0" "$(q -c "SELECT extversion FROM pg_extension WHERE extname = 'pg_advisor'")" 0.2.0
 expect_eq "query patterns kept across the update" \
   "$(q -c "SELECT calls FROM advisor.query_patterns WHERE query = 'SELECT title FROM up_posts WHERE id = \$1'")" 7

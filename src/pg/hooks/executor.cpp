@@ -35,6 +35,7 @@ extern "C" {
 
 #include "pg/compat.h"
 #include "pg/capture/capture.h"
+#include "pg/ddl/live_review.h"
 #include "pg/loops/detect_loops.h"
 #include "pg/hooks/execution_timer.h"
 #include "pg/guc.h"
@@ -442,6 +443,9 @@ static __attribute__((noinline)) void start_with_instrumentation(QueryDesc *quer
 
 static void pga_ExecutorStart(QueryDesc *queryDesc, int eflags) {
     int nesting = nesting_of(queryDesc);
+    // backfill_under_ddl_lock: only in a transaction that took ACCESS EXCLUSIVE through DDL.
+    if (unlikely(pga_ddl_exclusive_xact) && nesting == 0 && !(eflags & EXEC_FLAG_EXPLAIN_ONLY))
+        pga_ddl_review_dml(queryDesc);
     if (!tracked_at(queryDesc, nesting) || (eflags & EXEC_FLAG_EXPLAIN_ONLY))
         return start_executor(queryDesc, eflags);
     if (nesting == 0) pga_advisor_called = false;

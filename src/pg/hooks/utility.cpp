@@ -17,6 +17,8 @@ extern "C" {
 
 #include "pg/compat.h"
 #include "pg/capture/capture.h"
+#include "pg/ddl/live_review.h"
+#include "pg/ddl/translate.h"
 #include "pg/loops/detect_loops.h"
 #include "pg/guc.h"
 #include "pg/boundary/protect.h"
@@ -69,6 +71,11 @@ static bool runs_client_statement(const Node *parsetree) {
 
 static void pga_ProcessUtility(PGA_PROCESS_UTILITY_PARAMS) {
     Node *parsetree = pstmt->utilityStmt;
+    // DDL review: the node tag decides first; other statements pay nothing more.
+    volatile bool reviewed = pga_ddl_reviewed_tag(nodeTag(parsetree)) &&
+                             pga_ddl_review != PGA_ACTION_OFF &&
+                             context == PROCESS_UTILITY_TOPLEVEL;
+    if (reviewed) pga_ddl_review_before(pstmt, queryString);
     if (pga_shared != NULL && pga_tracking(pga_nesting_level) && !IsParallelWorker() &&
         IsA(parsetree, TransactionStmt)) {
         Boundary b = boundary_of((TransactionStmt *)parsetree);
@@ -93,6 +100,7 @@ static void pga_ProcessUtility(PGA_PROCESS_UTILITY_PARAMS) {
             standard_ProcessUtility(PGA_PROCESS_UTILITY_ARGS);
         if (IsA(parsetree, TransactionStmt))
             pga_note_transaction_statement((const TransactionStmt *)parsetree);
+        if (reviewed) pga_ddl_review_after();
         return;
     }
     pga_nesting_level++;
@@ -106,6 +114,7 @@ static void pga_ProcessUtility(PGA_PROCESS_UTILITY_PARAMS) {
     PG_FINALLY();
     { pga_nesting_level--; }
     PG_END_TRY();
+    if (reviewed) pga_ddl_review_after();
 }
 
 void pga_install_utility_hook(void) {

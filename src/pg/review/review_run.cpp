@@ -25,6 +25,7 @@ extern "C" {
 #include "pg/catalog/snapshot_spi.h"
 #include "pg/compat.h"
 #include "pg/review/review_run.h"
+#include "pg/ddl/history.h"
 #include "pg/review/review_settings.h"
 #include "pg/review/workload_evidence.h"
 
@@ -127,6 +128,21 @@ double ms_since(std::chrono::steady_clock::time_point t) {
 
 }  // namespace
 
+// The migration findings of DDL the server reviewed and ran (ddl/history.h), ranked in,
+// unless suppressed or their rule disabled.
+void add_reviewed_ddl(review::ReviewResult &result, const review::ReviewOptions &options) {
+    for (review::Finding &f : pga_ddl_history_findings()) {
+        if (std::find(options.disabled_rules.begin(), options.disabled_rules.end(), f.rule) !=
+            options.disabled_rules.end())
+            continue;
+        bool suppressed =
+            std::any_of(options.suppressions.begin(), options.suppressions.end(),
+                        [&](const review::Suppression &s) { return s.matches(f, options.now); });
+        (suppressed ? result.suppressed : result.findings).push_back(std::move(f));
+    }
+    std::stable_sort(result.findings.begin(), result.findings.end(), review::ranks_before);
+}
+
 void pga_run_review(PgaReview &out) {
     auto started = std::chrono::steady_clock::now();
     pga_read_catalog_snapshot(out.catalog);
@@ -142,6 +158,7 @@ void pga_run_review(PgaReview &out) {
     review::ReviewInput in{out.catalog, out.workload, out.settings};
     auto rules_started = std::chrono::steady_clock::now();
     out.result = review::run_review(in, options);
+    add_reviewed_ddl(out.result, options);
     double rules_ms = ms_since(rules_started);
     read_previous(out);
     // SET client_min_messages = debug1 shows where a review spends its time.

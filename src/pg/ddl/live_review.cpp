@@ -1,0 +1,282 @@
+// The live DDL review (see live_review.h).
+#include <exception>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/ddl/lint.h"
+#include "core/ddl/migration_state.h"
+#include "core/ddl/schema_change.h"
+#include "core/review/finding.h"
+
+extern "C" {
+#include "postgres.h"
+
+#include "access/parallel.h"
+#include "access/xact.h"
+#include "commands/extension.h"
+#include "miscadmin.h"
+#include "storage/lock.h"
+#include "storage/proc.h"
+#include "tcop/tcopprot.h"
+#include "utils/guc.h"
+#include "utils/snapmgr.h"
+#include "utils/timestamp.h"
+}
+
+#include "pg/boundary/protect.h"
+#include "pg/ddl/ddl_review.h"
+#include "pg/ddl/history.h"
+#include "pg/ddl/live_review.h"
+#include "pg/ddl/translate.h"
+#include "pg/guc.h"
+
+using pg_advisor::review::Severity;
+
+int pga_ddl_review = PGA_ACTION_WARNING;
+int pga_ddl_block_severity = static_cast<int>(Severity::High);
+bool pga_allow_unsafe_ddl = false;
+bool pga_ddl_exclusive_xact = false;
+
+namespace {
+
+const struct config_enum_entry review_options[] = {
+    {"off", PGA_ACTION_OFF, false},
+    {"log", PGA_ACTION_LOG, false},
+    {"warning", PGA_ACTION_WARNING, false},
+    {"error", PGA_ACTION_ERROR, false},
+    {NULL, 0, false},
+};
+
+const struct config_enum_entry severity_options[] = {
+    {"critical", static_cast<int>(Severity::Critical), false},
+    {"high", static_cast<int>(Severity::High), false},
+    {"medium", static_cast<int>(Severity::Medium), false},
+    {"low", static_cast<int>(Severity::Low), false},
+    {"info", static_cast<int>(Severity::Info), false},
+    {NULL, 0, false},
+};
+
+constexpr int kMaxPending = 8;
+
+// The findings of the statement being reviewed, in fixed buffers: they are reported after the
+// C++ frames are gone, and recorded once the statement ran.
+struct Pending {
+    int count;
+    PgaDdlHistoryEntry entries[kMaxPending];
+};
+
+Pending pending;
+pg_advisor::ddl::MigrationState *state = nullptr;  // this backend's, reset at transaction end
+bool callback_registered = false;
+
+void xact_callback(XactEvent event, void *arg) {
+    if (state == nullptr) return;
+    switch (event) {
+        case XACT_EVENT_COMMIT:
+        case XACT_EVENT_ABORT:
+        case XACT_EVENT_PARALLEL_COMMIT:
+        case XACT_EVENT_PARALLEL_ABORT:
+        case XACT_EVENT_PREPARE:
+            *state = pg_advisor::ddl::MigrationState();
+            pga_ddl_exclusive_xact = false;
+            break;
+        default:
+            break;
+    }
+}
+
+void copy(char *dst, size_t cap, const std::string &s) {
+    pga_copy_message(dst, cap, s.c_str());
+}
+
+// The statement's text: the query string's slice for this statement, from its first token.
+pg_advisor::ddl::Statement statement_of(const PlannedStmt *pstmt, const char *query_string) {
+    std::string_view all(query_string);
+    size_t loc = pstmt->stmt_location > 0 ? static_cast<size_t>(pstmt->stmt_location) : 0;
+    if (loc > all.size()) loc = all.size();
+    size_t len = pstmt->stmt_len > 0 ? static_cast<size_t>(pstmt->stmt_len) : all.size() - loc;
+    std::string_view slice = all.substr(loc, len);
+    pg_advisor::ddl::Statement stmt;
+    std::vector<pg_advisor::ddl::Span> spans = pg_advisor::ddl::split_statements(slice);
+    if (spans.empty()) return stmt;
+    stmt.text = std::string(slice.substr(spans[0].begin, spans[0].end - spans[0].begin));
+    stmt.ignored_rules = pg_advisor::ddl::ignored_rules(slice);
+    pga_ddl_translate(pstmt->utilityStmt, loc + spans[0].begin, stmt);
+    return stmt;
+}
+
+// The text of a statement of the query string, from its first token, and its ignore comments.
+pg_advisor::ddl::Statement dml_statement(const PlannedStmt *pstmt, const char *query_string) {
+    std::string_view all(query_string);
+    size_t loc = pstmt->stmt_location > 0 ? static_cast<size_t>(pstmt->stmt_location) : 0;
+    if (loc > all.size()) loc = all.size();
+    size_t len = pstmt->stmt_len > 0 ? static_cast<size_t>(pstmt->stmt_len) : all.size() - loc;
+    std::string_view slice = all.substr(loc, len);
+    pg_advisor::ddl::Statement stmt;
+    std::vector<pg_advisor::ddl::Span> spans = pg_advisor::ddl::split_statements(slice);
+    if (spans.empty()) return stmt;
+    stmt.text = std::string(slice.substr(spans[0].begin, spans[0].end - spans[0].begin));
+    stmt.ignored_rules = pg_advisor::ddl::ignored_rules(slice);
+    pga_ddl_parse_statement(stmt);
+    return stmt;
+}
+
+void review(pg_advisor::ddl::Statement statement) {
+    if (state == nullptr) state = new pg_advisor::ddl::MigrationState();
+    std::vector<pg_advisor::ddl::Statement> statements{std::move(statement)};
+    if (statements[0].text.empty()) return;
+    state->in_transaction = IsTransactionBlock();
+    state->begin_depth = state->in_transaction ? 1 : 0;
+    state->lock_timeout_ms = LockTimeout;
+    state->statement_timeout_ms = StatementTimeout;
+    pg_advisor::ddl::LintResult result = pga_ddl_lint(statements, *state, true);
+    for (const pg_advisor::ddl::DdlFinding &d : result.findings) {
+        if (pending.count == kMaxPending) break;
+        const pg_advisor::review::Finding &f = d.finding;
+        PgaDdlHistoryEntry &e = pending.entries[pending.count++];
+        e.severity = static_cast<uint8>(f.severity);
+        copy(e.rule, sizeof e.rule, f.rule);
+        copy(e.object, sizeof e.object, f.object);
+        copy(e.title, sizeof e.title, f.title);
+        copy(e.why, sizeof e.why, f.why);
+        copy(e.recommendation, sizeof e.recommendation, f.recommendation);
+        copy(e.fix_sql, sizeof e.fix_sql, f.fix_sql);
+        copy(e.statement, sizeof e.statement, statements[0].text);
+    }
+    pga_ddl_exclusive_xact = !state->exclusive_tables.empty();
+}
+
+const char *severity_text(uint8 s) {
+    static const char *const names[] = {"critical", "high", "medium", "low", "info"};
+    return s < 5 ? names[s] : "info";
+}
+
+bool blocks(const PgaDdlHistoryEntry &e) {
+    return pga_ddl_review == PGA_ACTION_ERROR && !pga_allow_unsafe_ddl &&
+           static_cast<int>(e.severity) <= pga_ddl_block_severity;
+}
+
+void report(const PgaDdlHistoryEntry &e, int level) {
+    ereport(level, (errcode(ERRCODE_WARNING),
+                    errmsg("pg_advisor [%s, %s]: %s", e.rule, severity_text(e.severity), e.title),
+                    e.why[0] ? errdetail("%s", e.why) : 0,
+                    e.fix_sql[0] ? errhint("%s Safe alternative: %s", e.recommendation, e.fix_sql)
+                    : e.recommendation[0] ? errhint("%s", e.recommendation)
+                                          : 0));
+}
+
+void block(const PgaDdlHistoryEntry &e) {
+    const char *alternative = e.fix_sql[0] ? e.fix_sql : e.recommendation;
+    ereport(
+        ERROR,
+        (errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+         errmsg("pg_advisor blocked this statement [%s, %s]: %s; safe alternative: %s", e.rule,
+                severity_text(e.severity), e.title, alternative),
+         e.why[0] ? errdetail("%s", e.why) : 0,
+         errhint("%s%s%s To run it as written: SET LOCAL pg_advisor.allow_unsafe_ddl = on, "
+                 "or add /* pg_advisor:ignore %s */ to the statement.",
+                 e.recommendation, e.fix_sql[0] ? " Safe alternative: " : "", e.fix_sql, e.rule)));
+}
+
+// Reports the pending findings: LOG or WARNING (info findings, on tables known to be small, are
+// only logged), then ERROR for the first blocking one.
+void report_pending(void) {
+    for (int i = 0; i < pending.count; i++) {
+        const PgaDdlHistoryEntry &e = pending.entries[i];
+        bool info = e.severity == static_cast<uint8>(Severity::Info);
+        if (!blocks(e)) report(e, pga_ddl_review == PGA_ACTION_LOG || info ? LOG : WARNING);
+    }
+    for (int i = 0; i < pending.count; i++)
+        if (blocks(pending.entries[i])) block(pending.entries[i]);
+}
+
+}  // namespace
+
+void pga_define_ddl_gucs(void) {
+    DefineCustomEnumVariable(
+        "pg_advisor.ddl_review",
+        "Reviews DDL statements before they run: off, log, warning (findings as WARNINGs) or "
+        "error (findings at or above ddl_block_severity block the statement).",
+        NULL, &pga_ddl_review, PGA_ACTION_WARNING, review_options, PGC_SUSET, 0, NULL, NULL, NULL);
+    DefineCustomEnumVariable("pg_advisor.ddl_block_severity",
+                             "Least severe DDL finding that blocks the statement when "
+                             "ddl_review = error (lower ones are WARNINGs).",
+                             NULL, &pga_ddl_block_severity, static_cast<int>(Severity::High),
+                             severity_options, PGC_SUSET, 0, NULL, NULL, NULL);
+    DefineCustomBoolVariable("pg_advisor.allow_unsafe_ddl",
+                             "Lets reviewed DDL with blocking findings run (use SET LOCAL): the "
+                             "findings are reported as WARNINGs.",
+                             NULL, &pga_allow_unsafe_ddl, false, PGC_USERSET, 0, NULL, NULL, NULL);
+}
+
+void pga_ddl_install(void) {
+    pga_ddl_history_install();
+}
+
+void pga_ddl_review_before(PlannedStmt *pstmt, const char *query_string) {
+    pending.count = 0;
+    if (query_string == NULL || creating_extension || IsParallelWorker() ||
+        pga_active_function != NULL)
+        return;
+    if (!callback_registered) {
+        RegisterXactCallback(xact_callback, NULL);
+        callback_registered = true;
+    }
+    bool pushed = false;
+    if (!ActiveSnapshotSet()) {
+        PushActiveSnapshot(GetTransactionSnapshot());
+        pushed = true;
+    }
+    // What the review reads (catalog queries) is the advisor's, never the captured workload.
+    pga_active_function = "DDL review";
+    PG_TRY();
+    {
+        pga_run_protected("reviewing a DDL statement",
+                          [&] { review(statement_of(pstmt, query_string)); });
+    }
+    PG_FINALLY();
+    { pga_active_function = NULL; }
+    PG_END_TRY();
+    if (pushed) PopActiveSnapshot();
+    report_pending();
+}
+
+void pga_ddl_current_state(pg_advisor::ddl::MigrationState &out) {
+    out = state != nullptr ? *state : pg_advisor::ddl::MigrationState();
+    pga_ddl_session_state(out);
+}
+
+void pga_ddl_review_dml(QueryDesc *query_desc) {
+    CmdType op = query_desc->operation;
+    if ((op != CMD_UPDATE && op != CMD_DELETE && op != CMD_INSERT) ||
+        pga_ddl_review == PGA_ACTION_OFF || query_desc->sourceText == NULL ||
+        pga_active_function != NULL || IsParallelWorker())
+        return;
+    pending.count = 0;
+    pga_active_function = "DDL review";
+    PG_TRY();
+    {
+        pga_run_protected("reviewing a data change under a DDL lock", [&] {
+            review(dml_statement(query_desc->plannedstmt, query_desc->sourceText));
+        });
+    }
+    PG_FINALLY();
+    { pga_active_function = NULL; }
+    PG_END_TRY();
+    report_pending();
+    pending.count = 0;
+}
+
+void pga_ddl_review_after(void) {
+    TimestampTz now = GetCurrentTimestamp();
+    for (int i = 0; i < pending.count; i++) {
+        PgaDdlHistoryEntry &e = pending.entries[i];
+        if (e.severity == static_cast<uint8>(Severity::Info)) continue;  // small tables
+        e.at = now;
+        e.userid = GetUserId();
+        e.dbid = MyDatabaseId;
+        pga_ddl_history_add(&e);
+    }
+    pending.count = 0;
+}
