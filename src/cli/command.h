@@ -16,5 +16,6 @@ constexpr int kExitFindings = 1;
 constexpr int kExitUsage = 2;
 
 int review_command(const Args &args);
+int analyze_log_command(const Args &args);
 
 }  // namespace pg_advisor::cli
