@@ -39,7 +39,7 @@ expect_eq "the workload ran" "$rc" 0
 
 EXT_QUERY="SELECT kind || '|' || coalesce(regexp_replace(parent_query, '\s+', ' ', 'g'), '') || '|' ||
   regexp_replace(child_query, '\s+', ' ', 'g') || '|' || coalesce(child_relation::text, '') || '|' ||
-  occurrences FROM advisor.n_plus_one ORDER BY 1 COLLATE \"C\""
+  occurrences FROM advisor.n_plus_one"
 rm -rf "$OUT"; mkdir -p "$OUT"
 q -d shop -c "$EXT_QUERY" | LC_ALL=C sort >"$OUT/ext"
 sleep 1  # the logging collector writes asynchronously
@@ -61,9 +61,11 @@ for f in pg.log pg.csv pg.json; do
 done
 expect_eq "the extension (per backend) does not see the fan-out" \
   "$(q -d shop -c "SELECT count(*) FROM advisor.n_plus_one WHERE child_relation = 'profiles'::regclass")" 0
-expect_eq "stderr, csvlog and jsonlog count the same statements and sessions" \
-  "$("$PY" "$HERE/analyze_log/findings.py" shop --counts <"$OUT/pg.csv.out.json")" \
-  "$("$PY" "$HERE/analyze_log/findings.py" shop --counts <"$OUT/pg.json.out.json")"
+for f in pg.csv pg.json; do
+  expect_eq "$f counts the statements and sessions of the stderr log" \
+    "$("$PY" "$HERE/analyze_log/findings.py" shop --counts <"$OUT/$f.out.json")" \
+    "$("$PY" "$HERE/analyze_log/findings.py" shop --counts <"$OUT/pg.log.out.json")"
+done
 
 # gzip: the same output as the plain file.
 gzip -c "$OUT/pg.log" >"$OUT/pg.log.gz"
@@ -104,6 +106,9 @@ pga_as_root chmod 644 "$OUT/custom.log"
 analyze "$OUT/custom.log" >"$OUT/custom.noprefix.json"
 expect_eq "without --prefix the custom prefix gives no finding" \
   "$("$PY" "$HERE/analyze_log/findings.py" shop <"$OUT/custom.noprefix.json")" ""
+expect_eq "without --prefix every line is skipped" \
+  "$("$PY" -c 'import json,sys; print(json.load(sys.stdin)["skipped_lines"])' <"$OUT/custom.noprefix.json")" \
+  "$(wc -l <"$OUT/custom.log")"
 analyze --prefix "$PREFIX" "$OUT/custom.log" >"$OUT/custom.json"
 expect_eq "with --prefix the findings are the extension's" \
   "$("$PY" "$HERE/analyze_log/findings.py" shop <"$OUT/custom.json")" "$(cat "$OUT/ext2")"

@@ -170,13 +170,14 @@ Described describe(const Finding &f, uint32_t min_repeats) {
     Described d;
     d.typical_repeats = e.occurrences ? (e.executions + e.occurrences / 2) / e.occurrences : 0;
     std::string table = unqualified(f.child_relation);
+    if (table.empty()) table = "the child table";
     std::string key_sql = f.child_key_column.empty() ? "" : log::display_name(f.child_key_column);
     LoopFixInput fix;
     fix.kind = static_cast<LoopKind>(e.key.kind);
     fix.command = e.child_command;
     fix.child_text = f.child_text;
     fix.parent_text = f.parent_text;
-    fix.child_table = table.empty() ? "the child table" : table;
+    fix.child_table = table;
     fix.child_table_sql = f.child_relation.empty() ? "the_child_table" : f.child_relation;
     fix.key_column = f.child_key_column;
     fix.key_column_sql = key_sql;
