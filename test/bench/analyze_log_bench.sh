@@ -35,24 +35,29 @@ for line in open(sys.argv[1]):
 PY
 )
   PEAK_KB=$(grep "Maximum resident set size" "$DIR/time.txt" | grep -oE "[0-9]+$")
+  CPU=$(awk -F': ' '/User time|System time/ { s += $2 } END { printf "%.3f", s }' "$DIR/time.txt")
 }
 
 pga_log "pg_advisor analyze-log"
 measure "$DIR/analyze.json" "$CLI" analyze-log --format json "$LOG"
-A_SECS=$SECS A_KB=$PEAK_KB
+A_SECS=$SECS A_KB=$PEAK_KB A_CPU=$CPU
 STATEMENTS=$(python3 -c 'import json,sys; d=json.load(sys.stdin); print(d["statements"])' <"$DIR/analyze.json")
 FINDINGS=$(python3 -c 'import json,sys; d=json.load(sys.stdin); print(len(d["findings"]))' <"$DIR/analyze.json")
 
 pga_log "pgbadger (single process)"
 measure "$DIR/pgbadger.out" pgbadger --quiet --jobs 1 --format stderr --prefix '%m [%p] %q%u@%d ' \
   --outfile "$DIR/pgbadger.html" "$LOG"
-B_SECS=$SECS B_KB=$PEAK_KB
+B_SECS=$SECS B_KB=$PEAK_KB B_CPU=$CPU
 
-python3 - "$STATEMENTS" "$FINDINGS" "$A_SECS" "$A_KB" "$B_SECS" "$B_KB" <<'PY'
+python3 - "$STATEMENTS" "$FINDINGS" "$A_SECS" "$A_CPU" "$A_KB" "$B_SECS" "$B_CPU" "$B_KB" <<'PY'
 import sys
-n, findings, a, akb, b, bkb = int(sys.argv[1]), int(sys.argv[2]), float(sys.argv[3]), int(sys.argv[4]), float(sys.argv[5]), int(sys.argv[6])
-print("analyze-log: %d statements in %.2f s = %.0f statements/s (one core), peak memory %.1f MB, %d findings"
-      % (n, a, n / a, akb / 1024, findings))
-print("pgbadger:    %.2f s = %.0f statements/s (one core), peak memory %.1f MB" % (b, n / b, bkb / 1024))
-print("speed-up:    %.1fx" % (b / a))
+n, findings = int(sys.argv[1]), int(sys.argv[2])
+a, acpu, akb, b, bcpu, bkb = map(float, sys.argv[3:])
+# The machine may be shared: CPU seconds (user + sys) measure the work, wall seconds what a
+# user waited.
+print("analyze-log: %d statements, %d findings: %.2f s CPU = %.0f statements/s; %.2f s wall = %.0f statements/s; peak memory %.1f MB"
+      % (n, findings, acpu, n / acpu, a, n / a, akb / 1024))
+print("pgbadger:    %.2f s CPU = %.0f statements/s; %.2f s wall = %.0f statements/s; peak memory %.1f MB"
+      % (bcpu, n / bcpu, b, n / b, bkb / 1024))
+print("speed-up:    %.1fx (CPU), %.1fx (wall)" % (bcpu / acpu, b / a))
 PY
