@@ -326,8 +326,9 @@ void print_text(const log::Analyzer &a, size_t skipped) {
                    loop_kind_name(static_cast<LoopKind>(e.key.kind)),
                    f->child_relation.empty() ? "?" : f->child_relation, e.occurrences, e.executions,
                    e.max_repeats, scope_kind_name(static_cast<ScopeKind>(e.scope_kind)));
-        if (!f->parent_text.empty()) fmt::print("  parent:   {}\n", indent(f->parent_text, "  "));
-        fmt::print("  child:    {}\n", indent(f->child_text, "  "));
+        if (!f->parent_text.empty())
+            fmt::print("  parent:   {}\n", indent(f->parent_text, "            "));
+        fmt::print("  child:    {}\n", indent(f->child_text, "            "));
         fmt::print("  reason:   {}\n", d.reason);
         fmt::print("  fix:      {}\n", d.orm_fix);
         fmt::print("  queries:  {}\n", d.expected_queries);
