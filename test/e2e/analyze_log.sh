@@ -88,16 +88,18 @@ expect_true "text output names the fan-out" grep -q "^n_plus_one on profiles: 1 
 "$CLI" analyze-log --format markdown --idle-gap-ms 5000 "$OUT/pg.log" >"$OUT/md.out"
 expect_true "markdown output has the findings table" grep -q "^| bulk_write_loop | reviews | " "$OUT/md.out"
 
-# A custom log_line_prefix: not detected by itself, read with --prefix.
+# A custom log_line_prefix (not detected by itself, read with --prefix), and statements logged
+# by log_min_duration_statement = 0 rather than log_statement (durations; parse, bind and
+# execute lines of the extended protocol).
 PREFIX='%n|%c|%u@%d|%a: '
 pga_cluster_start $NAME2 $PORT2 "${LOG_SETTINGS[@]}" "log_destination = 'stderr'" \
-  "log_line_prefix = '$PREFIX'"
+  "log_line_prefix = '$PREFIX'" "log_statement = 'none'" "log_min_duration_statement = 0"
 q2() { pga_psql $NAME2 $PORT2 -qAt "$@"; }
 q2 -c "CREATE DATABASE shop"
 q2 -d shop -c "CREATE EXTENSION pg_advisor" -c "ALTER DATABASE shop SET pg_advisor.idle_gap_ms = 5000"
 export PGHOST="$PGA_TMP/$NAME2" PGPORT=$PORT2
 rc=0
-timeout 120 "$PY" "$HERE/analyze_log/workload.py" shop setup psycopg2 writes || rc=$?
+timeout 120 "$PY" "$HERE/analyze_log/workload.py" shop setup psycopg2 writes asyncpg || rc=$?
 expect_eq "the workload ran on the custom-prefix cluster" "$rc" 0
 q2 -d shop -c "$EXT_QUERY" | LC_ALL=C sort >"$OUT/ext2"
 sleep 1
@@ -112,6 +114,11 @@ expect_eq "without --prefix every line is skipped" \
 analyze --prefix "$PREFIX" "$OUT/custom.log" >"$OUT/custom.json"
 expect_eq "with --prefix the findings are the extension's" \
   "$("$PY" "$HERE/analyze_log/findings.py" shop <"$OUT/custom.json")" "$(cat "$OUT/ext2")"
+expect_true "the log has parse and bind lines" grep -q "duration: .* ms  bind " "$OUT/custom.log"
+expect_true "child_total_ms comes from the durations" "$PY" -c '
+import json, sys
+d = json.load(open(sys.argv[1]))
+sys.exit(0 if all(f["child_total_ms"] > 0 for f in d["findings"]) and d["findings"] else 1)' "$OUT/custom.json"
 expect_eq "with --prefix no line is skipped" \
   "$("$PY" -c 'import json,sys; print(json.load(sys.stdin)["skipped_lines"])' <"$OUT/custom.json")" 0
 rc=0
