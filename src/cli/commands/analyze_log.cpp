@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 
 #include <cinttypes>
+#include <cstdio>
 #include <cstdlib>
 #include <ctime>
 #include <string>
@@ -32,8 +33,8 @@ struct AnalyzeArgs {
     std::vector<std::string> files;
 };
 
-void usage() {
-    fmt::print(stderr,
+void usage(std::FILE *to = stderr) {
+    fmt::print(to,
                "usage: pg_advisor analyze-log [--format text|json|markdown] [--prefix "
                "LOG_LINE_PREFIX]\n"
                "                              [--min-repeats N] [--idle-gap-ms N] LOG...\n");
@@ -87,7 +88,7 @@ bool parse(const Args &args, AnalyzeArgs &out) {
                 out.options.idle_gap_us = n * 1000;
             }
         } else if (a == "--help" || a == "-h") {
-            usage();
+            usage(stdout);
             std::exit(kExitOk);
         } else if (a.size() > 1 && a[0] == '-') {
             fmt::print(stderr, "pg_advisor analyze-log: unknown option \"{}\"\n", a);
