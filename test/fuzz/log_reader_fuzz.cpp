@@ -37,6 +37,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     // The first line as a log_line_prefix of its own.
     std::string_view first = bytes.substr(0, bytes.find('\n'));
     PrefixMatcher m;
-    if (first.size() < 200 && m.compile(first)) run(bytes.substr(first.size()), LogFormat::Stderr, std::string(first));
+    if (first.size() < 200 && m.compile(first))
+        run(bytes.substr(first.size()), LogFormat::Stderr, std::string(first));
     return 0;
 }
