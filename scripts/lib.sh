@@ -14,7 +14,7 @@ export PATH="$PGA_BINDIR:$PATH"
 PGA_BUILD_PACKAGES=(
   build-essential g++ make cmake pkg-config
   "postgresql-${PGA_PG_MAJOR}" "postgresql-server-dev-${PGA_PG_MAJOR}" "postgresql-client-${PGA_PG_MAJOR}"
-  libpq-dev libpg-query-dev libfmt-dev libgtest-dev libbenchmark-dev
+  libpq-dev libpg-query-dev libfmt-dev libgtest-dev libbenchmark-dev zlib1g-dev
 )
 
 pga_log() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }

@@ -18,5 +18,6 @@ constexpr int kExitUsage = 2;
 int review_command(const Args &args);
 int report_command(const Args &args);
 int lint_command(const Args &args);
+int analyze_log_command(const Args &args);
 
 }  // namespace pg_advisor::cli

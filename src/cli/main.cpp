@@ -26,6 +26,8 @@ struct Subcommand {
 };
 
 const Subcommand kSubcommands[] = {
+    {"analyze-log", pg_advisor::cli::analyze_log_command,
+     "find N+1 loops, write loops and duplicate queries in server logs"},
     {"review", pg_advisor::cli::review_command,
      "review a database's schema, indexes, statistics and security over libpq"},
     {"report", pg_advisor::cli::report_command,

@@ -530,7 +530,11 @@ void write_loop_reason(const LoopReasonInput &in, TextBuffer &out) {
             out.add(in.max_repeats).add(" times in one ").add(scope);
             if (!in.example_scope.empty()) out.add(" (").add(in.example_scope).add(")");
             out.add(" with up to ").add(in.max_distinct).add(" distinct parameter sets, ");
-            if (in.parent_choice == ParentChoice::MultiRow) {
+            if (in.parent_choice == ParentChoice::MultiRow && in.max_parent_rows == 0) {
+                out.add(
+                    "after a parent query that returns a list (its row count is not known): "
+                    "one query per parent row");
+            } else if (in.parent_choice == ParentChoice::MultiRow) {
                 out.add("after a parent query returned ")
                     .add(in.max_parent_rows)
                     .add(" rows: one query per parent row");

@@ -166,7 +166,8 @@ void LoopDetector::choose_parent(const Scope &s, ShapeStat &st, uint64_t queryid
     for (size_t i = 1; i < n; i++) {
         const Recent &r = s.recent[(s.nrecent - 1 - i) % kRecent];
         if (r.queryid == queryid || !r.eligible_parent) continue;
-        if (static_cast<CommandKind>(r.command) == CommandKind::Select && r.rows >= 2) {
+        if (static_cast<CommandKind>(r.command) == CommandKind::Select &&
+            (r.rows >= 2 || r.rows_unknown)) {
             st.parent_queryid = r.queryid;
             st.parent_rows = r.rows;
             st.parent_relid = r.relid;
@@ -287,6 +288,7 @@ size_t LoopDetector::feed(const StatementEvent &ev, ScopeKind kind, uint64_t key
     r.relid = ev.relid;
     r.command = ev.command;
     r.eligible_parent = !catalog && ev.relid != 0;
+    r.rows_unknown = (ev.flags & kEventRowsUnknown) != 0;
 
     // Plumbing and work-queue idioms are never loops: catalog queries, FOR UPDATE SKIP LOCKED
     // claims, cursor reads, statements that touch no table (SELECT 1 health checks).
@@ -314,7 +316,8 @@ size_t LoopDetector::feed(const StatementEvent &ev, ScopeKind kind, uint64_t key
 
     const uint32_t threshold = config_.min_repeats;
     if (is_write(ev.command)) {
-        bool single = ev.rows == 1 && !(ev.flags & kEventMultiRow);
+        bool single =
+            (ev.rows == 1 || (ev.flags & kEventRowsUnknown)) && !(ev.flags & kEventMultiRow);
         if (!single) return 0;  // multi-row statements are already set-based
         // Several statements in one implicit transaction arrived in one round trip (a
         // pipelined executemany, a multi-statement query string): the client batched them.
@@ -347,8 +350,11 @@ size_t LoopDetector::feed(const StatementEvent &ev, ScopeKind kind, uint64_t key
     double mean_rows = static_cast<double>(st.total_rows) / st.executions;
     bool limited = (st.flags & kEventHasLimit) != 0;
     bool paged = (st.flags & kEventHasOffset) || limited;
-    if (paged && mean_rows > 1.0 &&
-        ((st.flags & kEventHasOffset) || st.parent_rows < st.executions)) {
+    bool page = (st.flags & kEventRowsUnknown)
+                    ? (st.flags & kEventHasOffset) != 0
+                    : paged && mean_rows > 1.0 &&
+                          ((st.flags & kEventHasOffset) || st.parent_rows < st.executions);
+    if (page) {
         st.rejected = bit(LoopKind::NPlusOne) | bit(LoopKind::Duplicate);
         return 0;
     }

@@ -21,6 +21,10 @@
 // queries, FOR UPDATE SKIP LOCKED claims, LIMIT/OFFSET and keyset pagination, batched
 // IN (...) / = ANY($1) loads, loops below the threshold, repeats scattered among unrelated
 // statements (a pooled connection serving many requests).
+//
+// Statements read from a server log carry no row count (kEventRowsUnknown): a SELECT of another
+// shape may then be the multi-row parent, a write counts as single-row unless the text is
+// multi-row, and only OFFSET (or keyset facts) makes a LIMIT child a page.
 #pragma once
 
 #include <cstddef>
@@ -112,7 +116,8 @@ class LoopDetector {
         uint32_t relid;
         uint8_t command;
         uint8_t eligible_parent;
-        uint8_t pad[6];
+        uint8_t rows_unknown;
+        uint8_t pad[5];
     };
     struct ShapeStat {
         // What every statement of the shape touches first (one cache line: a settled shape

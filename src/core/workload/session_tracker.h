@@ -33,6 +33,7 @@ enum EventFlags : uint16_t {
     kEventCursor = 1 << 7,         // executed through a cursor (FETCH)
     kEventMultiRow = 1 << 8,       // multi-row VALUES / INSERT ... SELECT
     kEventParamsUnknown = 1 << 9,  // parameter values could not be fingerprinted
+    kEventRowsUnknown = 1 << 10,   // row count not known (statements read from a server log)
 };
 
 struct StatementEvent {

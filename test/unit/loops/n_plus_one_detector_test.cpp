@@ -445,3 +445,53 @@ TEST(LoopDetector, NoiseCountsOneOffStatementsOfTheLoopWindow) {
     }
     EXPECT_TRUE(t.verdicts.empty());
 }
+
+// Statements read from a server log carry no row count (kEventRowsUnknown).
+TEST(LoopDetector, RowsUnknownParentIsTheNearestSelectOfAnotherShape) {
+    Session s;
+    s.stmt(kOther, 1, 0, CommandKind::Insert, kEventRowsUnknown, 43);
+    s.stmt(kParent, 7, 0, CommandKind::Select, kEventRowsUnknown);
+    s.stmt(kOther + 1, 1, 1, CommandKind::Select);  // one row known (LIMIT 1): not a list
+    for (uint64_t i = 1; i <= 5; i++)
+        s.stmt(kChild, i, 0, CommandKind::Select, kEventRowsUnknown | kEventHasLimit);
+    auto f = s.first();
+    ASSERT_EQ(f.size(), 1u);
+    EXPECT_EQ(f[0].kind, LoopKind::NPlusOne);
+    EXPECT_EQ(f[0].parent_queryid, kParent);
+    EXPECT_EQ(f[0].parent_choice, ParentChoice::MultiRow);
+    EXPECT_EQ(f[0].parent_rows, 0u);
+    EXPECT_EQ(f[0].repeats, 5u);
+}
+
+TEST(LoopDetector, RowsUnknownOffsetPagesAreNotLoopsLimitLookupsAre) {
+    Session pages;
+    pages.stmt(kParent, 7, 0, CommandKind::Select, kEventRowsUnknown);
+    for (uint64_t page = 1; page <= 8; page++)
+        pages.stmt(kChild, page, 0, CommandKind::Select,
+                   kEventRowsUnknown | kEventHasLimit | kEventHasOffset);
+    EXPECT_TRUE(pages.verdicts.empty());
+    Session keyset;
+    keyset.facts.keyset = true;
+    keyset.stmt(kParent, 7, 0, CommandKind::Select, kEventRowsUnknown);
+    for (uint64_t page = 1; page <= 8; page++)
+        keyset.stmt(kChild, page, 0, CommandKind::Select, kEventRowsUnknown | kEventHasLimit);
+    EXPECT_TRUE(keyset.verdicts.empty());
+}
+
+TEST(LoopDetector, RowsUnknownWritesAreSingleRowUnlessMultiRow) {
+    Session s;
+    s.begin();
+    for (uint64_t i = 1; i <= 5; i++)
+        s.stmt(kChild, i, 0, CommandKind::Insert, kEventRowsUnknown);
+    s.commit();
+    auto f = s.first();
+    ASSERT_EQ(f.size(), 1u);
+    EXPECT_EQ(f[0].kind, LoopKind::WriteLoop);
+    EXPECT_EQ(f[0].repeats, 5u);
+    Session multi;
+    multi.begin();
+    for (uint64_t i = 1; i <= 5; i++)
+        multi.stmt(kChild, i, 0, CommandKind::Insert, kEventRowsUnknown | kEventMultiRow);
+    multi.commit();
+    EXPECT_TRUE(multi.verdicts.empty());
+}
