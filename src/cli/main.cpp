@@ -40,8 +40,8 @@ const Subcommand kSubcommands[] = {
 void print_usage() {
     fmt::print("pg_advisor {} - workload advisor for PostgreSQL\n\nUsage:\n", PG_ADVISOR_VERSION);
     for (const Subcommand &c : kSubcommands)
-        fmt::print("  pg_advisor {:<10} {}\n", c.name, c.summary);
-    fmt::print("  pg_advisor --help      show this help\n");
+        fmt::print("  pg_advisor {:<12} {}\n", c.name, c.summary);
+    fmt::print("  pg_advisor --help        show this help\n");
 }
 
 }  // namespace
