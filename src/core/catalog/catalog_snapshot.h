@@ -77,13 +77,21 @@ struct Index {
     std::vector<std::string> opclasses;   // per key column
     std::vector<bool> default_opclass;    // per key column: the type's default for the method
     std::vector<std::string> collations;  // per key column, "" = default
-    std::vector<bool> descending;         // per key column
-    std::string expressions;              // pg_get_expr(indexprs), empty when none
-    std::string predicate;                // pg_get_expr(indpred), empty when not partial
-    bool partial = false;                 // has a predicate (even when its text is unknown)
+    // Per key column: the schema of the operator class and of the collation, "" for
+    // pg_catalog (or none); definitions qualify the names with it.
+    std::vector<std::string> opclass_schemas;
+    std::vector<std::string> collation_schemas;
+    std::vector<bool> descending;  // per key column
+    std::string expressions;       // pg_get_expr(indexprs), empty when none
+    std::string predicate;         // pg_get_expr(indpred), empty when not partial
+    bool partial = false;          // has a predicate (even when its text is unknown)
     // Per key column: the expression's text for an expression key (keys[i] == 0), "" for a
     // plain column (split from `expressions`; empty vector when the text is unknown).
     std::vector<std::string> key_expressions;
+    // The expression and predicate texts were read: false when the table or the index was
+    // locked (ACCESS EXCLUSIVE) as the indexes were read; expressions, key_expressions,
+    // predicate and definition are then unknown (empty) and must not be compared.
+    bool texts_known = true;
     std::vector<bool> nulls_first;     // per key column
     std::vector<std::string> options;  // reloptions of the index, "fillfactor=70"
     uint32_t parent_index = 0;         // the partitioned index it is attached to, 0 when none
@@ -213,6 +221,9 @@ struct Policy {
     std::vector<std::string> roles;  // "public" for PUBLIC
     std::string using_expr;          // pg_get_expr(polqual), empty when none
     std::string check_expr;          // pg_get_expr(polwithcheck), empty when none
+    // The expressions were read: false when DDL held the table (ACCESS EXCLUSIVE) as the
+    // policies were read; using_expr and check_expr are then empty and say nothing.
+    bool texts_known = true;
 };
 
 struct Function {

@@ -25,9 +25,7 @@ const SnapshotSection &replication_slots();
 const SnapshotSection &checkpoints();
 const SnapshotSection &hba_rules();
 
-// SQL fragment: the reading role may see the pg_class row "c" (it owns the relation, holds a
-// privilege on it or on one of its columns, or reads every statistic). The relation family
-// applies the same rule; rows of relations it did not load are dropped by the finish steps.
-extern const char *const kRelationVisible;
+// Policies and triggers read only relations the relation family reads (relation_ctes() in
+// relation_sections.h); rows of relations it did not load are dropped by the finish steps.
 
 }  // namespace pg_advisor::catalog::cluster

@@ -12,12 +12,6 @@ namespace pg_advisor::catalog {
 
 namespace cluster {
 
-const char *const kRelationVisible =
-    "(pg_has_role(c.relowner, 'USAGE') OR has_table_privilege(c.oid, "
-    "'SELECT, INSERT, UPDATE, DELETE, TRUNCATE, REFERENCES, TRIGGER') OR "
-    "has_any_column_privilege(c.oid, 'SELECT, INSERT, UPDATE, REFERENCES') OR "
-    "pg_has_role('pg_read_all_stats', 'USAGE'))";
-
 namespace {
 
 // ---- schemas: owner, PUBLIC's CREATE and USAGE, system flag (temporary schemas left out)

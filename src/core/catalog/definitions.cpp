@@ -36,6 +36,12 @@ std::string expression_key(const std::string &e) {
     return "(" + e + ")";
 }
 
+// An operator class or collation name, qualified unless it is in pg_catalog.
+std::string in_schema(const std::vector<std::string> &schemas, size_t k, const std::string &name) {
+    if (k < schemas.size() && !schemas[k].empty()) return qualified_name(schemas[k], name);
+    return quote_ident(name);
+}
+
 // One key: column or expression, collation, operator class (when not the default), order.
 std::string index_key(const Table &t, const Index &ix, size_t k) {
     std::string s;
@@ -46,10 +52,10 @@ std::string index_key(const Table &t, const Index &ix, size_t k) {
     }
     if (s.empty()) return "";
     if (k < ix.collations.size() && !ix.collations[k].empty())
-        s += " COLLATE " + quote_ident(ix.collations[k]);
+        s += " COLLATE " + in_schema(ix.collation_schemas, k, ix.collations[k]);
     bool named = k < ix.opclasses.size() && !ix.opclasses[k].empty() &&
                  !(k < ix.default_opclass.size() && ix.default_opclass[k]);
-    if (named) s += " " + quote_ident(ix.opclasses[k]);
+    if (named) s += " " + in_schema(ix.opclass_schemas, k, ix.opclasses[k]);
     bool desc = k < ix.descending.size() && ix.descending[k];
     bool nulls_first = k < ix.nulls_first.size() && ix.nulls_first[k];
     if (desc) s += " DESC";

@@ -49,6 +49,9 @@ enum IndexCol {
     kIxLastScan,
     kIxParent,
     kIxRelOptions,
+    kIxTextsKnown,
+    kIxOpclassSchemas,
+    kIxCollationSchemas,
 };
 
 // Operator classes (name, default for its type) and collations of the keys: joined for the
@@ -61,7 +64,9 @@ std::string key_joins() {
     for (int k = 0; k < kJoinedKeys; k++) {
         std::string n = std::to_string(k);
         sql += "LEFT JOIN pg_opclass o" + n + " ON o" + n + ".oid = i.indclass[" + n + "] " +
-               "LEFT JOIN pg_collation c" + n + " ON c" + n + ".oid = i.indcollation[" + n + "] ";
+               "LEFT JOIN pg_namespace on" + n + " ON on" + n + ".oid = o" + n + ".opcnamespace " +
+               "LEFT JOIN pg_collation c" + n + " ON c" + n + ".oid = i.indcollation[" + n + "] " +
+               "LEFT JOIN pg_namespace cn" + n + " ON cn" + n + ".oid = c" + n + ".collnamespace ";
     }
     return sql;
 }
@@ -85,17 +90,33 @@ std::string collation_name(const std::string &n) {
     return "CASE WHEN i.indcollation[" + n + "] IN (0, 100) THEN ''::name ELSE c" + n +
            ".collname END";
 }
+// The schemas of operator classes and collations outside pg_catalog ("" in it), to qualify
+// their names (extensions.gin_trgm_ops).
+std::string opclass_schema(const std::string &n) {
+    return "CASE WHEN on" + n + ".nspname = 'pg_catalog' THEN ''::name ELSE on" + n +
+           ".nspname END";
+}
+std::string collation_schema(const std::string &n) {
+    return "CASE WHEN i.indcollation[" + n + "] IN (0, 100) OR cn" + n +
+           ".nspname = 'pg_catalog' THEN ''::name ELSE cn" + n + ".nspname END";
+}
 
 // The few indexes with more keys, aggregated once (a subquery in the select list, even when
 // CASE never runs it, costs as much as the rest of the query).
 const char *kWideKeysCte =
     ", wide AS MATERIALIZED (SELECT i.indexrelid, array_agg(opc.opcname ORDER BY k.n) AS "
     "opclasses, array_agg(opc.opcdefault ORDER BY k.n) AS defaults, array_agg(CASE WHEN "
-    "k.coll IN (0, 100) THEN ''::name ELSE co.collname END ORDER BY k.n) AS collations "
+    "k.coll IN (0, 100) THEN ''::name ELSE co.collname END ORDER BY k.n) AS collations, "
+    "array_agg(CASE WHEN opn.nspname = 'pg_catalog' THEN ''::name ELSE opn.nspname END "
+    "ORDER BY k.n) AS opclass_schemas, array_agg(CASE WHEN k.coll IN (0, 100) OR "
+    "con.nspname = 'pg_catalog' THEN ''::name ELSE con.nspname END ORDER BY k.n) AS "
+    "collation_schemas "
     "FROM rel JOIN pg_index i ON i.indrelid = rel.oid AND i.indnkeyatts > 4 "
     "CROSS JOIN LATERAL unnest(i.indclass::oid[], i.indcollation::oid[]) "
     "WITH ORDINALITY k(opc, coll, n) JOIN pg_opclass opc ON opc.oid = k.opc "
-    "LEFT JOIN pg_collation co ON co.oid = k.coll GROUP BY i.indexrelid) ";
+    "JOIN pg_namespace opn ON opn.oid = opc.opcnamespace "
+    "LEFT JOIN pg_collation co ON co.oid = k.coll "
+    "LEFT JOIN pg_namespace con ON con.oid = co.collnamespace GROUP BY i.indexrelid) ";
 
 const char *kProgressCte =
     ", progress AS MATERIALIZED (SELECT relid, index_relid FROM pg_stat_progress_create_index) ";
@@ -126,8 +147,13 @@ std::string indexes_sql(int version) {
     sql +=
         version >= 160000 ? "extract(epoch FROM pg_stat_get_lastscan(i.indexrelid)), " : "NULL, ";
     sql +=
-        "ih.inhparent, ic.reloptions "
-        "FROM rel JOIN pg_index i ON i.indrelid = rel.oid "
+        "ih.inhparent, ic.reloptions, "
+        // Whether the expressions and the predicate above were read (no lock on the table or
+        // the index now: one may have appeared since the tables were read).
+        "lk.oid IS NULL AND lki.oid IS NULL, " +
+        key_array(opclass_schema, "opclass_schemas") + ", " +
+        key_array(collation_schema, "collation_schemas") +
+        " FROM rel JOIN pg_index i ON i.indrelid = rel.oid "
         "JOIN pg_class ic ON ic.oid = i.indexrelid "
         "JOIN pg_am am ON am.oid = ic.relam " +
         key_joins() + "LEFT JOIN wide w ON w.indexrelid = i.indexrelid " +
@@ -150,6 +176,13 @@ void load_index_keys(Index &ix, const RowReader &r) {
     for (const std::string &d : r.text_array(kIxDefaultOpclasses))
         ix.default_opclass.push_back(d == "t" || d == "true");
     ix.collations = r.text_array(kIxCollations);
+    ix.opclass_schemas = r.text_array(kIxOpclassSchemas);
+    ix.collation_schemas = r.text_array(kIxCollationSchemas);
+    if (ix.opclass_schemas.empty()) ix.opclass_schemas.assign(ix.keys.size(), std::string());
+    if (ix.collation_schemas.empty()) ix.collation_schemas.assign(ix.keys.size(), std::string());
+    if (ix.opclass_schemas.size() != ix.keys.size() ||
+        ix.collation_schemas.size() != ix.keys.size())
+        r.fail(kIxOpclassSchemas, "one operator class and collation schema per key expected");
     std::vector<int64_t> options = r.int_array(kIxOptions);
     if (ix.opclasses.size() != ix.keys.size() || ix.collations.size() != ix.keys.size() ||
         ix.default_opclass.size() != ix.keys.size() || options.size() != ix.keys.size())
@@ -198,6 +231,7 @@ void load_index(CatalogSnapshot &snap, const RowReader &r) {
     ix.last_scan = r.micros(kIxLastScan);
     ix.parent_index = oid_of(r, kIxParent);
     ix.options = r.text_array(kIxRelOptions);
+    ix.texts_known = r.boolean(kIxTextsKnown, true);
     ix.definition = index_definition(*t, ix);  // the columns section came first
     t->indexes.push_back(std::move(ix));
 }

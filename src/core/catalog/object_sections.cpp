@@ -4,6 +4,7 @@
 #include <string>
 
 #include "core/catalog/cluster_family.h"
+#include "core/catalog/relation_sections.h"
 #include "core/catalog/snapshot_sql.h"
 #include "core/common/no_postgres.h"
 
@@ -17,10 +18,13 @@ namespace {
 
 std::string functions_sql(int version) {
     std::string sql_body = version >= 140000 ? "p.prosqlbody IS NOT NULL" : "false";
-    return "SELECT p.oid, n.nspname, p.proname, pg_get_function_identity_arguments(p.oid), "
+    // The argument types without names (what regprocedure prints, never qualified by the
+    // schema of the function): a valid signature, unchanged when a parameter is renamed.
+    return "SELECT p.oid, n.nspname, p.proname, oidvectortypes(p.proargtypes), "
            "l.lanname, pg_get_userbyid(p.proowner), p.prokind, p.provolatile, p.prosecdef, "
-           "p.proconfig, p.proacl IS NULL OR EXISTS (SELECT 1 FROM aclexplode(p.proacl) x "
-           "WHERE x.grantee = 0 AND x.privilege_type = 'EXECUTE'), "
+           "p.proconfig, EXISTS (SELECT 1 FROM aclexplode(coalesce(p.proacl, "
+           "acldefault('f', p.proowner))) x WHERE x.grantee = 0 AND x.privilege_type = "
+           "'EXECUTE'), "
            "p.oid IN (SELECT d.objid FROM pg_depend d WHERE d.classid = "
            "'pg_catalog.pg_proc'::regclass AND d.deptype = 'e'), "
            "ARRAY(SELECT DISTINCT pg_get_userbyid(x.grantee) FROM aclexplode(p.proacl) x "
@@ -54,17 +58,20 @@ void load_function(CatalogSnapshot &snap, const RowReader &r) {
     snap.functions.push_back(std::move(f));
 }
 
-// ---- policies of relations the role may see; roles as names, "public" for PUBLIC
+// ---- policies of relations the role may see (relation_ctes()); roles as names, "public" for
+// PUBLIC. pg_get_expr() opens the relation (ACCESS SHARE): the texts are read only when no DDL
+// holds the table, so the review never waits behind it.
 
 std::string policies_sql(int) {
-    return std::string(
-               "SELECT pol.polrelid, pol.polname, pol.polpermissive, pol.polcmd, "
-               "ARRAY(SELECT CASE WHEN x.r = 0 THEN 'public' ELSE pg_get_userbyid(x.r) END "
-               "FROM unnest(pol.polroles) AS x(r) ORDER BY 1), "
-               "pg_get_expr(pol.polqual, pol.polrelid), "
-               "pg_get_expr(pol.polwithcheck, pol.polrelid) "
-               "FROM pg_policy pol JOIN pg_class c ON c.oid = pol.polrelid WHERE ") +
-           kRelationVisible + " ORDER BY pol.polrelid, pol.polname";
+    return relation_ctes() +
+           "SELECT pol.polrelid, pol.polname, pol.polpermissive, pol.polcmd, "
+           "ARRAY(SELECT CASE WHEN x.r = 0 THEN 'public' ELSE pg_get_userbyid(x.r) END "
+           "FROM unnest(pol.polroles) AS x(r) ORDER BY 1), "
+           "CASE WHEN lk.oid IS NULL THEN pg_get_expr(pol.polqual, pol.polrelid) END, "
+           "CASE WHEN lk.oid IS NULL THEN pg_get_expr(pol.polwithcheck, pol.polrelid) END, "
+           "lk.oid IS NULL "
+           "FROM rel JOIN pg_policy pol ON pol.polrelid = rel.oid "
+           "LEFT JOIN locked lk ON lk.oid = pol.polrelid ORDER BY pol.polrelid, pol.polname";
 }
 
 void load_policy(CatalogSnapshot &snap, const RowReader &r) {
@@ -76,16 +83,17 @@ void load_policy(CatalogSnapshot &snap, const RowReader &r) {
     p.roles = r.text_array(4);
     p.using_expr = r.text(5);
     p.check_expr = r.text(6);
+    p.texts_known = r.boolean(7, true);
     snap.policies.push_back(std::move(p));
 }
 
 // ---- user triggers (not the internal ones behind foreign keys) of relations the role may see
 
 std::string triggers_sql(int) {
-    return std::string(
-               "SELECT t.tgrelid, t.tgname, t.tgenabled FROM pg_trigger t "
-               "JOIN pg_class c ON c.oid = t.tgrelid WHERE NOT t.tgisinternal AND ") +
-           kRelationVisible + " ORDER BY t.tgrelid, t.tgname";
+    return relation_ctes() +
+           "SELECT t.tgrelid, t.tgname, t.tgenabled FROM rel "
+           "JOIN pg_trigger t ON t.tgrelid = rel.oid WHERE NOT t.tgisinternal "
+           "ORDER BY t.tgrelid, t.tgname";
 }
 
 void load_trigger(CatalogSnapshot &snap, const RowReader &r) {

@@ -156,7 +156,9 @@ std::string tables_sql(int) {
            "ELSE pg_get_userbyid(a.grantee) END) AS grantees, "
            "array_agg(a.privilege_type) AS privileges "
            // NULL relacl: the owner's default privileges, filled in by the loader.
-           "FROM aclexplode(c.relacl) a) acl ON true "
+           // One row per grantee and privilege: two grantors of one privilege are one grant.
+           "FROM (SELECT DISTINCT grantee, privilege_type FROM aclexplode(c.relacl)) a) acl "
+           "ON true "
            "LEFT JOIN (SELECT r.ev_class, array_agg(DISTINCT dep.refobjid) AS reads "
            "FROM pg_rewrite r JOIN pg_depend dep ON dep.classid = 'pg_rewrite'::regclass "
            "AND dep.objid = r.oid AND dep.refclassid = 'pg_class'::regclass "
@@ -199,8 +201,12 @@ void load_table(CatalogSnapshot &snap, const RowReader &r) {
     std::vector<std::string> privileges = r.text_array(kTabPrivileges);
     if (grantees.size() != privileges.size())
         r.fail(kTabPrivileges, "as many privileges as grantees expected");
-    for (size_t i = 0; i < grantees.size(); i++)
-        t.grants.push_back(Grant{grantees[i], privileges[i]});
+    for (size_t i = 0; i < grantees.size(); i++) {
+        bool seen = std::any_of(t.grants.begin(), t.grants.end(), [&](const Grant &g) {
+            return g.grantee == grantees[i] && g.privilege == privileges[i];
+        });
+        if (!seen) t.grants.push_back(Grant{grantees[i], privileges[i]});
+    }
     if (r.boolean(kTabDefaultAcl)) default_grants(t, snap.database.server_version_num);
     for (int64_t oid : r.int_array(kTabViewReads))
         t.view_reads.push_back(static_cast<uint32_t>(oid));

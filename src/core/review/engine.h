@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -50,12 +51,18 @@ struct ReviewOptions {
     std::unordered_map<std::string, int64_t> first_seen;
     // Run only these rules (empty: all). For tests and the command line.
     std::vector<std::string> only_rules;
+    // Milliseconds on a monotonic clock, read before and after each rule (elapsed_ms); empty:
+    // std::chrono::steady_clock. Tests set it to get exact timings.
+    std::function<double()> clock_ms;
 };
 
 // Runs the rules. A rule that throws is reported as not run with the exception's message; the
-// other rules still run. Findings of different rules with the same fix_key are one defect: the
-// most severe (then the first rule in registry order) is kept, with "also_reported_by" in its
-// evidence (rule, title and key of each other) and their statements.
+// other rules still run. A rule's findings with one finding_key are one finding. Findings with
+// the same fix_key are one defect: the first rule's in registry order is kept (its key, rule and
+// text, so the key does not move when severities change) at the highest severity among them,
+// with "also_reported_by" in its evidence (rule, title and key of each other) and their
+// statements. Suppressions apply after that: one matching the kept finding or any folded one
+// sets the defect aside.
 ReviewResult run_review(const ReviewInput &in, const ReviewOptions &options);
 
 }  // namespace pg_advisor::review

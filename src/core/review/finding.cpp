@@ -116,6 +116,14 @@ std::string index_fix_key(const std::string &table, const std::vector<std::strin
     return out;
 }
 
+std::string drop_index_fix_key(const std::string &index) {
+    return "drop index " + index;
+}
+
+std::string widen_column_fix_key(const std::string &column) {
+    return "widen " + column;
+}
+
 std::string finding_key(std::string_view rule, std::string_view object, std::string_view identity) {
     uint64_t h = hash_string(rule);
     h = hash_combine(h, hash_string(object));

@@ -92,6 +92,11 @@ struct Finding {
 std::string index_fix_key(const std::string &table, const std::vector<std::string> &keys,
                           const std::string &predicate);
 
+// The fix_key of dropping an existing index, by its qualified name ("drop index public.a_idx").
+std::string drop_index_fix_key(const std::string &index);
+// The fix_key of widening an integer column to bigint (KeyWidening), by the column's object.
+std::string widen_column_fix_key(const std::string &column);
+
 // "<rule>:<16 hex digits of a hash of rule, object and identity>".
 std::string finding_key(std::string_view rule, std::string_view object, std::string_view identity);
 

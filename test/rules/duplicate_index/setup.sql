@@ -35,3 +35,15 @@ CREATE TABLE p (id int, k int) PARTITION BY RANGE (id);
 CREATE TABLE p1 PARTITION OF p FOR VALUES FROM (0) TO (100);
 CREATE INDEX p_k1 ON p (k);
 CREATE INDEX p_k2 ON p (k);                     -- low
+
+-- near miss: operator classes of one name in two schemas are two operator classes
+CREATE SCHEMA fx_ops_a;
+CREATE SCHEMA fx_ops_b;
+CREATE OPERATOR CLASS fx_ops_a.int4_alt FOR TYPE int4 USING btree AS
+    OPERATOR 1 <, OPERATOR 2 <=, OPERATOR 3 =, OPERATOR 4 >=, OPERATOR 5 >,
+    FUNCTION 1 btint4cmp(int4, int4);
+CREATE OPERATOR CLASS fx_ops_b.int4_alt FOR TYPE int4 USING btree AS
+    OPERATOR 1 <, OPERATOR 2 <=, OPERATOR 3 =, OPERATOR 4 >=, OPERATOR 5 >,
+    FUNCTION 1 btint4cmp(int4, int4);
+CREATE INDEX t_c_alt_a ON t (c fx_ops_a.int4_alt);
+CREATE INDEX t_c_alt_b ON t (c fx_ops_b.int4_alt);

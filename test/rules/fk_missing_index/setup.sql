@@ -27,6 +27,18 @@ CREATE TABLE events (id bigint, customer_id bigint REFERENCES customers, at date
 CREATE TABLE events_2024 PARTITION OF events FOR VALUES FROM ('2024-01-01') TO ('2025-01-01');
 CREATE TABLE events_2025 PARTITION OF events FOR VALUES FROM ('2025-01-01') TO ('2026-01-01');
 INSERT INTO events SELECT g, g, '2024-06-01' FROM generate_series(1, 10) g;
+-- high: a partitioned child judged on its partitions' rows (5,000), busy parent
+CREATE TABLE pbig (id bigint, customer_id bigint REFERENCES customers, at date) PARTITION BY RANGE (at);
+CREATE TABLE pbig_2024 PARTITION OF pbig FOR VALUES FROM ('2024-01-01') TO ('2025-01-01');
+CREATE TABLE pbig_2025 PARTITION OF pbig FOR VALUES FROM ('2025-01-01') TO ('2026-01-01');
+INSERT INTO pbig SELECT g, 1 + g % 2000, '2024-06-01'::date + g % 300 FROM generate_series(1, 5000) g;
+-- high: a partitioned parent whose partitions are updated (150 below)
+CREATE TABLE accounts (id bigint PRIMARY KEY, name text) PARTITION BY RANGE (id);
+CREATE TABLE accounts_1 PARTITION OF accounts FOR VALUES FROM (0) TO (1000);
+CREATE TABLE accounts_2 PARTITION OF accounts FOR VALUES FROM (1000) TO (3000);
+INSERT INTO accounts SELECT g, 'a' || g FROM generate_series(1, 2000) g;
+CREATE TABLE ledger (id bigint PRIMARY KEY, account_id bigint REFERENCES accounts);
+INSERT INTO ledger SELECT g, 1 + g % 2000 FROM generate_series(1, 5000) g;
 
 -- near misses: covered
 CREATE TABLE invoices (id bigint PRIMARY KEY, customer_id bigint REFERENCES customers);
@@ -43,4 +55,5 @@ CREATE TABLE pevents_2024 PARTITION OF pevents FOR VALUES FROM ('2024-01-01') TO
 CREATE INDEX ON pevents (customer_id);
 
 UPDATE customers SET name = name || '!' WHERE id <= 150;
+UPDATE accounts SET name = name || '!' WHERE id <= 150;
 SELECT pg_stat_force_next_flush();

@@ -6,6 +6,9 @@ SELECT pg_temp.login_role('fx_fn_owner');
 CREATE EXTENSION pg_trgm;
 CREATE FUNCTION public.fx_plain(integer) RETURNS integer LANGUAGE plpgsql
     AS $$ BEGIN RETURN $1 + 1; END $$;
+-- named arguments: the function is named by its argument types only
+CREATE FUNCTION public.fx_named(tenant_id uuid, n integer) RETURNS integer LANGUAGE plpgsql
+    AS $$ BEGIN RETURN n + 1; END $$;
 CREATE FUNCTION public.fx_definer(integer) RETURNS integer LANGUAGE plpgsql SECURITY DEFINER
     AS $$ BEGIN RETURN $1 + 1; END $$;
 ALTER FUNCTION public.fx_definer(integer) OWNER TO fx_fn_owner;

@@ -1,6 +1,6 @@
 -- privileged_roles: a second login superuser (threshold lowered to 2), CREATEROLE on a login
 -- role (medium before PostgreSQL 16), a login role reaching pg_read_server_files through a
--- group (high), a login member of pg_read_all_data (medium), and an application schema owned by
+-- group (high, on the group: its grant is the one to revoke), a login member of pg_read_all_data (medium), and an application schema owned by
 -- a superuser (low). Near misses: BYPASSRLS where no policy exists, CREATEROLE without LOGIN,
 -- a plain login role, the public schema.
 \ir ../background.sql

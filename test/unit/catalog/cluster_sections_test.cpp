@@ -59,10 +59,20 @@ TEST(ClusterSections, LoadsRolesFunctionsAndActivity) {
     EXPECT_EQ(snap.roles[1].config, std::vector<std::string>{"statement_timeout=60s"});
 
     load_rows(snap, section("functions"),
-              {row({"900", "public", "f", "a integer, b text", "plpgsql", "owner", "f", "v", "t",
+              {row({"900", "public", "f", "integer, text", "plpgsql", "owner", "f", "v", "t",
                     "{\"search_path=pg_catalog, pg_temp\"}", "t", "f", "{app}", "f"})});
     const auto &f = snap.functions.at(0);
-    EXPECT_EQ(f.qualified(), "public.f(a integer, b text)");
+    // Argument types only (a regprocedure signature: stable when a parameter is renamed).
+    EXPECT_NE(section("functions").sql(150000).find("oidvectortypes(p.proargtypes)"),
+              std::string::npos);
+    EXPECT_EQ(section("functions").sql(150000).find("pg_get_function_identity_arguments"),
+              std::string::npos);
+    EXPECT_EQ(f.qualified(), "public.f(integer, text)");
+    // No ACL is the default one (EXECUTE for PUBLIC), read through acldefault().
+    EXPECT_NE(section("functions")
+                  .sql(150000)
+                  .find("aclexplode(coalesce(p.proacl, acldefault('f', p.proowner)))"),
+              std::string::npos);
     EXPECT_TRUE(f.security_definer);
     EXPECT_EQ(f.config, std::vector<std::string>{"search_path=pg_catalog, pg_temp"});
     EXPECT_EQ(f.execute_roles, std::vector<std::string>{"app"});
@@ -114,9 +124,10 @@ TEST(ClusterSections, PoliciesAndTriggersOfUnknownTablesAreDropped) {
     t.schema = "public";
     t.name = "docs";
     snap.tables.push_back(t);
-    load_rows(snap, section("policies"),
-              {row({"500", "mine", "t", "r", "{public,web}", "(owner = CURRENT_USER)", nullptr}),
-               row({"501", "hidden", "f", "*", "{web}", "true", "true"})});
+    load_rows(
+        snap, section("policies"),
+        {row({"500", "mine", "t", "r", "{public,web}", "(owner = CURRENT_USER)", nullptr, "t"}),
+         row({"501", "hidden", "f", "*", "{web}", "true", "true", "t"})});
     load_rows(snap, section("triggers"), {row({"500", "audit", "D"}), row({"502", "x", "O"})});
     finish_snapshot(snap);
     ASSERT_EQ(snap.policies.size(), 1u);
@@ -125,6 +136,41 @@ TEST(ClusterSections, PoliciesAndTriggersOfUnknownTablesAreDropped) {
     EXPECT_EQ(snap.policies[0].check_expr, "");
     ASSERT_EQ(snap.triggers.size(), 1u);
     EXPECT_EQ(snap.triggers[0].enabled, 'D');
+}
+
+// Policies and triggers read the relations the relation family reads; a policy's texts are
+// read only when no DDL holds its table (pg_get_expr opens the table and would wait).
+TEST(ClusterSections, PolicyTextsOnlyOfUnlockedTables) {
+    std::string sql = section("policies").sql(150000);
+    EXPECT_EQ(sql.rfind("WITH reader AS MATERIALIZED", 0), 0u) << sql;
+    EXPECT_NE(sql.find("FROM rel JOIN pg_policy pol ON pol.polrelid = rel.oid "
+                       "LEFT JOIN locked lk ON lk.oid = pol.polrelid"),
+              std::string::npos)
+        << sql;
+    EXPECT_NE(sql.find("CASE WHEN lk.oid IS NULL THEN pg_get_expr(pol.polqual, pol.polrelid) END"),
+              std::string::npos);
+    EXPECT_NE(
+        sql.find("CASE WHEN lk.oid IS NULL THEN pg_get_expr(pol.polwithcheck, pol.polrelid) END"),
+        std::string::npos);
+    EXPECT_NE(section("triggers").sql(150000).find("FROM rel JOIN pg_trigger t"),
+              std::string::npos);
+    for (const char *name : {"policies", "triggers"})
+        EXPECT_EQ(section(name).sql(150000).find("has_table_privilege(c.oid"),
+                  section(name).sql(150000).rfind("has_table_privilege(c.oid"))
+            << name;  // once, in rel
+
+    CatalogSnapshot snap;
+    pg_advisor::catalog::Table t;
+    t.oid = 500;
+    snap.tables.push_back(t);
+    load_rows(snap, section("policies"),
+              {row({"500", "mine", "t", "r", "{web}", "true", nullptr, "t"}),
+               row({"500", "locked", "t", "r", "{web}", nullptr, nullptr, "f"})});
+    finish_snapshot(snap);
+    ASSERT_EQ(snap.policies.size(), 2u);
+    EXPECT_TRUE(snap.policies[0].texts_known);
+    EXPECT_FALSE(snap.policies[1].texts_known);
+    EXPECT_EQ(snap.policies[1].using_expr, "");
 }
 
 TEST(ClusterSections, SettingsSlotsCheckpointsAndUsage) {

@@ -150,6 +150,28 @@ CatalogSnapshot with_table() {
     return snap;
 }
 
+// A privilege granted by two grantors is one grant: the query keeps one row per grantee and
+// privilege, and the loader keeps one grant.
+TEST(RelationSections, OneGrantPerGranteeAndPrivilege) {
+    EXPECT_NE(section("tables").sql(150000).find(
+                  "FROM (SELECT DISTINCT grantee, privilege_type FROM aclexplode(c.relacl)) a"),
+              std::string::npos);
+    CatalogSnapshot snap;
+    load_rows(snap, section("tables"),
+              {row(24, {{0, "16384"},
+                        {1, "public"},
+                        {2, "t"},
+                        {3, "r"},
+                        {4, "p"},
+                        {5, "app"},
+                        {19, "{web,web,web}"},
+                        {20, "{SELECT,SELECT,INSERT}"}})});
+    std::vector<std::string> got;
+    for (const Grant &g : snap.tables.at(0).grants)
+        got.push_back(g.grantee + ":" + g.privilege);
+    EXPECT_EQ(got, (std::vector<std::string>{"web:SELECT", "web:INSERT"}));
+}
+
 TEST(RelationSections, LoadsTables) {
     CatalogSnapshot snap = with_table();
     ASSERT_EQ(snap.tables.size(), 1u);
@@ -284,12 +306,12 @@ void add_columns(CatalogSnapshot &snap) {
 
 // An index row: columns in the order of the indexes query.
 Row index_row(std::initializer_list<std::pair<size_t, const char *>> values) {
-    Row r = row(31, {{0, "16384"}, {1, "16400"},       {2, "orders_x"}, {3, "btree"},   {4, "i"},
+    Row r = row(34, {{0, "16384"}, {1, "16400"},       {2, "orders_x"}, {3, "btree"},   {4, "i"},
                      {5, "f"},     {6, "f"},           {7, "f"},        {8, "t"},       {9, "t"},
                      {10, "t"},    {11, "f"},          {12, "f"},       {13, "f"},      {14, "1"},
                      {15, "1"},    {16, "{int4_ops}"}, {17, "{t}"},     {18, "{\"\"}"}, {19, "0"},
                      {21, "f"},    {23, "0"},          {24, "12"},      {25, "1500"},   {26, "7"},
-                     {27, "70"}});
+                     {27, "70"},   {31, "t"}});
     for (auto &v : values)
         r[v.first] = v.second ? std::optional<std::string>(v.second) : std::nullopt;
     return r;
@@ -344,6 +366,53 @@ TEST(RelationSections, IndexDefinitionUnknownWhenItsTextsWereNotRead) {
     load_rows(plain, section("indexes"), {index_row({{5, "t"}, {4, "I"}})});
     EXPECT_EQ(plain.tables[0].indexes.at(0).definition,
               "CREATE UNIQUE INDEX orders_x ON ONLY public.\"Orders\" USING btree (id)");
+}
+
+// A lock on the index itself, or one taken after the tables were read, leaves the texts
+// unread: the index says so (texts_known), and its definition is unknown.
+TEST(RelationSections, IndexTextsUnknownWhenLockedAsTheIndexesWereRead) {
+    EXPECT_NE(section("indexes").sql(150000).find(
+                  "ih.inhparent, ic.reloptions, lk.oid IS NULL AND lki.oid IS NULL, "),
+              std::string::npos);
+    CatalogSnapshot snap = with_table();
+    add_columns(snap);
+    load_rows(snap, section("indexes"),
+              {index_row({{14, "0"}, {20, nullptr}, {31, "f"}}),
+               index_row({{1, "16401"}, {2, "orders_y"}})});
+    const Index &locked = snap.tables[0].indexes.at(0);
+    EXPECT_FALSE(locked.texts_known);
+    EXPECT_EQ(locked.keys, (std::vector<int16_t>{0}));
+    EXPECT_TRUE(locked.key_expressions.empty());
+    EXPECT_EQ(locked.definition, "");
+    EXPECT_TRUE(snap.tables[0].indexes.at(1).texts_known);
+}
+
+// Operator classes and collations outside pg_catalog keep their schema in the definition.
+TEST(RelationSections, IndexDefinitionQualifiesOperatorClassesAndCollationsOutsidePgCatalog) {
+    std::string sql = section("indexes").sql(150000);
+    EXPECT_NE(sql.find("LEFT JOIN pg_namespace on0 ON on0.oid = o0.opcnamespace"),
+              std::string::npos);
+    EXPECT_NE(sql.find("LEFT JOIN pg_namespace cn3 ON cn3.oid = c3.collnamespace"),
+              std::string::npos);
+    EXPECT_NE(sql.find("AS opclass_schemas"), std::string::npos);
+    CatalogSnapshot snap = with_table();
+    add_columns(snap);
+    load_rows(snap, section("indexes"),
+              {index_row({{3, "gin"},
+                          {14, "3 3"},
+                          {15, "2"},
+                          {16, "{gin_trgm_ops,text_ops}"},
+                          {17, "{f,f}"},
+                          {18, "{\"\",de}"},
+                          {19, "0 0"},
+                          {32, "{extensions,\"\"}"},
+                          {33, "{\"\",\"My App\"}"}})});
+    const Index &ix = snap.tables[0].indexes.at(0);
+    EXPECT_EQ(ix.opclass_schemas, (std::vector<std::string>{"extensions", ""}));
+    EXPECT_EQ(ix.collation_schemas, (std::vector<std::string>{"", "My App"}));
+    EXPECT_EQ(ix.definition,
+              "CREATE INDEX orders_x ON public.\"Orders\" USING gin (code extensions.gin_trgm_ops, "
+              "code COLLATE \"My App\".de text_ops)");
 }
 
 TEST(RelationSections, LoaderErrorsNameSectionRowAndColumn) {

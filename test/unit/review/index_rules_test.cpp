@@ -152,6 +152,56 @@ TEST(FkMissingIndex, PartitionedChildGetsIndexOnOnlyThenOnePerPartitionAttached)
     EXPECT_EQ(r.findings[0].undo_sql, "DROP INDEX public.events_customer_id_idx;");
 }
 
+// A partitioned child and a partitioned parent have no rows or counters of their own: the
+// severity comes from their partitions; and the advisor's single CREATE INDEX (a blocking
+// build of every partition) is not taken for a partitioned child.
+TEST(FkMissingIndex, PartitionedTablesAreJudgedOnTheirPartitions) {
+    Builder b;
+    Table &p = b.table("customers", 0, 'p');
+    b.column(p, "id", kInt8, true);
+    p.reltuples = 0;
+    p.relpages = 0;
+    p.stats.n_tup_upd = p.stats.n_tup_del = 0;
+    for (const char *name : {"customers_a", "customers_b"}) {
+        Table &part = b.table(name, 500);
+        b.column(part, "id", kInt8, true);
+        part.is_partition = true;
+        part.parent = p.oid;
+        part.stats.n_tup_upd = 3000;
+        part.stats.n_tup_del = 2000;
+    }
+    Table &ev = b.table("events", 0, 'p');
+    b.column(ev, "customer_id", kInt8);
+    ev.reltuples = -1;
+    ev.relpages = 0;
+    for (const char *name : {"events_2024", "events_2025"}) {
+        Table &part = b.table(name, 600000);
+        b.column(part, "customer_id", kInt8);
+        part.is_partition = true;
+        part.parent = ev.oid;
+    }
+    b.fk(ev, "events_customer_id_fkey", {1}, p, {1});
+    workload::WorkloadSnapshot w;
+    w.available = true;
+    workload::IndexAdviceEvidence a;
+    a.relation = "public.events";
+    a.key_columns = {"customer_id"};
+    a.ddl = "CREATE INDEX ON public.events USING btree (customer_id)";
+    a.benefit = 1000;
+    w.index_advice.push_back(a);
+    RuleRun r = run_rule("fk_missing_index", b.done(), Settings(), w);
+    ASSERT_EQ(r.findings.size(), 1u);
+    const Finding &f = r.findings[0];
+    EXPECT_EQ(f.severity, Severity::High);  // 1.2M rows, 10,000 parent updates and deletes
+    EXPECT_EQ(f.evidence.get("child_rows"), "1200000");
+    EXPECT_EQ(f.evidence.get("parent_updates"), "6000");
+    EXPECT_EQ(f.evidence.get("parent_deletes"), "4000");
+    EXPECT_EQ(f.impact, 12000 * 8192.0);
+    EXPECT_EQ(f.evidence.get("verified_index"), "");
+    EXPECT_EQ(f.fix_sql.rfind("CREATE INDEX events_customer_id_idx ON ONLY public.events ", 0), 0u)
+        << f.fix_sql;
+}
+
 TEST(FkMissingIndex, NewIndexNameAvoidsNamesInUse) {
     FkCase c(5000, 0, 0);
     c.b.table("orders_customer_id_idx", 0);  // a relation already has the natural name
@@ -244,6 +294,22 @@ TEST(DuplicateIndex, SameExpressionsAreDuplicatesButUnknownTextsAreNotCompared) 
     for (Index &ix : c.t->indexes)
         ix.key_expressions.clear(), ix.definition.clear();
     EXPECT_TRUE(run_rule("duplicate_index", c.b.done()).findings.empty());
+}
+
+// The table was not locked when it was read, but the indexes' texts were not read (a lock on
+// the index, or one taken since): two expression indexes of unknown texts are not duplicates.
+TEST(DuplicateIndex, IndexesWhoseTextsAreUnknownAreNotCompared) {
+    TwoIndexes c;
+    for (const char *name : {"t_l1", "t_l2"}) {
+        Index &ix = c.b.index(*c.t, name, {"(lower(b))"});
+        ix.key_expressions.clear();
+        ix.expressions.clear();
+        ix.definition.clear();
+        ix.texts_known = false;
+    }
+    EXPECT_TRUE(run_rule("duplicate_index", c.b.done()).findings.empty());
+    c.b.index(*c.t, "t_l3", {"(lower(b))", "a"}).texts_known = false;
+    EXPECT_TRUE(run_rule("redundant_prefix_index", c.b.done()).findings.empty());
 }
 
 TEST(DuplicateIndex, SkipsInvalidAttachedAndForeignKeyReferencedIndexes) {
@@ -503,6 +569,69 @@ TEST(LowValueIndex, SkippedOnAShortWindow) {
     UsageCase c;
     c.b.database().stats_reset = c.b.database().now - kDay;
     EXPECT_FALSE(run_rule("low_value_index", c.b.done()).ran);
+}
+
+// ---- one DROP per index across the overlap and usage rules
+
+ReviewResult review_rules(const CatalogSnapshot &cat, std::vector<std::string> rules) {
+    Settings settings;
+    workload::WorkloadSnapshot workload;
+    ReviewInput in{cat, workload, settings};
+    ReviewOptions options;
+    options.now = cat.database.now;
+    options.only_rules = std::move(rules);
+    return run_review(in, options);
+}
+
+std::vector<std::string> rule_objects(const ReviewResult &r) {
+    std::vector<std::string> out;
+    for (const Finding &f : r.findings)
+        out.push_back(f.rule + " " + f.object);
+    std::sort(out.begin(), out.end());
+    return out;
+}
+
+// Of two identical indexes, the one the queries read is kept; the other is dropped once, by
+// duplicate_index, with unused_index's finding of the same DROP folded in; the kept one is
+// never proposed for dropping by the usage rules.
+TEST(DuplicateIndex, KeepsTheScannedOneAndOneDropAcrossRules) {
+    UsageCase c;
+    c.b.index(*c.t, "a_idx", {"a"}, 10 * kMiB).scans = 0;
+    c.b.index(*c.t, "b_idx", {"a"}, 10 * kMiB).scans = 1000;
+    RuleRun d = run_rule("duplicate_index", c.b.done());
+    ASSERT_EQ(d.findings.size(), 1u);
+    EXPECT_EQ(d.findings[0].object, "public.a_idx");
+    EXPECT_EQ(d.findings[0].evidence.get("duplicate_of"), "\"b_idx\"");
+    EXPECT_EQ(d.findings[0].fix_key, "drop index public.a_idx");
+    ReviewResult r =
+        review_rules(c.b.done(), {"duplicate_index", "unused_index", "low_value_index"});
+    EXPECT_EQ(rule_objects(r), std::vector<std::string>{"duplicate_index public.a_idx"});
+    EXPECT_NE(r.findings[0].evidence.get("also_reported_by").find("\"rule\": \"unused_index\""),
+              std::string::npos);
+
+    // Neither is read: one is dropped (the first by name is kept), the other never proposed.
+    c.t->indexes[1].scans = 0;
+    r = review_rules(c.b.done(), {"duplicate_index", "unused_index", "low_value_index"});
+    EXPECT_EQ(rule_objects(r), std::vector<std::string>{"duplicate_index public.b_idx"});
+
+    // Few scans against many writes: low_value_index does not drop the kept one either.
+    c.t->indexes[1].scans = 5;
+    c.t->stats.n_tup_ins = 60000;
+    c.t->stats.seq_scan = 0;
+    r = review_rules(c.b.done(), {"duplicate_index", "unused_index", "low_value_index"});
+    EXPECT_EQ(rule_objects(r), std::vector<std::string>{"duplicate_index public.a_idx"});
+}
+
+// The wider index a redundant prefix is dropped for is kept, however little it is read.
+TEST(RedundantPrefixIndex, TheCoveringIndexIsNotProposedForDropping) {
+    UsageCase c;
+    c.b.index(*c.t, "t_a", {"a"}, 10 * kMiB).scans = 1000;
+    c.b.index(*c.t, "t_a_b", {"a", "b"}, 20 * kMiB).scans = 0;
+    c.b.index(*c.t, "t_b", {"b"}, 10 * kMiB).scans = 0;
+    ReviewResult r = review_rules(c.b.done(), {"redundant_prefix_index", "unused_index"});
+    EXPECT_EQ(rule_objects(r), (std::vector<std::string>{"redundant_prefix_index public.t_a",
+                                                         "unused_index public.t_b"}));
+    EXPECT_EQ(r.findings[0].fix_key.rfind("drop index ", 0), 0u);
 }
 
 // ---- invalid_index
@@ -800,6 +929,45 @@ TEST(IndexDesignSmell, EachSmellAndItsNearMiss) {
               "CREATE INDEX CONCURRENTLY t_email_new ON public.t USING btree (email);\n"
               "DROP INDEX CONCURRENTLY public.t_email;\n"
               "ALTER INDEX public.t_email_new RENAME TO t_email;");
+    EXPECT_EQ(f->undo_sql,
+              "DROP INDEX CONCURRENTLY public.t_email;\n"
+              "CREATE INDEX CONCURRENTLY t_email ON public.t USING btree (email) "
+              "WHERE (email IS NOT NULL);");
+}
+
+// On a partitioned table the rebuilt index is made the partitioned way (ON ONLY, one
+// concurrent build per partition, attached), INCLUDE and WITH kept; the undo drops it plainly.
+TEST(IndexDesignSmell, RedundantPredicateOnAPartitionedTable) {
+    Builder b;
+    Table &t = b.table("ev", 20000, 'p');
+    b.column(t, "email", kText, true);
+    b.column(t, "n", kInt4);
+    Table &part = b.table("ev_1", 20000);
+    b.column(part, "email", kText, true);
+    b.column(part, "n", kInt4);
+    part.is_partition = true;
+    part.parent = t.oid;
+    Index &ix = b.index(t, "ev_email", {"email"});
+    ix.partial = true;
+    ix.predicate = "(email IS NOT NULL)";
+    ix.definition =
+        "CREATE INDEX ev_email ON ONLY public.ev USING btree (email) INCLUDE (n) WITH "
+        "(fillfactor='70') WHERE (email IS NOT NULL)";
+    RuleRun r = run_rule("index_design_smell", b.done());
+    const Finding *f = find(r, "public.ev_email");
+    ASSERT_NE(f, nullptr);
+    EXPECT_EQ(f->fix_sql,
+              "CREATE INDEX ev_email_new ON ONLY public.ev USING btree (email) INCLUDE (n) WITH "
+              "(fillfactor='70');\n"
+              "CREATE INDEX CONCURRENTLY ev_1_email_idx ON public.ev_1 USING btree (email) "
+              "INCLUDE (n) WITH (fillfactor='70');\n"
+              "ALTER INDEX public.ev_email_new ATTACH PARTITION public.ev_1_email_idx;\n"
+              "DROP INDEX public.ev_email;\n"
+              "ALTER INDEX public.ev_email_new RENAME TO ev_email;");
+    EXPECT_EQ(f->undo_sql,
+              "DROP INDEX public.ev_email;\n"
+              "CREATE INDEX ev_email ON public.ev USING btree (email) INCLUDE (n) WITH "
+              "(fillfactor='70') WHERE (email IS NOT NULL);");
 }
 
 TEST(IndexDesignSmell, ColumnOrderSmellsNeedTenThousandRows) {
@@ -942,6 +1110,30 @@ TEST(MissingIndex, OneFindingPerRecommendationNamedSoTheUndoCanDropIt) {
     ASSERT_NE(named, nullptr);
     EXPECT_EQ(named->severity, Severity::Low);  // 99 calls
     EXPECT_EQ(named->undo_sql, "DROP INDEX CONCURRENTLY public.\"My Index\";");
+}
+
+// A recommendation for a relation the snapshot does not hold: the undo still names the
+// schema (from the relation's name), never an unqualified index.
+TEST(MissingIndex, UndoIsQualifiedWhenTheTableIsUnknown) {
+    Builder b;
+    workload::WorkloadSnapshot w;
+    w.available = true;
+    w.index_advice = {advice(95, 20000)};
+    w.index_advice[0].relation = "\"My Schema\".orders";
+    w.index_advice[0].ddl =
+        "CREATE INDEX CONCURRENTLY orders_c_idx ON \"My Schema\".orders (customer_id)";
+    RuleRun r = run_rule("missing_index", b.done(), Settings(), w);
+    ASSERT_EQ(r.findings.size(), 1u);
+    EXPECT_EQ(r.findings[0].undo_sql, "DROP INDEX CONCURRENTLY \"My Schema\".orders_c_idx;");
+    EXPECT_EQ(r.findings[0].fix_key, "index \"My Schema\".orders (customer_id, created_at DESC)");
+
+    // A quoted relation name without a schema gives no schema (not the table's name).
+    w.index_advice[0].relation = "\"Orders\"";
+    w.index_advice[0].ddl = "CREATE INDEX CONCURRENTLY orders_c_idx ON \"Orders\" (customer_id)";
+    r = run_rule("missing_index", b.done(), Settings(), w);
+    ASSERT_EQ(r.findings.size(), 1u);
+    EXPECT_EQ(r.findings[0].undo_sql.find("\"Orders\"."), std::string::npos)
+        << r.findings[0].undo_sql;
 }
 
 }  // namespace

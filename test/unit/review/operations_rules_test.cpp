@@ -185,6 +185,27 @@ TEST(XminHorizonHeld, BackendsPreparedTransactionsAndSlots) {
 
 // ---- OPS-06 lock_contention
 
+// A reader without pg_read_all_stats sees other sessions' xmin but not their type: a process
+// without a user (an autovacuum worker, say) is not a backend to terminate; a hidden session of
+// a role still is.
+TEST(XminHorizonHeld, HiddenProcessesWithoutAUserAreNotTerminated) {
+    RuleRun r;
+    Activity worker = session(r, 5, "", "", 10);
+    worker.backend_type.clear();
+    worker.details_hidden = true;
+    worker.backend_xmin_age = 1500000;
+    r.snap.activity.push_back(worker);
+    Activity hidden = worker;
+    hidden.pid = 6;
+    hidden.user = "app";
+    r.snap.activity.push_back(hidden);
+    auto fs = r.run("xmin_horizon_held");
+    EXPECT_EQ(described(fs), std::vector<std::string>{"app backend medium"});
+    ASSERT_EQ(fs.size(), 1u);
+    EXPECT_EQ(fs[0].fix_sql,
+              "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE pid IN (6);");
+}
+
 TEST(LockContention, GroupsByTheHeadOfTheChain) {
     RuleRun r;
     Activity blocker = session(r, 10, "migrator", "idle in transaction", 100);
@@ -208,6 +229,22 @@ TEST(LockContention, GroupsByTheHeadOfTheChain) {
     EXPECT_EQ(fs[0].fix_sql, "SELECT pg_terminate_backend(10);");
     r.settings.set("lock_contention_high_blocked", 6);
     EXPECT_EQ(r.run("lock_contention")[0].severity, Severity::Medium);
+}
+
+// Two independent chains whose heads are sessions of one role: one finding, both heads ended.
+TEST(LockContention, EveryHeadOfARoleIsEnded) {
+    RuleRun r;
+    for (int32_t head : {10, 12}) {
+        r.snap.activity.push_back(session(r, head, "migrator", "idle in transaction", 100));
+        Activity w = session(r, head + 1, "app", "active", 20);
+        w.blocked_by = {head};
+        r.snap.activity.push_back(w);
+    }
+    auto fs = r.run("lock_contention");
+    ASSERT_EQ(described(fs), std::vector<std::string>{"migrator blocker medium"});
+    EXPECT_EQ(fs[0].fix_sql, "SELECT pg_terminate_backend(10);\nSELECT pg_terminate_backend(12);");
+    EXPECT_EQ(fs[0].evidence.get("blocker_pids"), "[\"10\", \"12\"]");
+    EXPECT_EQ(fs[0].evidence.get("blocked_sessions"), "2");
 }
 
 // ---- OPS-07 vacuum_lag

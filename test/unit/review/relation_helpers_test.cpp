@@ -47,6 +47,7 @@ TEST(IndexDdl, DefinitionBuiltFromTheCatalogWhenTheTableWasLocked) {
     ix.definition.clear();
     ix.collations[0] = "C";
     ix.opclasses[0] = "text_pattern_ops";
+    ix.default_opclass[0] = false;
     ix.descending[1] = true;
     ix.nulls_first[1] = false;  // DESC NULLS LAST: not the default for DESC
     ix.include = {3};

@@ -101,6 +101,7 @@ class Builder {
                 ix.key_expressions.push_back("");
             }
             ix.opclasses.push_back("");
+            ix.default_opclass.push_back(true);
             ix.collations.push_back("");
             ix.descending.push_back(false);
             ix.nulls_first.push_back(false);
@@ -226,6 +227,19 @@ inline RuleRun run_rule(const char *rule, const CatalogSnapshot &cat,
         }
     out.findings = std::move(r.findings);
     return out;
+}
+
+// The findings the rule itself adds, before the engine keys, merges and ranks them.
+inline std::vector<Finding> raw_findings(const char *rule, const CatalogSnapshot &cat,
+                                         const Settings &settings = Settings()) {
+    workload::WorkloadSnapshot workload;
+    ReviewInput in{cat, workload, settings};
+    const RuleInfo *info = find_rule(rule);
+    EXPECT_NE(info, nullptr) << rule;
+    if (info == nullptr) return {};
+    RuleContext cx(in, *info);
+    info->run(cx);
+    return cx.findings();
 }
 
 // The finding on `object` (and `identity` when given), or null.

@@ -58,6 +58,37 @@ TEST(NoPrimaryKey, SeverityByUsableKeyAndSize) {
     EXPECT_EQ(s->undo_sql, "ALTER TABLE public.small DROP COLUMN id;");
 }
 
+// ADD PRIMARY KEY USING INDEX only for an index the server accepts: a plain btree unique index
+// that backs no constraint; otherwise the identity column.
+TEST(NoPrimaryKey, PromotesOnlyAPlainBtreeUniqueIndex) {
+    for (int variant = 0; variant < 7; variant++) {
+        Builder b;
+        Table &t = b.table("keyed", 10);
+        b.column(t, "a", kInt4, true);
+        Index &u = b.index(t, "keyed_a", {"a"});
+        u.unique = true;
+        u.definition = "CREATE UNIQUE INDEX keyed_a ON public.keyed USING btree (a)";
+        if (variant == 1) u.constraint_oid = 99;  // a UNIQUE constraint's index
+        if (variant == 2) u.am = "hash";
+        if (variant == 3) u.descending[0] = true;
+        if (variant == 4) u.nulls_first[0] = true;
+        if (variant == 5) u.default_opclass[0] = false, u.opclasses[0] = "int4_ops_other";
+        if (variant == 6) u.collations[0] = "C";
+        RuleRun r = run_rule("no_primary_key", b.done());
+        ASSERT_EQ(r.findings.size(), 1u) << variant;
+        EXPECT_EQ(r.findings[0].severity, Severity::Low) << variant;
+        if (variant == 0)
+            EXPECT_EQ(r.findings[0].fix_sql,
+                      "ALTER TABLE public.keyed ADD CONSTRAINT keyed_a "
+                      "PRIMARY KEY USING INDEX keyed_a;");
+        else
+            EXPECT_EQ(r.findings[0].fix_sql,
+                      "ALTER TABLE public.keyed ADD COLUMN id bigint GENERATED ALWAYS AS "
+                      "IDENTITY PRIMARY KEY;")
+                << variant;
+    }
+}
+
 TEST(NoPrimaryKey, NewColumnNameAvoidsExistingOnes) {
     Builder b;
     Table &t = b.table("t", 10);
@@ -151,6 +182,35 @@ TEST(SequenceNearOverflow, IntegerColumnReferencingABigintKey) {
     EXPECT_EQ(r.findings[0].severity, Severity::Medium);
 }
 
+// Two foreign keys on one column (to the same key) are one column to widen, reported once.
+TEST(SequenceNearOverflow, TwoForeignKeysOnOneColumnAreOneColumn) {
+    SerialCase c(kInt8, "bigint", INT64_MAX);
+    c.s->has_value = true;
+    c.s->last_value = 1500000000;
+    Table &child = c.b.table("child", 10);
+    c.b.column(child, "t_id", kInt4);
+    c.b.fk(child, "child_t_id_fkey", {1}, *c.t, {1});
+    c.b.fk(child, "child_t_id_fkey2", {1}, *c.t, {1});
+    std::vector<Finding> raw = raw_findings("sequence_or_key_near_overflow", c.b.done());
+    ASSERT_EQ(raw.size(), 1u);
+    EXPECT_EQ(raw[0].object, "public.child.t_id");
+    EXPECT_EQ(raw[0].fix_sql, "ALTER TABLE public.child ALTER COLUMN t_id TYPE bigint;");
+
+    SerialCase w(kInt4, "integer", 2147483647);
+    w.s->has_value = true;
+    w.s->last_value = 2000000000;
+    Table &wchild = w.b.table("child", 10);
+    w.b.column(wchild, "t_id", kInt4);
+    w.b.fk(wchild, "child_t_id_fkey", {1}, *w.t, {1});
+    w.b.fk(wchild, "child_t_id_fkey2", {1}, *w.t, {1});
+    RuleRun r = run_rule("sequence_or_key_near_overflow", w.b.done());
+    ASSERT_EQ(r.findings.size(), 1u);
+    EXPECT_EQ(r.findings[0].fix_sql,
+              "ALTER TABLE public.t ALTER COLUMN id TYPE bigint;\n"
+              "ALTER TABLE public.child ALTER COLUMN t_id TYPE bigint;\n"
+              "ALTER SEQUENCE public.t_id_seq AS bigint;");
+}
+
 TEST(SequenceNearOverflow, StatisticsWhenTheValueWasNotReadAndCyclesSkipped) {
     SerialCase c(kInt2, "smallint", 32767);
     c.t->columns[0].stats.present = true;
@@ -232,6 +292,26 @@ TEST(IntKeyDesign, IntegerKeysOfGrowingTables) {
                                         "low public.small_key.id"}));
     EXPECT_EQ(find(r, "public.int_table.id")->fix_sql,
               "ALTER TABLE public.int_table ALTER COLUMN id TYPE bigint;");
+}
+
+// int_key_design and sequence_or_key_near_overflow propose the same ALTER: one finding.
+TEST(IntKeyDesign, SameWideningAsTheOverflowIsOneFinding) {
+    SerialCase c(kInt4, "integer", 2147483647);
+    c.t->reltuples = 1000000;
+    c.s->has_value = true;
+    c.s->last_value = 2000000000;
+    Settings settings;
+    workload::WorkloadSnapshot workload;
+    ReviewInput in{c.b.done(), workload, settings};
+    ReviewOptions options;
+    options.now = c.b.done().database.now;
+    options.only_rules = {"int_key_design", "sequence_or_key_near_overflow"};
+    ReviewResult r = run_review(in, options);
+    ASSERT_EQ(r.findings.size(), 1u);
+    EXPECT_EQ(r.findings[0].rule, "sequence_or_key_near_overflow");
+    EXPECT_EQ(r.findings[0].fix_key, "widen public.t.id");
+    EXPECT_NE(r.findings[0].evidence.get("also_reported_by").find("int_key_design"),
+              std::string::npos);
 }
 
 // ---- fk_type_mismatch
@@ -570,6 +650,22 @@ TEST(WideOrDegenerateTable, WidthsRepeatsAndNullability) {
     EXPECT_EQ(objects(r), (std::vector<std::string>{"info public.lonely", "info public.loose",
                                                     "low public.contacts", "low public.wide",
                                                     "medium public.wider"}));
+}
+
+// Two groups of numbered columns are two findings with two keys.
+TEST(WideOrDegenerateTable, OneFindingPerGroupOfNumberedColumns) {
+    Builder b;
+    Table &t = b.table("contacts", 10);
+    b.column(t, "id", kInt8, true);
+    for (const char *n : {"phone1", "phone2", "phone3", "email1", "email2", "email3"})
+        b.column(t, n, kText, true);
+    RuleRun r = run_rule("wide_or_degenerate_table", b.done());
+    ASSERT_EQ(r.findings.size(), 2u);
+    std::vector<std::string> identities{r.findings[0].identity, r.findings[1].identity};
+    std::sort(identities.begin(), identities.end());
+    EXPECT_EQ(identities,
+              (std::vector<std::string>{"repeating_columns:email", "repeating_columns:phone"}));
+    EXPECT_NE(r.findings[0].finding_key, r.findings[1].finding_key);
 }
 
 TEST(UnusedOrEmptyTable, UnreadTablesOverALongEnoughWindow) {

@@ -173,6 +173,18 @@ TEST(PolicyButRlsDisabled, FiresAndIsLowerWhenOnlyTheOwnerUsesTheTable) {
     EXPECT_EQ(fs[0].evidence.get("policies"), "[\"mine\"]");
 }
 
+// The verify statement quotes the table's name as a literal (a quote in the name).
+TEST(PolicyButRlsDisabled, VerifyQuotesTheTableName) {
+    RuleRun r;
+    r.table(1, "public", "bob's docs");
+    r.policy(1, "mine", {"public"}, "(owner = CURRENT_USER)");
+    auto fs = r.run("policy_but_rls_disabled");
+    ASSERT_EQ(fs.size(), 1u);
+    EXPECT_EQ(fs[0].verify,
+              "SELECT relrowsecurity FROM pg_class WHERE oid = 'public.\"bob''s docs\"'::regclass; "
+              "returns true.");
+}
+
 // ---- SEC-03 rls_enabled_no_policy
 
 TEST(RlsEnabledNoPolicy, InfoUnlessOtherRolesHoldPrivileges) {
@@ -416,12 +428,19 @@ TEST(PrivilegedRoles, ReportsEachKindOfPrivilege) {
     EXPECT_EQ(got, (std::vector<std::string>{
                        "app login_superusers medium",
                        "ops createrole medium",
-                       "loader pg_read_server_files high",
+                       "files pg_read_server_files high",
                        "reader pg_read_all_data medium",
                        "app superuser_owner low",
                    }));  // etl's BYPASSRLS matters only where policies exist
     EXPECT_EQ(fs[0].fix_sql, "ALTER ROLE dba NOSUPERUSER;\n");
-    EXPECT_EQ(fs[2].fix_sql, "REVOKE pg_read_server_files FROM loader;");
+    // loader reaches pg_read_server_files through files: the grant to files is revoked.
+    EXPECT_EQ(fs[2].fix_sql, "REVOKE pg_read_server_files FROM files;");
+    EXPECT_EQ(fs[2].undo_sql, "GRANT pg_read_server_files TO files;");
+    EXPECT_EQ(fs[2].evidence.get("login_roles"), "[\"loader\"]");
+    EXPECT_EQ(fs[2].title,
+              "Role files is a member of pg_read_server_files (login roles reaching it: loader)");
+    EXPECT_EQ(fs[3].fix_sql, "REVOKE pg_read_all_data FROM reader;");
+    EXPECT_EQ(fs[3].evidence.get("login_roles"), "[\"reader\"]");
     r.settings.set("privileged_roles_min_superusers", 3);
     r.snap.database.server_version_num = 160000;
     r.table(1, "public", "t");

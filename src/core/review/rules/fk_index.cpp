@@ -87,9 +87,13 @@ void report(RuleContext &cx, const Table &child, const Constraint &fk, const FkL
     const catalog::CatalogSnapshot &cat = cx.catalog();
     const Table *parent = cat.table(fk.ref_table);
     double block = facts::block_size(cat);
-    double rows = facts::table_rows(child);
-    double bytes = facts::table_bytes(child, block);
-    int64_t parent_writes = parent ? facts::updates_and_deletes(*parent) : -1;
+    // Partitioned tables: their partitions' rows, pages and counters.
+    facts::TableTotals child_totals = facts::table_totals(child, partitions, block);
+    facts::TableTotals parent_totals;
+    if (parent) parent_totals = facts::table_totals(*parent, partitions, block);
+    double rows = child_totals.rows;
+    double bytes = child_totals.bytes;
+    int64_t parent_writes = parent ? parent_totals.updates_and_deletes() : -1;
     std::string cols = facts::column_list_sql(child, fk.columns);
     std::string parent_name = parent ? parent->qualified() : "its parent";
 
@@ -103,8 +107,8 @@ void report(RuleContext &cx, const Table &child, const Constraint &fk, const FkL
         .add("referenced_table", parent_name)
         .add("child_rows", rows)
         .add("child_bytes", bytes)
-        .add("parent_updates", parent ? parent->stats.n_tup_upd : int64_t{-1})
-        .add("parent_deletes", parent ? parent->stats.n_tup_del : int64_t{-1})
+        .add("parent_updates", parent_totals.updates)
+        .add("parent_deletes", parent_totals.deletes)
         .add("on_delete", action_name(fk.on_delete))
         .add("on_update", action_name(fk.on_update))
         .add("stats_window_days", window_days)
@@ -114,15 +118,19 @@ void report(RuleContext &cx, const Table &child, const Constraint &fk, const FkL
     for (const std::string &c : facts::column_names(child, fk.columns))
         keys.push_back(catalog::quote_ident(c));
     std::string index_name;
-    const workload::IndexAdviceEvidence *advice = advice_covering(cx.workload(), child, keys);
-    std::string verified;
-    if (advice != nullptr) verified = ddl::recommended_index(*advice, &child, names, &index_name);
-    bool uses_advice = !index_name.empty();
+    // The advisor's statement is one CREATE INDEX: for a partitioned table that is a plain
+    // (blocking) build of every partition, so there the safe sequence is kept.
+    const workload::IndexAdviceEvidence *advice =
+        child.relkind == 'p' ? nullptr : advice_covering(cx.workload(), child, keys);
+    ddl::IndexFix verified;
+    if (advice != nullptr) verified = ddl::recommended_index_fix(*advice, &child, names);
+    bool uses_advice = !verified.name.empty();
     if (uses_advice) {
         // The advisor's index (same key for the engine: one finding, one fix).
-        f.fix_sql = verified;
-        f.fix_key = index_fix_key(advice->relation, advice->key_columns, advice->predicate);
-        f.undo_sql = ddl::drop_index(child.schema, index_name, child.relkind == 'p');
+        index_name = verified.name;
+        f.fix_sql = verified.fix_sql;
+        f.fix_key = verified.fix_key;
+        f.undo_sql = verified.undo_sql;
         f.evidence.add("verified_index", advice->key_columns);
     } else {
         ddl::NewIndex ix;

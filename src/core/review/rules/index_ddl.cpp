@@ -3,6 +3,7 @@
 #include <cctype>
 
 #include "core/catalog/definitions.h"
+#include "core/review/finding.h"
 #include "core/review/rules/table_facts.h"
 
 #include "core/common/no_postgres.h"
@@ -89,7 +90,7 @@ std::string NameRegistry::choose(const std::string &schema, const std::string &t
 std::string create_index(const Table &t, const NewIndex &ix, const PartitionMap &partitions,
                          NameRegistry &names) {
     std::string head = ix.unique ? "CREATE UNIQUE INDEX " : "CREATE INDEX ";
-    std::string tail = " USING " + ix.method + " (" + ix.keys_sql + ")" +
+    std::string tail = " USING " + ix.method + " (" + ix.keys_sql + ")" + ix.options_sql +
                        (ix.predicate.empty() ? "" : " WHERE " + ix.predicate) + ";";
     if (t.relkind != 'p')
         return head + "CONCURRENTLY " + catalog::quote_ident(ix.name) + " ON " + t.qualified() +
@@ -197,11 +198,44 @@ std::string terminated(std::string sql) {
     return sql;
 }
 
+// The schema of a qualified name as findings spell it ("public"."t", public.t): unquoted.
+std::string schema_of(const std::string &relation) {
+    std::string out;
+    size_t i = 0;
+    if (!relation.empty() && relation[0] == '"') {
+        for (i = 1; i < relation.size(); i++) {
+            if (relation[i] != '"') {
+                out += relation[i];
+            } else if (i + 1 < relation.size() && relation[i + 1] == '"') {
+                out += '"';
+                i++;
+            } else {
+                break;
+            }
+        }
+        // A quoted name without a schema ("t"): none.
+        return i + 1 < relation.size() && relation[i + 1] == '.' ? out : "";
+    }
+    size_t dot = relation.find('.');
+    return dot == std::string::npos ? "" : relation.substr(0, dot);
+}
+
 }  // namespace
 
 std::string recommended_index(const workload::IndexAdviceEvidence &a, const Table *t,
                               NameRegistry &names, std::string *name) {
     return terminated(named_ddl(a, t, names, name));
+}
+
+IndexFix recommended_index_fix(const workload::IndexAdviceEvidence &a, const Table *t,
+                               NameRegistry &names) {
+    IndexFix fix;
+    fix.fix_sql = recommended_index(a, t, names, &fix.name);
+    fix.fix_key = index_fix_key(a.relation, a.key_columns, a.predicate);
+    if (!fix.name.empty())
+        fix.undo_sql =
+            drop_index(t ? t->schema : schema_of(a.relation), fix.name, t && t->relkind == 'p');
+    return fix;
 }
 
 }  // namespace pg_advisor::review::ddl

@@ -49,6 +49,8 @@ struct NewIndex {
     std::string name;       // unquoted
     std::string keys_sql;   // "customer_id, created_at DESC"
     std::string predicate;  // "" or the WHERE clause's condition
+    // What follows the key list, before WHERE: " INCLUDE (c) WITH (fillfactor=70)" or "".
+    std::string options_sql;
     bool unique = false;
     std::string method = "btree";
     std::vector<std::string> name_columns;  // what partitions' index names are made of
@@ -69,5 +71,18 @@ std::string created_index_name(const std::string &create_sql);
 // with ';'. *name is "" when the statement cannot be named (t unknown).
 std::string recommended_index(const workload::IndexAdviceEvidence &a, const Table *t,
                               NameRegistry &names, std::string *name);
+
+// The fix of a finding that proposes one of the advisor's verified recommendations: the named
+// CREATE INDEX, its undo (DROP INDEX of that name in the relation's schema, from a.relation
+// when t is unknown; "" when the statement cannot be named), the fix_key every rule proposing
+// that index shares (index_fix_key), and the index's name ("" when unnamed).
+struct IndexFix {
+    std::string fix_sql;
+    std::string undo_sql;
+    std::string fix_key;
+    std::string name;
+};
+IndexFix recommended_index_fix(const workload::IndexAdviceEvidence &a, const Table *t,
+                               NameRegistry &names);
 
 }  // namespace pg_advisor::review::ddl

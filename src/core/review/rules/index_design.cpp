@@ -150,7 +150,14 @@ struct Smell {
     std::string why;
 };
 
-void report_smell(RuleContext &cx, const Table &t, const Index &ix, Smell s) {
+// A smell's fix, when it has one.
+struct SmellFix {
+    std::string fix_sql;
+    std::string undo_sql;
+};
+
+void report_smell(RuleContext &cx, const Table &t, const Index &ix, Smell s,
+                  SmellFix fix = SmellFix()) {
     Finding f = cx.make("index", facts::index_object(t, ix), ix.name + ":" + s.code);
     f.severity = s.severity;
     f.title = "Index " + ix.name + ": " + s.title;
@@ -165,6 +172,8 @@ void report_smell(RuleContext &cx, const Table &t, const Index &ix, Smell s) {
     f.current_state = ddl::index_definition(t, ix);
     f.impact = facts::index_bytes(ix, facts::block_size(cx.catalog()));
     f.impact_unit = "bytes";
+    f.fix_sql = std::move(fix.fix_sql);
+    f.undo_sql = std::move(fix.undo_sql);
     cx.add(std::move(f));
 }
 
@@ -196,25 +205,56 @@ bool redundant_not_null_predicate(const Table &t, const Index &ix) {
     }
 }
 
-void fix_without_predicate(RuleContext &cx, const Table &t, const Index &ix,
-                           ddl::NameRegistry &names) {
+// The end of the parenthesised list that starts at `open` (quotes skipped), npos if none.
+size_t closing_paren(const std::string &sql, size_t open) {
+    int depth = 0;
+    char quote = 0;
+    for (size_t i = open; i < sql.size(); i++) {
+        char ch = sql[i];
+        if (quote) {
+            if (ch == quote) quote = 0;
+        } else if (ch == '"' || ch == '\'') {
+            quote = ch;
+        } else if (ch == '(') {
+            depth++;
+        } else if (ch == ')' && --depth == 0) {
+            return i;
+        }
+    }
+    return std::string::npos;
+}
+
+// The index rebuilt without its predicate under a new name, the old one dropped and the new
+// one renamed to the old name (a partitioned table's index the safe way: create_index);
+// undone by dropping the rebuilt index and recreating the partial one. False when the
+// definition cannot be taken apart.
+bool fix_without_predicate(const Table &t, const Index &ix, const ddl::PartitionMap &partitions,
+                           ddl::NameRegistry &names, SmellFix *fix) {
     std::string def = ddl::index_definition(t, ix);
+    std::string using_am = " USING " + ix.am + " (";
+    size_t at = def.find(using_am);
     size_t where = def.rfind(" WHERE ");
-    if (where == std::string::npos || def.compare(0, 13, "CREATE INDEX ") != 0) return;
-    std::string tmp = names.choose(t.schema, ix.name, {}, "new");
-    std::string body = def.substr(13, where - 13);  // "<name> ON ..."
-    size_t on = body.find(" ON ");
-    if (on == std::string::npos) return;
-    Finding &f = cx.findings().back();
-    f.fix_sql = "CREATE INDEX CONCURRENTLY " + catalog::quote_ident(tmp) + body.substr(on) + ";\n" +
-                ddl::drop_index(t, ix) + "\nALTER INDEX " + catalog::qualified_name(t.schema, tmp) +
-                " RENAME TO " + catalog::quote_ident(ix.name) + ";";
-    f.undo_sql = "DROP INDEX CONCURRENTLY " + facts::index_object(t, ix) + ";\n" +
-                 ddl::recreate_index(t, ix);
+    if (ix.unique || at == std::string::npos || where == std::string::npos || where < at)
+        return false;
+    size_t open = at + using_am.size() - 1;
+    size_t close = closing_paren(def, open);
+    if (close == std::string::npos || close > where) return false;
+    ddl::NewIndex n;
+    n.name = names.choose(t.schema, ix.name, {}, "new");
+    n.method = ix.am;
+    n.keys_sql = def.substr(open + 1, close - open - 1);
+    n.options_sql = def.substr(close + 1, where - close - 1);
+    n.name_columns = facts::key_names(t, ix);
+    fix->fix_sql = ddl::create_index(t, n, partitions, names) + "\n" + ddl::drop_index(t, ix) +
+                   "\nALTER INDEX " + catalog::qualified_name(t.schema, n.name) + " RENAME TO " +
+                   catalog::quote_ident(ix.name) + ";";
+    // The rebuilt index has the old name (and is partitioned when the old one was).
+    fix->undo_sql = ddl::drop_index(t, ix) + "\n" + ddl::recreate_index(t, ix);
+    return true;
 }
 
 void smells_of(RuleContext &cx, const Table &t, const Index &ix, const SmellLimits &l,
-               ddl::NameRegistry &names) {
+               const ddl::PartitionMap &partitions, ddl::NameRegistry &names) {
     bool big = facts::table_rows(t) >= l.min_rows;
     bool btree = ix.am == "btree";
     if (btree && big && !ix.unique && ix.keys.size() > l.max_columns)
@@ -267,14 +307,15 @@ void smells_of(RuleContext &cx, const Table &t, const Index &ix, const SmellLimi
         break;
     }
     if (redundant_not_null_predicate(t, ix)) {
-        report_smell(cx, t, ix,
-                     {"redundant_not_null_predicate", Severity::Low,
-                      "predicate " + ix.predicate + " on NOT NULL column(s)",
-                      "Rebuild it without the WHERE clause: it filters nothing, but queries "
-                      "must repeat the predicate (or imply it) to use the index.",
-                      "The column cannot be NULL, so the partial index holds every row while "
-                      "the planner still has to prove the predicate before using it."});
-        fix_without_predicate(cx, t, ix, names);
+        Smell s{"redundant_not_null_predicate", Severity::Low,
+                "predicate " + ix.predicate + " on NOT NULL column(s)",
+                "Rebuild it without the WHERE clause: it filters nothing, but queries "
+                "must repeat the predicate (or imply it) to use the index.",
+                "The column cannot be NULL, so the partial index holds every row while "
+                "the planner still has to prove the predicate before using it."};
+        SmellFix fix;
+        fix_without_predicate(t, ix, partitions, names, &fix);
+        report_smell(cx, t, ix, std::move(s), std::move(fix));
     }
 }
 
@@ -286,10 +327,12 @@ void index_design_smell(RuleContext &cx) {
                   cx.threshold("index_design_smell_min_rows"),
                   cx.threshold("index_design_smell_max_leading_distinct")};
     ddl::NameRegistry names(cat);
+    ddl::PartitionMap partitions = facts::partitions_by_parent(cat);
     for (const Table &t : cat.tables) {
         if (t.extension_member || t.ddl_locked) continue;
         for (const Index &ix : t.indexes)
-            if (ix.valid && !ix.being_built && ix.parent_index == 0) smells_of(cx, t, ix, l, names);
+            if (ix.valid && ix.texts_known && !ix.being_built && ix.parent_index == 0)
+                smells_of(cx, t, ix, l, partitions, names);
     }
 }
 

@@ -61,6 +61,7 @@ void report_invalid(RuleContext &cx, const Table &t, const Index &ix, double hig
             "Drop it: it is the temporary copy of an interrupted REINDEX "
             "CONCURRENTLY; the original index is still there.";
         f.fix_sql = ddl::drop_index(t, ix);
+        f.fix_key = drop_index_fix_key(facts::index_object(t, ix));
         f.undo_sql = "";
     } else {
         f.recommendation =

@@ -25,7 +25,7 @@ using catalog::Table;
 bool comparable(const Table &t, const Index &ix) {
     if (!ix.valid || !ix.ready || !ix.live || ix.being_built || ix.parent_index != 0) return false;
     bool texts_needed = ix.partial || std::count(ix.keys.begin(), ix.keys.end(), 0) > 0;
-    bool texts_known = !t.ddl_locked && (!ix.partial || !ix.predicate.empty());
+    bool texts_known = ix.texts_known && !t.ddl_locked && (!ix.partial || !ix.predicate.empty());
     return !texts_needed || texts_known;
 }
 
@@ -36,7 +36,9 @@ std::string key_signature(const Index &ix, size_t k) {
             ? std::to_string(ix.keys[k])
             : "(" + (k < ix.key_expressions.size() ? ix.key_expressions[k] : std::string("?")) +
                   ")";
+    s += '\x1f' + (k < ix.opclass_schemas.size() ? ix.opclass_schemas[k] : "");
     s += '\x1f' + (k < ix.opclasses.size() ? ix.opclasses[k] : "");
+    s += '\x1f' + (k < ix.collation_schemas.size() ? ix.collation_schemas[k] : "");
     s += '\x1f' + (k < ix.collations.size() ? ix.collations[k] : "");
     s += (k < ix.descending.size() && ix.descending[k]) ? "\x1f"
                                                           "d"
@@ -74,7 +76,8 @@ std::string scans_text(int64_t scans) {
 // ---- duplicate_index
 
 // Which of two identical indexes to keep: the primary key's, one a constraint, a foreign key
-// or the replica identity needs, a unique one, else the first by name (stable across runs and
+// or the replica identity needs, a unique one, else the one scanned most (the queries already
+// use it: dropping the other changes no plan), then the first by name (stable across runs and
 // restores).
 int keep_rank(const Index &ix, const std::unordered_set<uint32_t> &fk_referenced) {
     if (ix.primary) return 0;
@@ -91,6 +94,13 @@ struct DuplicateLimits {
 };
 
 using ConstraintMap = std::unordered_map<uint32_t, const catalog::Constraint *>;
+
+// An index to drop and the index that serves its queries after the drop.
+struct Overlap {
+    const Table *table;
+    const Index *dropped;
+    const Index *kept;
+};
 
 void report_duplicate(RuleContext &cx, const Table &t, const Index &dup, const Index &kept,
                       const DuplicateLimits &limits, const ConstraintMap &constraints) {
@@ -124,7 +134,7 @@ void report_duplicate(RuleContext &cx, const Table &t, const Index &dup, const I
         // Both back constraints (e.g. a PRIMARY KEY and a UNIQUE constraint on the same columns).
         auto it = constraints.find(dup.constraint_oid);
         const catalog::Constraint *con = it == constraints.end() ? nullptr : it->second;
-        if (con == nullptr || con->definition.empty()) return;
+        if (con == nullptr || con->definition.empty()) return;  // not listed by duplicates()
         f.fix_sql = "ALTER TABLE " + t.qualified() + " DROP CONSTRAINT " +
                     catalog::quote_ident(con->name) + ";";
         f.undo_sql = "ALTER TABLE " + t.qualified() + " ADD CONSTRAINT " +
@@ -135,6 +145,7 @@ void report_duplicate(RuleContext &cx, const Table &t, const Index &dup, const I
         f.fix_sql = ddl::drop_index(t, dup);
         f.undo_sql = ddl::recreate_index(t, dup);
     }
+    f.fix_key = drop_index_fix_key(facts::index_object(t, dup));
     f.steps = {"Check that no query hint or extension names " + dup.name + " explicitly.",
                "Run the DROP outside a transaction block (DROP INDEX CONCURRENTLY cannot run "
                "inside one).",
@@ -145,18 +156,20 @@ void report_duplicate(RuleContext &cx, const Table &t, const Index &dup, const I
     cx.add(std::move(f));
 }
 
-}  // namespace
-
-void duplicate_index(RuleContext &cx) {
-    const catalog::CatalogSnapshot &cat = cx.catalog();
-    DuplicateLimits limits{cx.threshold("duplicate_index_low_bytes"),
-                           cx.threshold("duplicate_index_high_bytes")};
-    std::unordered_set<uint32_t> fk_referenced;
+ConstraintMap constraint_map(const catalog::CatalogSnapshot &cat) {
     ConstraintMap constraints;
-    for (const catalog::Constraint &c : cat.constraints) {
-        if (c.type == 'f' && c.index_oid != 0) fk_referenced.insert(c.index_oid);
+    for (const catalog::Constraint &c : cat.constraints)
         constraints[c.oid] = &c;
-    }
+    return constraints;
+}
+
+// The duplicates duplicate_index reports, each with the index it keeps.
+std::vector<Overlap> duplicates(const catalog::CatalogSnapshot &cat,
+                                const ConstraintMap &constraints) {
+    std::vector<Overlap> out;
+    std::unordered_set<uint32_t> fk_referenced;
+    for (const catalog::Constraint &c : cat.constraints)
+        if (c.type == 'f' && c.index_oid != 0) fk_referenced.insert(c.index_oid);
     for (const Table &t : cat.tables) {
         if (t.extension_member || t.indexes.size() < 2) continue;
         std::unordered_map<std::string, std::vector<const Index *>> groups;
@@ -170,16 +183,33 @@ void duplicate_index(RuleContext &cx) {
             if (ixs.size() < 2) continue;
             std::sort(ixs.begin(), ixs.end(), [&](const Index *a, const Index *b) {
                 int ra = keep_rank(*a, fk_referenced), rb = keep_rank(*b, fk_referenced);
-                return ra != rb ? ra < rb : a->name < b->name;
+                if (ra != rb) return ra < rb;
+                int64_t sa = std::max<int64_t>(a->scans, 0), sb = std::max<int64_t>(b->scans, 0);
+                return sa != sb ? sa > sb : a->name < b->name;
             });
             for (size_t i = 1; i < ixs.size(); i++) {
                 const Index &dup = *ixs[i];
                 // A foreign key or the replica identity depends on it: not droppable as is.
                 if (fk_referenced.count(dup.oid) || dup.replica_identity) continue;
-                report_duplicate(cx, t, dup, *ixs[0], limits, constraints);
+                if (dup.constraint_oid != 0) {
+                    auto it = constraints.find(dup.constraint_oid);
+                    if (it == constraints.end() || it->second->definition.empty()) continue;
+                }
+                out.push_back({&t, &dup, ixs[0]});
             }
         }
     }
+    return out;
+}
+
+}  // namespace
+
+void duplicate_index(RuleContext &cx) {
+    DuplicateLimits limits{cx.threshold("duplicate_index_low_bytes"),
+                           cx.threshold("duplicate_index_high_bytes")};
+    ConstraintMap constraints = constraint_map(cx.catalog());
+    for (const Overlap &o : duplicates(cx.catalog(), constraints))
+        report_duplicate(cx, *o.table, *o.dropped, *o.kept, limits, constraints);
 }
 
 // ---- redundant_prefix_index
@@ -243,6 +273,7 @@ void report_prefix(RuleContext &cx, const Table &t, const Index &narrow, const I
             " already serves.";
     f.fix_sql = ddl::drop_index(t, narrow);
     f.undo_sql = ddl::recreate_index(t, narrow);
+    f.fix_key = drop_index_fix_key(facts::index_object(t, narrow));
     f.steps = {"Look at the queries that use " + narrow.name + " (" + scans_text(narrow.scans) +
                    " scans): they will use " + wide.name + " after the drop.",
                "Run the DROP outside a transaction block.",
@@ -253,12 +284,9 @@ void report_prefix(RuleContext &cx, const Table &t, const Index &narrow, const I
     cx.add(std::move(f));
 }
 
-}  // namespace
-
-void redundant_prefix_index(RuleContext &cx) {
-    const catalog::CatalogSnapshot &cat = cx.catalog();
-    PrefixLimits limits{cx.threshold("redundant_prefix_index_min_bytes"),
-                        cx.threshold("redundant_prefix_index_medium_bytes")};
+// The prefixes redundant_prefix_index reports, each with the wider index that covers it.
+std::vector<Overlap> prefixes(const catalog::CatalogSnapshot &cat, const PrefixLimits &limits) {
+    std::vector<Overlap> out;
     double block = facts::block_size(cat);
     for (const Table &t : cat.tables) {
         if (t.extension_member || t.indexes.size() < 2) continue;
@@ -282,9 +310,34 @@ void redundant_prefix_index(RuleContext &cx) {
                 if (includes_covered(ix, *w) && (best == nullptr || w->pages < best->pages ||
                                                  (w->pages == best->pages && w->name < best->name)))
                     best = w;
-            if (best) report_prefix(cx, t, ix, *best, limits);
+            if (best) out.push_back({&t, &ix, best});
         }
     }
+    return out;
+}
+
+PrefixLimits prefix_limits(const RuleContext &cx) {
+    return {cx.threshold("redundant_prefix_index_min_bytes"),
+            cx.threshold("redundant_prefix_index_medium_bytes")};
+}
+
+}  // namespace
+
+void redundant_prefix_index(RuleContext &cx) {
+    PrefixLimits limits = prefix_limits(cx);
+    for (const Overlap &o : prefixes(cx.catalog(), limits))
+        report_prefix(cx, *o.table, *o.dropped, *o.kept, limits);
+}
+
+const std::unordered_set<uint32_t> &overlap_partners(const RuleContext &cx) {
+    return cx.derived<std::unordered_set<uint32_t>>("index_overlap_partners", [&cx] {
+        std::unordered_set<uint32_t> kept;
+        for (const Overlap &o : duplicates(cx.catalog(), constraint_map(cx.catalog())))
+            kept.insert(o.kept->oid);
+        for (const Overlap &o : prefixes(cx.catalog(), prefix_limits(cx)))
+            kept.insert(o.kept->oid);
+        return kept;
+    });
 }
 
 }  // namespace pg_advisor::review::rules

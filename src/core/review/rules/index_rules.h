@@ -1,6 +1,9 @@
 // The rule functions of the indexing family (registered in review/rules/indexes.cpp).
 #pragma once
 
+#include <cstdint>
+#include <unordered_set>
+
 #include "core/review/registry.h"
 
 namespace pg_advisor::review::rules {
@@ -17,5 +20,10 @@ void partial_index_candidate(RuleContext &cx);  // IDX-09, index_design.cpp
 void index_design_smell(RuleContext &cx);       // IDX-10, index_design.cpp
 void hot_update_blocked(RuleContext &cx);       // IDX-11, table_access.cpp
 void missing_index(RuleContext &cx);            // advisor recommendations, table_access.cpp
+
+// The indexes duplicate_index and redundant_prefix_index keep as the partner of an index they
+// propose to drop (made once per review): unused_index and low_value_index do not propose
+// dropping them too (index_overlap.cpp).
+const std::unordered_set<uint32_t> &overlap_partners(const RuleContext &cx);
 
 }  // namespace pg_advisor::review::rules

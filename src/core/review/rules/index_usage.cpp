@@ -139,6 +139,7 @@ void fill_common(Finding &f, const Usage &u, const UsageWindow &w) {
     f.impact_unit = "bytes";
     f.fix_sql = ddl::drop_index(t, ix);
     f.undo_sql = ddl::recreate_index(t, ix);
+    f.fix_key = drop_index_fix_key(facts::index_object(t, ix));
     f.current_state = ddl::index_definition(t, ix);
     f.steps = {
         "Check the standbys: each counts its own scans in pg_stat_all_indexes, and an "
@@ -214,8 +215,9 @@ void unused_index(RuleContext &cx) {
         cx.threshold("unused_index_medium_bytes"), cx.threshold("unused_index_high_bytes"),
         cx.threshold("unused_index_busy_writes_per_day")};
     int64_t now = cx.catalog().database.now;
+    const std::unordered_set<uint32_t> &partners = overlap_partners(cx);
     for (const Usage &u : droppable_usage(cx.catalog())) {
-        if (!u.known || u.bytes < limits.min_bytes) continue;
+        if (!u.known || u.bytes < limits.min_bytes || partners.count(u.index->oid)) continue;
         bool idle_since = u.last_scan > 0 && static_cast<double>(now - u.last_scan) >=
                                                  limits.window_days * kMicrosPerDay;
         if (u.scans == 0 || idle_since) report_unused(cx, u, w, now, limits);
@@ -280,8 +282,11 @@ void low_value_index(RuleContext &cx) {
                      cx.threshold("low_value_index_large_max_scan_share"),
                      cx.threshold("low_value_index_min_window_days")};
     int64_t now = cx.catalog().database.now;
+    const std::unordered_set<uint32_t> &partners = overlap_partners(cx);
     for (const Usage &u : droppable_usage(cx.catalog())) {
-        if (!u.known || u.scans <= 0 || u.bytes < l.min_bytes || u.index->relkind == 'I') continue;
+        if (!u.known || u.scans <= 0 || u.bytes < l.min_bytes || u.index->relkind == 'I' ||
+            partners.count(u.index->oid))
+            continue;
         // Not scanned for a whole window (PG16+ last_idx_scan): unused_index reports it.
         if (u.last_scan > 0 &&
             static_cast<double>(now - u.last_scan) >= l.window_days * kMicrosPerDay)

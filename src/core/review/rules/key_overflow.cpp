@@ -48,8 +48,14 @@ ReferenceMap references(const catalog::CatalogSnapshot &cat) {
     for (const catalog::Constraint &c : cat.constraints) {
         if (c.type != 'f' || c.parent != 0) continue;
         const Table *child = cat.table(c.table);
-        for (size_t i = 0; child && i < c.columns.size() && i < c.ref_columns.size(); i++)
-            out[column_key(c.ref_table, c.ref_columns[i])].push_back({&c, child, c.columns[i]});
+        for (size_t i = 0; child && i < c.columns.size() && i < c.ref_columns.size(); i++) {
+            // Two foreign keys on one column (to one key) are one referencing column.
+            std::vector<Referencing> &refs = out[column_key(c.ref_table, c.ref_columns[i])];
+            bool seen = std::any_of(refs.begin(), refs.end(), [&](const Referencing &r) {
+                return r.child == child && r.attnum == c.columns[i];
+            });
+            if (!seen) refs.push_back({&c, child, c.columns[i]});
+        }
     }
     return out;
 }
@@ -102,6 +108,7 @@ void report(RuleContext &cx, const Capacity &k, const OverflowLimits &l, const K
     bool column_bound = std::string(k.limit_source).find("column") != std::string::npos;
     if (column_bound) {
         f.fix_sql = widen.sql(*k.table, *k.column);
+        f.fix_key = widen_column_fix_key(facts::column_object(*k.table, *k.column));
     } else if (k.seq) {
         f.fix_sql = "ALTER SEQUENCE " + k.seq->qualified() +
                     (k.seq->type != "bigint" ? " AS bigint;" : " NO MAXVALUE;");
@@ -160,13 +167,9 @@ bool sequence_capacity(const catalog::CatalogSnapshot &cat, const Sequence &s, C
 }  // namespace
 
 KeyWidening::KeyWidening(const catalog::CatalogSnapshot &cat) {
-    for (const catalog::Constraint &fk : cat.constraints) {
-        if (fk.type != 'f' || fk.parent != 0) continue;
-        const Table *child = cat.table(fk.table);
-        for (size_t i = 0; child && i < fk.columns.size() && i < fk.ref_columns.size(); i++)
-            referencing_[column_key(fk.ref_table, fk.ref_columns[i])].push_back(
-                {child, fk.columns[i]});
-    }
+    for (const auto &[key, refs] : references(cat))
+        for (const Referencing &r : refs)
+            referencing_[key].push_back({r.child, r.attnum});
     for (const Sequence &s : cat.sequences)
         if (s.owned_by_table) owned_[column_key(s.owned_by_table, s.owned_by_column)] = &s;
 }

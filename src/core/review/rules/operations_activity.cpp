@@ -336,8 +336,11 @@ void xmin_horizon_held(RuleContext &cx) {
         if (a.own || a.backend_xmin_age < min_age) continue;
         // Vacuum's own snapshot does not hold back other vacuums (PROC_IN_VACUUM).
         if (a.backend_type.compare(0, 10, "autovacuum") == 0) continue;
+        // A process without a user is a background process (an autovacuum worker whose type
+        // the server hid from the reader, among others): no role to name, nothing to end.
+        if (a.user.empty()) continue;
         if (!a.database.empty() && a.database != snap.database.name) continue;
-        auto &b = backends[a.user.empty() ? a.backend_type : a.user];
+        auto &b = backends[a.user];
         b.first = std::max(b.first, a.backend_xmin_age);
         b.second.push_back(std::to_string(a.pid));
     }
@@ -417,9 +420,11 @@ void lock_contention(RuleContext &cx) {
         head[pid] = r;
         return r;
     };
+    // Independent chains whose heads belong to one role are one finding; each head is ended.
     struct Chain {
         const Activity *head = nullptr;
         int32_t head_pid = 0;
+        std::vector<int32_t> head_pids;
         int64_t blocked = 0;
         double longest = 0;
         std::vector<std::string> waiting_pids, waiting_queries;
@@ -433,10 +438,12 @@ void lock_contention(RuleContext &cx) {
         auto it = by_pid.find(h);
         const Activity *blocker = it == by_pid.end() ? nullptr : it->second;
         Chain &c = by_head_user[blocker && !blocker->user.empty() ? blocker->user : "(hidden)"];
-        if (c.head == nullptr) {
+        if (c.head_pids.empty()) {
             c.head = blocker;
             c.head_pid = h;
         }
+        if (std::find(c.head_pids.begin(), c.head_pids.end(), h) == c.head_pids.end())
+            c.head_pids.push_back(h);
         c.blocked++;
         c.longest = std::max(c.longest, waited);
         if (c.waiting_pids.size() < kListed) c.waiting_pids.push_back(std::to_string(a.pid));
@@ -447,9 +454,16 @@ void lock_contention(RuleContext &cx) {
         Finding f = cx.make("role", user == "(hidden)" ? user : quote_ident(user), "blocker");
         if (static_cast<double>(c.blocked) >= high_n) f.severity = raise(f.severity);
         std::string state = c.head ? c.head->state : "";
-        f.title = fmt::format("A session of {} blocks {} other{} for up to {}", user, c.blocked,
-                              c.blocked == 1 ? "" : "s", text::duration(c.longest));
+        f.title = c.head_pids.size() == 1
+                      ? fmt::format("A session of {} blocks {} other{} for up to {}", user,
+                                    c.blocked, c.blocked == 1 ? "" : "s", text::duration(c.longest))
+                      : fmt::format("{} sessions of {} block {} others for up to {}",
+                                    c.head_pids.size(), user, c.blocked, text::duration(c.longest));
+        std::vector<std::string> heads;
+        for (int32_t pid : c.head_pids)
+            heads.push_back(std::to_string(pid));
         f.evidence.add("blocker_pid", int64_t{c.head_pid})
+            .add("blocker_pids", heads)
             .add("blocker_state", state)
             .add("blocked_sessions", c.blocked)
             .add("longest_wait_seconds", c.longest)
@@ -464,7 +478,9 @@ void lock_contention(RuleContext &cx) {
         f.recommendation =
             "Keep transactions that take strong locks short; set lock_timeout "
             "for DDL and statements that may wait.";
-        f.fix_sql = fmt::format("SELECT pg_terminate_backend({});", c.head_pid);
+        for (int32_t pid : c.head_pids)
+            f.fix_sql += fmt::format("{}SELECT pg_terminate_backend({});",
+                                     f.fix_sql.empty() ? "" : "\n", pid);
         f.steps = {
             "Look at what the blocker does (state, query); an idle-in-transaction "
             "blocker is an application that forgot to commit.",

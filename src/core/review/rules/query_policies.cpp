@@ -36,7 +36,7 @@ void per_row_function_in_rls(RuleContext &cx) {
     std::unordered_set<std::string> names = per_row_functions(snap);
     for (const catalog::Policy &p : snap.policies) {
         const catalog::Table *t = snap.table(p.table);
-        if (t == nullptr) continue;
+        if (t == nullptr || !p.texts_known) continue;
         auto in_using = statement::per_row_calls(p.using_expr, names);
         auto in_check = statement::per_row_calls(p.check_expr, names);
         if (in_using.empty() && in_check.empty()) continue;

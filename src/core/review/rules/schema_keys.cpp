@@ -33,6 +33,23 @@ const Index *usable_unique_key(const Table &t) {
     return nullptr;
 }
 
+// Whether ADD PRIMARY KEY USING INDEX accepts the index: a valid plain btree index (no
+// expression, no predicate) not already backing a constraint, every key in its default sort
+// order with the type's default operator class and no explicit collation.
+bool promotable(const Index &ix) {
+    if (ix.am != "btree" || ix.relkind != 'i' || ix.constraint_oid != 0 || ix.partial ||
+        !ix.valid || ix.exclusion)
+        return false;
+    for (size_t k = 0; k < ix.keys.size(); k++) {
+        bool plain = ix.keys[k] != 0 && k < ix.default_opclass.size() && ix.default_opclass[k] &&
+                     !(k < ix.descending.size() && ix.descending[k]) &&
+                     !(k < ix.nulls_first.size() && ix.nulls_first[k]) &&
+                     !(k < ix.collations.size() && !ix.collations[k].empty());
+        if (!plain) return false;
+    }
+    return true;
+}
+
 // A name for a new surrogate key column: id, <table>_id, pk_id, ...
 std::string free_column_name(const Table &t) {
     for (std::string name : {std::string("id"), t.name + "_id", std::string("pk_id")})
@@ -109,7 +126,7 @@ void no_primary_key(RuleContext &cx) {
             "), and ORMs and tools that need a key fall back to whole-row matching.";
         f.impact = rows;
         f.impact_unit = "rows";
-        if (key && t.relkind == 'r')
+        if (key && t.relkind == 'r' && promotable(*key))
             fix_with_unique(f, t, *key);
         else if (t.relkind == 'r')
             fix_with_identity(f, t, rows);
@@ -153,6 +170,7 @@ void int_key_design(RuleContext &cx) {
                     "; sequences also burn values on rolled-back inserts, so the limit comes "
                     "sooner than the row count suggests.";
             f.fix_sql = widen.sql(t, *c);
+            f.fix_key = widen_column_fix_key(facts::column_object(t, *c));
             f.steps = rewrite_steps(t, rows, {});
             f.impact = rows;
             f.impact_unit = "rows";

@@ -91,9 +91,11 @@ bool all_nullable_but_key(const Table &t) {
     return others >= 3;
 }
 
+// One finding per smell; numbered columns are one per prefix ("repeating_columns:phone").
 void add_wide(RuleContext &cx, const Table &t, const char *code, Severity s, std::string title,
-              std::string recommendation, std::vector<std::string> columns = {}) {
-    Finding f = cx.make("table", t.qualified(), code);
+              std::string recommendation, std::vector<std::string> columns = {},
+              const std::string &prefix = "") {
+    Finding f = cx.make("table", t.qualified(), prefix.empty() ? code : code + (":" + prefix));
     f.severity = s;
     f.title = std::move(title);
     f.recommendation = std::move(recommendation);
@@ -132,7 +134,7 @@ void wide_or_degenerate_table(RuleContext &cx) {
                              ", " + g.second[1] + ", ...",
                          "Move the repeated values into a child table (one row per value) or an "
                          "array: numbered columns cap the count and make queries list them all.",
-                         g.second);
+                         g.second, g.first);
         if (all_nullable_but_key(t))
             add_wide(cx, t, "all_nullable", Severity::Info,
                      "Every column of " + t.qualified() + " outside the primary key is nullable",

@@ -312,11 +312,13 @@ void privileged_roles(RuleContext &cx) {
         cx.add(std::move(f));
     }
     auto role_finding = [&](const catalog::Role &r, const std::string &what, Severity sev,
-                            std::string title, std::string fix, std::string undo) {
+                            std::string title, std::string fix, std::string undo,
+                            const std::vector<std::string> &login_roles = {}) {
         Finding f = cx.make("role", quote_ident(r.name), what);
         f.severity = sev;
         f.title = std::move(title);
         f.evidence.add("privilege", what).add("login", r.login).add("member_of", r.member_of);
+        if (!login_roles.empty()) f.evidence.add("login_roles", login_roles);
         f.recommendation = "Remove the privilege unless the role's job needs it.";
         f.fix_sql = std::move(fix);
         f.undo_sql = std::move(undo);
@@ -336,13 +338,25 @@ void privileged_roles(RuleContext &cx) {
                          "Role " + q + " can create and alter roles",
                          "ALTER ROLE " + q + " NOCREATEROLE;", "ALTER ROLE " + q + " CREATEROLE;");
     }
+    // One finding per role granted the predefined role directly (the membership a REVOKE can
+    // remove), when login roles reach it through that grant: the role itself or its members.
     for (const PredefinedRole &p : kPowerfulRoles) {
-        for (const catalog::Role *r : login_members_of(p.name, members)) {
-            q = quote_ident(r->name);
-            role_finding(*r, p.name, p.high ? raise(base) : base,
-                         fmt::format("Role {} is a member of {}", q, p.name),
+        auto direct = members.find(p.name);
+        if (direct == members.end()) continue;
+        for (const catalog::Role *m : direct->second) {
+            std::vector<std::string> logins;
+            if (m->login && !m->superuser) logins.push_back(m->name);
+            for (const catalog::Role *l : login_members_of(m->name, members))
+                logins.push_back(l->name);
+            if (logins.empty()) continue;
+            q = quote_ident(m->name);
+            bool self_only = logins.size() == 1 && logins[0] == m->name;
+            std::string title = fmt::format("Role {} is a member of {}", q, p.name);
+            if (!self_only)
+                title += fmt::format(" (login roles reaching it: {})", text::comma(logins));
+            role_finding(*m, p.name, p.high ? raise(base) : base, std::move(title),
                          fmt::format("REVOKE {} FROM {};", p.name, q),
-                         fmt::format("GRANT {} TO {};", p.name, q));
+                         fmt::format("GRANT {} TO {};", p.name, q), logins);
         }
     }
     for (const catalog::Schema &s : snap.schemas) {

@@ -166,8 +166,8 @@ void policy_but_rls_disabled(RuleContext &cx) {
             "Check that every role that reads or writes the table is covered by a policy "
             "(roles without one will see no rows).",
             "Enable row-level security (fix_sql)."};
-        f.verify = "SELECT relrowsecurity FROM pg_class WHERE oid = '" + t.qualified() +
-                   "'::regclass; returns true.";
+        f.verify = "SELECT relrowsecurity FROM pg_class WHERE oid = " +
+                   catalog::quote_literal(t.qualified()) + "::regclass; returns true.";
         cx.add(std::move(f));
     }
 }
@@ -210,7 +210,7 @@ void rls_enabled_no_policy(RuleContext &cx) {
 void permissive_policy_always_true(RuleContext &cx) {
     for (const Policy &p : cx.catalog().policies) {
         const Table *t = cx.catalog().table(p.table);
-        if (t == nullptr || !p.permissive) continue;
+        if (t == nullptr || !p.permissive || !p.texts_known) continue;
         bool using_true = !p.using_expr.empty() && always_true(p.using_expr);
         bool check_true = !p.check_expr.empty() && always_true(p.check_expr);
         if (!using_true && !check_true) continue;

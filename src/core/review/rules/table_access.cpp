@@ -78,11 +78,10 @@ void report_captured_hotspot(RuleContext &cx, const HotspotEvidence &h, const Ta
             " of it; an index on the filtered columns reads only the matching rows.";
     const IndexAdviceEvidence *a = best_advice(cx.workload(), h.relation);
     if (a) {
-        std::string name;
-        f.fix_sql = ddl::recommended_index(*a, t, names, &name);
-        f.fix_key = index_fix_key(a->relation, a->key_columns, a->predicate);
-        if (!name.empty())
-            f.undo_sql = ddl::drop_index(t ? t->schema : "", name, t && t->relkind == 'p');
+        ddl::IndexFix fix = ddl::recommended_index_fix(*a, t, names);
+        f.fix_sql = fix.fix_sql;
+        f.fix_key = fix.fix_key;
+        f.undo_sql = fix.undo_sql;
         f.recommendation =
             "Create the verified index the advisor recommends for these "
             "statements (estimated cost " +
@@ -331,11 +330,10 @@ void missing_index(RuleContext &cx) {
             .add("benefit", a.benefit)
             .add("recommendation_key", a.recommendation_key)
             .add("reason", a.reason);
-        std::string name;
-        f.fix_sql = ddl::recommended_index(a, t, names, &name);
-        f.fix_key = index_fix_key(a.relation, a.key_columns, a.predicate);
-        if (!name.empty())
-            f.undo_sql = ddl::drop_index(t ? t->schema : "", name, t && t->relkind == 'p');
+        ddl::IndexFix fix = ddl::recommended_index_fix(a, t, names);
+        f.fix_sql = fix.fix_sql;
+        f.fix_key = fix.fix_key;
+        f.undo_sql = fix.undo_sql;
         f.queryids = a.queryids;
         f.impact = a.benefit;
         f.impact_unit = "cost";

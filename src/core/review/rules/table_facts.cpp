@@ -195,6 +195,36 @@ std::unordered_map<uint32_t, IndexRef> indexes_by_oid(const CatalogSnapshot &cat
     return out;
 }
 
+namespace {
+
+void add_totals(const Table &t,
+                const std::unordered_map<uint32_t, std::vector<const Table *>> &partitions,
+                double block, int depth, TableTotals *out) {
+    auto it = partitions.find(t.oid);
+    if (t.relkind == 'p' && it != partitions.end() && depth < 64) {
+        for (const Table *part : it->second)
+            add_totals(*part, partitions, block, depth + 1, out);
+        return;
+    }
+    if (t.relkind == 'p') return;  // no partitions: nothing of its own
+    out->rows += std::max(table_rows(t), 0.0);
+    out->bytes += table_bytes(t, block);
+    if (t.stats.n_tup_upd >= 0)
+        out->updates = std::max<int64_t>(out->updates, 0) + t.stats.n_tup_upd;
+    if (t.stats.n_tup_del >= 0)
+        out->deletes = std::max<int64_t>(out->deletes, 0) + t.stats.n_tup_del;
+}
+
+}  // namespace
+
+TableTotals table_totals(const Table &t,
+                         const std::unordered_map<uint32_t, std::vector<const Table *>> &partitions,
+                         double block) {
+    TableTotals out;
+    add_totals(t, partitions, block, 0, &out);
+    return out;
+}
+
 std::unordered_map<uint32_t, std::vector<const Table *>> views_reading(const CatalogSnapshot &cat) {
     std::unordered_map<uint32_t, std::vector<const Table *>> out;
     for (const Table &v : cat.tables)

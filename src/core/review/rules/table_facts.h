@@ -88,6 +88,22 @@ struct IndexRef {
 std::unordered_map<uint32_t, std::vector<const Table *>> partitions_by_parent(
     const CatalogSnapshot &cat);
 std::unordered_map<uint32_t, IndexRef> indexes_by_oid(const CatalogSnapshot &cat);
+
+// A table with its partitions: a partitioned table has no rows, pages or counters of its own,
+// so its figures are the sums over its partitions (at every level); any other table's are its
+// own. Counters are -1 when no partition has them.
+struct TableTotals {
+    double rows = 0;
+    double bytes = 0;
+    int64_t updates = -1;
+    int64_t deletes = -1;
+    int64_t updates_and_deletes() const {
+        return updates < 0 || deletes < 0 ? -1 : updates + deletes;
+    }
+};
+TableTotals table_totals(const Table &t,
+                         const std::unordered_map<uint32_t, std::vector<const Table *>> &partitions,
+                         double block);
 // Views and materialized views reading each table (from Table::view_reads).
 std::unordered_map<uint32_t, std::vector<const Table *>> views_reading(const CatalogSnapshot &cat);
 // Tables by "schema"."name" as findings and workload evidence spell them.
