@@ -157,7 +157,10 @@ PGA_SQL_FUNCTION(pg_advisor_rules, "advisor.rules") {
     review::Settings settings;
     std::vector<std::string> disabled;
     pga_review_settings(&settings, &disabled);
-    for (const review::RuleInfo *r : review::all_rules()) {
+    std::vector<const review::RuleInfo *> rules = review::all_rules();
+    for (const review::RuleInfo &m : review::migration_rules())
+        rules.push_back(&m);  // the migration family (DDL review, advisor.lint_ddl)
+    for (const review::RuleInfo *r : rules) {
         std::string thresholds = "{";
         for (size_t i = 0; i < r->thresholds.size(); i++) {
             const review::Threshold &t = r->thresholds[i];

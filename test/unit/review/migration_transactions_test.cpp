@@ -44,6 +44,27 @@ TEST(MigrationSettings, MissingLockTimeoutOncePerUnchangedSetting) {
             .empty());
 }
 
+TEST(MigrationSettings, MissingLockTimeoutAboutToRunWithNobodyInTheWayIsInfo) {
+    FakeFacts db;
+    db.add_table("users", 64 * kMB, 100000);
+    LintOptions about_to_run;
+    about_to_run.live = true;
+    // the live hook: nobody holds a conflicting lock now, so this run does not queue
+    auto f = run("missing_lock_timeout", {add_int("users", "a")}, db, about_to_run);
+    ASSERT_EQ(f.size(), 1u);
+    EXPECT_EQ(f[0].severity, Severity::Info);
+    // somebody does: it would queue everyone behind it
+    db.holders.push_back({4242, "AccessShareLock", true, 30.0, "active", "SELECT 1"});
+    f = run("missing_lock_timeout", {add_int("users", "a")}, db, about_to_run);
+    ASSERT_EQ(f.size(), 1u);
+    EXPECT_EQ(f[0].severity, Severity::Medium);
+    // lint_ddl / --dsn (not about to run): the migration may run elsewhere, later
+    db.holders.clear();
+    f = run("missing_lock_timeout", {add_int("users", "a")}, db);
+    ASSERT_EQ(f.size(), 1u);
+    EXPECT_EQ(f[0].severity, Severity::Medium);
+}
+
 TEST(MigrationSettings, ANewForeignKeyLocksItsParent) {
     ColumnSpec customer = column("customer_id", type("int8"));
     Constraint k = constraint(ConstraintKind::ForeignKey, "", {});

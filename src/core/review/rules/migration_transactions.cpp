@@ -107,6 +107,13 @@ void missing_lock_timeout(ddl::DdlRuleContext &cx) {
         "query that arrives after it waits too: the application stalls. A lock_timeout "
         "makes it give up and lets traffic through.";
     describe_impact(f, cx, table, {lock->second, false, false, false});
+    // About to run in this session: whether it would queue is known now.
+    if (cx.live() && !table.empty() && cx.facts().conflicting_locks(table, lock->second).empty()) {
+        f.severity = Severity::Info;
+        f.why +=
+            " No other session holds or waits for a conflicting lock on it right now, so "
+            "this run does not queue; the same migration elsewhere may.";
+    }
     f.recommendation =
         "SET lock_timeout to a few seconds before the schema changes of the migration and retry "
         "the migration when it times out.";
