@@ -124,6 +124,23 @@ SELECT finding_key, title, recommendation, fix_sql, undo_sql FROM advisor.findin
 SELECT * FROM advisor.export_report(current_setting('pg_advisor.export_directory'));
 SQL
 
+pga_log "reviewing a migration before it runs (pg_advisor lint --dsn, then the live DDL review)"
+MIGRATION="$PGA_TMP/$NAME/0042_order_notes.sql"
+cat >"$MIGRATION" <<'SQL'
+-- A migration as an ORM would write it.
+BEGIN;
+ALTER TABLE orders ADD COLUMN note text NOT NULL DEFAULT '';
+CREATE INDEX orders_note_idx ON orders (note);
+ALTER TABLE order_items ADD CONSTRAINT order_items_order_fk FOREIGN KEY (order_id) REFERENCES orders (id);
+COMMIT;
+SQL
+echo "pg_advisor lint --dsn ... $MIGRATION"
+pg_advisor lint --fail-on critical --dsn "host=$PGA_TMP/$NAME port=$PORT user=postgres dbname=postgres" \
+  "$MIGRATION" || true
+echo
+echo "The same index built by hand, with pg_advisor.ddl_review = warning (the default):"
+psql_demo -q -c "CREATE INDEX orders_total_idx ON orders (total)" 2>&1 || true
+
 cat <<EOF
 
 The demo cluster keeps running so you can explore it:
@@ -131,6 +148,10 @@ The demo cluster keeps running so you can explore it:
   SELECT * FROM advisor.query_patterns;  SELECT * FROM advisor.index_candidates;
   SELECT * FROM advisor.recommend_indexes('SELECT * FROM orders WHERE total > 400');
   SELECT advisor.report();  SELECT * FROM advisor.review_checks;
+  SELECT * FROM advisor.lint_ddl('ALTER TABLE orders ALTER COLUMN total TYPE numeric(14,2)');
+The command line (installed on the PATH): pg_advisor --help
+  pg_advisor lint migrations/   pg_advisor analyze-log postgresql.log
+  pg_advisor report --dsn "host=$PGA_TMP/$NAME port=$PORT user=postgres" --out reviews/
 Stop it with:
   bash scripts/demo.sh --stop
 EOF

@@ -26,30 +26,9 @@ void remove(std::vector<Name> &names, const Name &n) {
         names.end());
 }
 
-// The lock a change takes on its table, as far as the transaction state needs it: which
-// changes leave ACCESS EXCLUSIVE held until commit.
+// Changes that leave ACCESS EXCLUSIVE held on their table until commit.
 bool takes_access_exclusive(const Change &c) {
-    switch (c.action) {
-        case Action::DropTable:
-        case Action::RenameTable:
-        case Action::Truncate:
-        case Action::AddColumn:
-        case Action::DropColumn:
-        case Action::RenameColumn:
-        case Action::AlterColumnType:
-        case Action::SetNotNull:
-        case Action::DropNotNull:
-        case Action::SetDefault:
-        case Action::DropDefault:
-        case Action::DropConstraint:
-        case Action::VacuumFull:
-        case Action::Cluster:
-            return true;
-        case Action::AddConstraint:
-            return c.constraint.kind != ConstraintKind::ForeignKey || !c.constraint.not_valid;
-        default:
-            return false;
-    }
+    return lock_taken(c) == LockMode::AccessExclusive;
 }
 
 }  // namespace

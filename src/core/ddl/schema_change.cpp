@@ -57,6 +57,44 @@ std::string_view lock_blocks(LockMode m) {
     return "";
 }
 
+LockMode lock_taken(const Change &c) {
+    switch (c.action) {
+        case Action::CreateIndex:
+        case Action::Reindex:
+            return c.concurrently ? LockMode::ShareUpdateExclusive : LockMode::Share;
+        case Action::DropIndex:
+        case Action::DetachPartition:
+            return c.concurrently ? LockMode::ShareUpdateExclusive : LockMode::AccessExclusive;
+        case Action::AddConstraint:
+            if (c.constraint.kind == ConstraintKind::ForeignKey) return LockMode::ShareRowExclusive;
+            return LockMode::AccessExclusive;
+        case Action::ValidateConstraint:
+        case Action::AttachPartition:
+            return LockMode::ShareUpdateExclusive;
+        case Action::DropTable:
+        case Action::RenameTable:
+        case Action::Truncate:
+        case Action::AddColumn:
+        case Action::DropColumn:
+        case Action::RenameColumn:
+        case Action::AlterColumnType:
+        case Action::SetNotNull:
+        case Action::DropNotNull:
+        case Action::SetDefault:
+        case Action::DropDefault:
+        case Action::DropConstraint:
+        case Action::VacuumFull:
+        case Action::Cluster:
+            return LockMode::AccessExclusive;
+        case Action::Update:
+        case Action::Delete:
+        case Action::Insert:
+            return LockMode::RowExclusive;
+        default:
+            return LockMode::None;
+    }
+}
+
 bool blocks_writes(LockMode m) {
     return m >= LockMode::Share;
 }

@@ -51,6 +51,12 @@ std::string_view lock_blocks(LockMode m);
 bool blocks_writes(LockMode m);  // Share or stronger
 bool blocks_reads(LockMode m);   // AccessExclusive
 
+struct Change;
+// The table lock a change takes (CREATE INDEX: SHARE, or SHARE UPDATE EXCLUSIVE concurrently;
+// ADD FOREIGN KEY: SHARE ROW EXCLUSIVE; most ALTER TABLE forms: ACCESS EXCLUSIVE; data changes:
+// ROW EXCLUSIVE); None for statements that lock no table.
+LockMode lock_taken(const Change &c);
+
 struct Name {
     std::string schema;  // "" = unqualified (found through search_path)
     std::string name;

@@ -2,6 +2,7 @@
 
 #include <cctype>
 
+#include "core/loops/loop_finding.h"
 #include "core/workload/scan_shape.h"
 #include "core/sql/sql_lexer.h"
 #include "core/common/no_postgres.h"
@@ -565,6 +566,26 @@ void write_loop_reason(const LoopReasonInput &in, TextBuffer &out) {
         .add(in.executions)
         .add(" executions in total");
     out.add(" (threshold: ").add(static_cast<uint64_t>(in.min_repeats)).add(" repeats).");
+}
+
+LoopReasonInput loop_reason_input(const FindingEntry &e, LoopKind kind,
+                                  std::string_view child_table, std::string_view parent_text,
+                                  uint32_t min_repeats) {
+    LoopReasonInput r;
+    r.kind = kind;
+    r.command = e.child_command;
+    r.scope_kind = static_cast<ScopeKind>(e.scope_kind);
+    r.parent_choice = static_cast<ParentChoice>(e.parent_choice);
+    r.child_table = child_table;
+    r.parent_text = parent_text;
+    r.example_scope = e.example_scope();
+    r.occurrences = e.occurrences;
+    r.executions = e.executions;
+    r.max_repeats = e.max_repeats;
+    r.max_distinct = e.max_distinct;
+    r.max_parent_rows = e.max_parent_rows;
+    r.min_repeats = min_repeats;
+    return r;
 }
 
 }  // namespace pg_advisor

@@ -55,6 +55,13 @@ struct LoopReasonInput {
 // Why the finding was judged so, in one paragraph.
 void write_loop_reason(const LoopReasonInput &in, TextBuffer &out);
 
+struct FindingEntry;
+// The reason's input for a detector entry: its counts and scope, with the names the caller
+// resolved (the child table, the parent's text).
+LoopReasonInput loop_reason_input(const FindingEntry &e, LoopKind kind,
+                                  std::string_view child_table, std::string_view parent_text,
+                                  uint32_t min_repeats);
+
 // Rewrites the first "<column> = $n" of sql to "<column> = ANY($n)" (keeping a cast as an
 // array cast). Returns false, writing nothing, if there is no single such comparison.
 bool rewrite_equality_to_any(std::string_view sql, std::string_view column, TextBuffer &out);

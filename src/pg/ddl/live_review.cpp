@@ -90,8 +90,10 @@ void copy(char *dst, size_t cap, const std::string &s) {
     pga_copy_message(dst, cap, s.c_str());
 }
 
-// The statement's text: the query string's slice for this statement, from its first token.
-pg_advisor::ddl::Statement statement_of(const PlannedStmt *pstmt, const char *query_string) {
+// The statement's text: the query string's slice for this statement, from its first token, with
+// its ignore comments; *offset is where the text starts in the query string ("" when empty).
+pg_advisor::ddl::Statement statement_text(const PlannedStmt *pstmt, const char *query_string,
+                                          size_t *offset) {
     std::string_view all(query_string);
     size_t loc = pstmt->stmt_location > 0 ? static_cast<size_t>(pstmt->stmt_location) : 0;
     if (loc > all.size()) loc = all.size();
@@ -102,22 +104,23 @@ pg_advisor::ddl::Statement statement_of(const PlannedStmt *pstmt, const char *qu
     if (spans.empty()) return stmt;
     stmt.text = std::string(slice.substr(spans[0].begin, spans[0].end - spans[0].begin));
     stmt.ignored_rules = pg_advisor::ddl::ignored_rules(slice);
-    pga_ddl_translate(pstmt->utilityStmt, loc + spans[0].begin, stmt);
+    *offset = loc + spans[0].begin;
     return stmt;
 }
 
-// The text of a statement of the query string, from its first token, and its ignore comments.
+// A utility statement: translated from the server's own parse tree.
+pg_advisor::ddl::Statement statement_of(const PlannedStmt *pstmt, const char *query_string) {
+    size_t offset = 0;
+    pg_advisor::ddl::Statement stmt = statement_text(pstmt, query_string, &offset);
+    if (!stmt.text.empty()) pga_ddl_translate(pstmt->utilityStmt, offset, stmt);
+    return stmt;
+}
+
+// A data change (reviewed only inside a transaction that took ACCESS EXCLUSIVE through DDL).
 pg_advisor::ddl::Statement dml_statement(const PlannedStmt *pstmt, const char *query_string) {
-    std::string_view all(query_string);
-    size_t loc = pstmt->stmt_location > 0 ? static_cast<size_t>(pstmt->stmt_location) : 0;
-    if (loc > all.size()) loc = all.size();
-    size_t len = pstmt->stmt_len > 0 ? static_cast<size_t>(pstmt->stmt_len) : all.size() - loc;
-    std::string_view slice = all.substr(loc, len);
-    pg_advisor::ddl::Statement stmt;
-    std::vector<pg_advisor::ddl::Span> spans = pg_advisor::ddl::split_statements(slice);
-    if (spans.empty()) return stmt;
-    stmt.text = std::string(slice.substr(spans[0].begin, spans[0].end - spans[0].begin));
-    stmt.ignored_rules = pg_advisor::ddl::ignored_rules(slice);
+    size_t offset = 0;
+    pg_advisor::ddl::Statement stmt = statement_text(pstmt, query_string, &offset);
+    if (stmt.text.empty()) return stmt;
     pga_ddl_parse_statement(stmt);
     return stmt;
 }

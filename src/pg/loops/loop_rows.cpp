@@ -44,20 +44,8 @@ void describe(PgaLoopRow &row, const FindingTexts &texts, char *sql_buf, char *o
     write_suggested_sql(fix, sql);
     write_orm_fix(fix, orm);
     write_expected_queries(fix, expected);
-    LoopReasonInput r;
-    r.kind = kind;
-    r.command = e.child_command;
-    r.scope_kind = static_cast<ScopeKind>(e.scope_kind);
-    r.parent_choice = static_cast<ParentChoice>(e.parent_choice);
-    r.child_table = fix.child_table;
-    r.parent_text = texts.parent;
-    r.example_scope = e.example_scope();
-    r.occurrences = e.occurrences;
-    r.executions = e.executions;
-    r.max_repeats = e.max_repeats;
-    r.max_distinct = e.max_distinct;
-    r.max_parent_rows = e.max_parent_rows;
-    r.min_repeats = (uint32)pga_n_plus_one_min_repeats;
+    LoopReasonInput r = loop_reason_input(e, kind, fix.child_table, texts.parent,
+                                          (uint32)pga_n_plus_one_min_repeats);
     write_loop_reason(r, reason);
     row.suggested_sql = copy(sql.view());
     row.orm_fix = copy(orm.view());

@@ -101,44 +101,7 @@ ddl::Name change_table(const ddl::DdlRuleContext &cx, const ddl::Change &c) {
 }
 
 ddl::LockMode change_lock(const ddl::Change &c) {
-    using ddl::Action;
-    using ddl::LockMode;
-    switch (c.action) {
-        case Action::CreateIndex:
-        case Action::Reindex:
-            return c.concurrently ? LockMode::ShareUpdateExclusive : LockMode::Share;
-        case Action::DropIndex:
-        case Action::DetachPartition:
-            return c.concurrently ? LockMode::ShareUpdateExclusive : LockMode::AccessExclusive;
-        case Action::AddConstraint:
-            if (c.constraint.kind == ddl::ConstraintKind::ForeignKey)
-                return LockMode::ShareRowExclusive;
-            return LockMode::AccessExclusive;
-        case Action::ValidateConstraint:
-        case Action::AttachPartition:
-            return LockMode::ShareUpdateExclusive;
-        case Action::DropTable:
-        case Action::RenameTable:
-        case Action::Truncate:
-        case Action::AddColumn:
-        case Action::DropColumn:
-        case Action::RenameColumn:
-        case Action::AlterColumnType:
-        case Action::SetNotNull:
-        case Action::DropNotNull:
-        case Action::SetDefault:
-        case Action::DropDefault:
-        case Action::DropConstraint:
-        case Action::VacuumFull:
-        case Action::Cluster:
-            return LockMode::AccessExclusive;
-        case Action::Update:
-        case Action::Delete:
-        case Action::Insert:
-            return LockMode::RowExclusive;
-        default:
-            return LockMode::None;
-    }
+    return ddl::lock_taken(c);
 }
 
 std::string quoted(const std::string &identifier) {
