@@ -50,7 +50,7 @@ CREATE TABLEE broken (id int);
 SELECT 1 \gset
   create index orders_status_idx on app.orders using btree (status);
 EOF
-lint --format json "$WORK/psql_script.sql"
+lint --rule index_not_concurrent --format json "$WORK/psql_script.sql"
 expect_eq "json: exit status with high findings (default --fail-on high)" "$RC" 1
 expect_eq "json: findings and parse error, lines kept across meta-commands" "$(findings <<<"$out")" \
 "psql_script.sql:3:1 index_not_concurrent high orders
@@ -70,7 +70,7 @@ print(list(d.keys()) == ["files", "statements", "findings", "parse_errors"], d["
                                "message": "syntax error at or near \"TABLEE\""})
 ' "$WORK/psql_script.sql" <<<"$out")" "True 1 5 True True SHARE True True"
 
-lint "$WORK/psql_script.sql"
+lint --rule index_not_concurrent "$WORK/psql_script.sql"
 expect_eq "text: file:line:column rule severity message" \
   "$(sed -E 's/^(([^ ]+ ){3}).*(without CONCURRENTLY).*$/\1\3/' <<<"$out")" \
 "$WORK/psql_script.sql:3:1 index_not_concurrent high without CONCURRENTLY
@@ -79,16 +79,16 @@ $WORK/psql_script.sql:4:8 parse_error error syntax error at or near \"TABLEE\""
 expect_eq "text: summary on stderr" "$(cat "$WORK/stderr")" \
   "1 files, 5 statements, 2 findings, 1 parse errors"
 
-lint --format github "$WORK/psql_script.sql"
+lint --rule index_not_concurrent --format github "$WORK/psql_script.sql"
 expect_eq "github: annotation lines" "$(sed -E 's/::CREATE INDEX.*$/::/' <<<"$out")" \
 "::error file=$WORK/psql_script.sql,line=3,col=1,title=index_not_concurrent::
 ::error file=$WORK/psql_script.sql,line=9,col=3,title=index_not_concurrent::
 ::error file=$WORK/psql_script.sql,line=4,col=8,title=parse_error::syntax error at or near \"TABLEE\""
-lint --format github --set migration_large_table_bytes=1 "$WORK/psql_script.sql"
+lint --rule index_not_concurrent --format github --set migration_large_table_bytes=1 "$WORK/psql_script.sql"
 expect_eq "github: every annotation line is a workflow command" \
   "$(grep -cE '^::(error|warning|notice) file=[^,]+,line=[0-9]+,col=[0-9]+,title=[a-z_]+::.+$' <<<"$out")" 3
 
-lint --format sarif "$WORK/psql_script.sql"
+lint --rule index_not_concurrent --format sarif "$WORK/psql_script.sql"
 expect_eq "sarif: required structure" "$("$PY" -c '
 import json, sys
 d = json.load(sys.stdin)
@@ -122,20 +122,26 @@ lint --colour "$WORK/clean.sql"
 expect_eq "exit 2: an unknown flag" "$RC" 2
 lint --format yaml "$WORK/clean.sql"
 expect_eq "exit 2: an unknown format" "$RC" 2
+lint --rule no_such_rule "$WORK/clean.sql"
+expect_eq "exit 2: an unknown --rule" "$RC" 2
+# every rule by default: the same script also gets the timeout rules' findings
+lint --format json "$WORK/psql_script.sql"
+expect_eq "every migration rule runs without --rule" "$(findings <<<"$out" | cut -d' ' -f2 | sort -u | tr '\n' ' ')" \
+  "index_not_concurrent missing_lock_timeout missing_statement_timeout non_idempotent_ddl parse_error "
 lint --dsn "host=$WORK port=1 dbname=nothing connect_timeout=2" "$WORK/clean.sql"
 expect_eq "exit 2: a DSN that cannot connect" "$RC" 2
 expect_true "exit 2: says why" grep -q "could not connect" "$WORK/stderr"
 
 # --- stdin and a directory (Flyway and golang-migrate names, down migrations left out) --------
 printf 'SELECT 1;\n\nCREATE INDEX a_b ON a (b);\n' >"$WORK/stdin.sql"
-lint --format json - <"$WORK/stdin.sql"
+lint --rule index_not_concurrent --format json - <"$WORK/stdin.sql"
 expect_eq "stdin: '-' reads standard input" "$(findings <<<"$out")" "<stdin>:3:1 index_not_concurrent high a"
 mkdir -p "$WORK/dir/flyway" "$WORK/dir/migrate"
 printf 'CREATE INDEX i1 ON t1 (a);\n' >"$WORK/dir/flyway/V1__index.sql"
 printf 'CREATE INDEX i2 ON t2 (a);\n' >"$WORK/dir/migrate/000002_index.up.sql"
 printf 'CREATE INDEX i3 ON t3 (a);\n' >"$WORK/dir/migrate/000002_index.down.sql"
 printf 'CREATE INDEX i4 ON t4 (a);\n' >"$WORK/dir/notes.txt"
-lint --format json "$WORK/dir"
+lint --rule index_not_concurrent --format json "$WORK/dir"
 expect_eq "directory: *.sql recursively, sorted, *.down.sql left out" "$(findings <<<"$out")" \
 "V1__index.sql:1:1 index_not_concurrent high t1
 000002_index.up.sql:1:1 index_not_concurrent high t2"
@@ -157,11 +163,11 @@ DSN="host=$HOST port=$PORT user=postgres dbname=postgres"
 printf 'CREATE INDEX orders_status_idx ON orders (status);\nCREATE INDEX small_id ON small (id);\n' \
   >"$WORK/live.sql"
 SETS=(--set migration_small_table_bytes=100000 --set migration_large_table_bytes=1000000)
-lint --format json "${SETS[@]}" "$WORK/live.sql"
+lint --rule index_not_concurrent --format json "${SETS[@]}" "$WORK/live.sql"
 expect_eq "offline: sizes unknown, default severity" "$(findings <<<"$out")" \
 "live.sql:1:1 index_not_concurrent high orders
 live.sql:2:1 index_not_concurrent high small"
-lint --format json --dsn "$DSN" "${SETS[@]}" "$WORK/live.sql"
+lint --rule index_not_concurrent --format json --dsn "$DSN" "${SETS[@]}" "$WORK/live.sql"
 expect_eq "--dsn: big table raised to critical, empty table info" "$(findings <<<"$out")" \
 "live.sql:1:1 index_not_concurrent critical orders
 live.sql:2:1 index_not_concurrent info small"

@@ -43,6 +43,15 @@ expect_eq "the loop is a finding after the update" \
 expect_eq "capturing goes on" \
   "$(q -c "SELECT title FROM up_posts WHERE id = 8" >/dev/null; q -c "SELECT calls FROM advisor.query_patterns WHERE query = 'SELECT title FROM up_posts WHERE id = \$1'")" 8
 
+# Then to the current version (0.3.0: DDL review), captured statements still kept.
+q -c "ALTER EXTENSION pg_advisor UPDATE"
+expect_eq "updated to 0.3.0" "$(q -c "SELECT extversion FROM pg_extension WHERE extname = 'pg_advisor'")" 0.3.0
+expect_eq "query patterns kept across the second update" \
+  "$(q -c "SELECT calls FROM advisor.query_patterns WHERE query = 'SELECT title FROM up_posts WHERE id = \$1'")" 8
+expect_eq "lint_ddl after the update" \
+  "$(q -c "SELECT rule FROM advisor.lint_ddl('CREATE INDEX up_i ON up_posts (title)') WHERE rule = 'index_not_concurrent'")" \
+  index_not_concurrent
+
 # The upgraded objects are those of a fresh install.
 objects() {
   q -d "$1" -c "SELECT pg_describe_object(classid, objid, objsubid) FROM pg_depend
@@ -54,6 +63,7 @@ q -c "CREATE DATABASE fresh"
 q -d fresh -c "CREATE EXTENSION pg_advisor"
 expect_eq "an upgraded install has the objects of a fresh one" "$(objects postgres | md5sum)" "$(objects fresh | md5sum)"
 for object in "view advisor.findings" "table advisor.suppression" "function advisor.snapshot()" \
+  "function advisor.lint_ddl(text)" "function advisor.export_files()" \
               "function advisor.export_report(text)" "view advisor.index_advice_notes"; do
   expect_true "the upgrade created $object" grep -qx "$object" <(objects postgres)
 done

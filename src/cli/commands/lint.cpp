@@ -10,6 +10,8 @@
 // unreadable inputs, or a database that cannot be reached.
 #include <fmt/format.h>
 
+#include <algorithm>
+
 #include <cstdlib>
 #include <exception>
 #include <memory>
@@ -33,13 +35,14 @@ struct LintArgs {
     review::Severity fail_on = review::Severity::High;
     std::string dsn;
     review::Settings settings;
+    std::vector<std::string> only_rules;  // --rule: only these (default: every migration rule)
     std::vector<std::string> paths;
 };
 
 void usage() {
     fmt::print(stderr,
                "usage: pg_advisor lint [--format text|json|sarif|github] [--fail-on SEVERITY]\n"
-               "                       [--dsn DSN] [--set NAME=VALUE]... PATH...\n"
+               "                       [--dsn DSN] [--set NAME=VALUE]... [--rule ID]... PATH...\n"
                "  PATH: a .sql file, a directory (its *.sql files, recursively), or - for stdin\n"
                "  exit status: 0 clean, 1 findings at or above --fail-on (default high) or\n"
                "  statements that do not parse, 2 usage, read or connection errors\n");
@@ -82,7 +85,7 @@ bool parse(const Args &args, LintArgs &out) {
             out.help = true;
             return false;
         }
-        if (a != "--format" && a != "--fail-on" && a != "--dsn" && a != "--set")
+        if (a != "--format" && a != "--fail-on" && a != "--dsn" && a != "--set" && a != "--rule")
             return bad("unknown argument \"" + a + "\"");
         if (i + 1 >= args.size()) return bad(a + " needs a value");
         const std::string &v = args[++i];
@@ -95,6 +98,12 @@ bool parse(const Args &args, LintArgs &out) {
                 return bad("unknown severity \"" + v + "\" (critical, high, medium, low, info)");
         } else if (a == "--dsn") {
             out.dsn = v;
+        } else if (a == "--rule") {
+            const review::RuleInfo *r = review::find_rule(v);
+            if (r == nullptr || r->ddl == nullptr)
+                return bad("no migration rule \"" + v + "\" (SELECT rule FROM advisor.rules WHERE "
+                           "category = 'migration')");
+            out.only_rules.push_back(v);
         } else if (!parse_set(v, out.settings)) {
             return false;
         }
@@ -155,6 +164,10 @@ int lint_command(const Args &args) {
     }
     ddl::LintOptions options;
     options.settings = &a.settings;
+    if (!a.only_rules.empty())
+        for (const review::RuleInfo *r : review::ddl_rules())
+            if (std::find(a.only_rules.begin(), a.only_rules.end(), r->id) == a.only_rules.end())
+                options.disabled_rules.push_back(r->id);
     std::vector<LintedFile> linted;
     bool read_failed = false;
     try {

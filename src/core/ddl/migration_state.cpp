@@ -58,7 +58,8 @@ int64_t parse_timeout_ms(const std::string &value) {
         ms = number * 86400000;
     else
         return -1;
-    if (ms < 0) return -1;
+    // PostgreSQL refuses values above INT_MAX milliseconds (and NaN): so do we.
+    if (!(ms >= 0) || ms > 2147483647.0) return -1;
     return static_cast<int64_t>(ms);
 }
 

@@ -158,7 +158,7 @@ expected = {
     ("n_plus_one", "public.shop_customer"),
     ("bulk_write_loop", "public.shop_order"),
     ("large_offset_pagination", None),
-    ("function_search_path_mutable", "public.audit_log(msg text)"),
+    ("function_search_path_mutable", "public.audit_log(text)"),
     ("policy_but_rls_disabled", "public.shop_order"),
     ("idle_in_transaction", None),
 }

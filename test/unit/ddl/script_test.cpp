@@ -52,6 +52,10 @@ TEST(Script, Timeouts) {
     EXPECT_EQ(parse_timeout_ms("2min"), 120000);
     EXPECT_EQ(parse_timeout_ms("0"), 0);
     EXPECT_EQ(parse_timeout_ms("soon"), -1);
+    // found by the lint input fuzzer: out of range is refused, as PostgreSQL does
+    EXPECT_EQ(parse_timeout_ms(std::string(80, '1') + "5s"), -1);
+    EXPECT_EQ(parse_timeout_ms("2147483647"), 2147483647);
+    EXPECT_EQ(parse_timeout_ms("2147483648"), -1);
 }
 
 TEST(Lint, CreateIndexOnATableOfThisMigrationIsNoRisk) {

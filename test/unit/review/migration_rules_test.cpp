@@ -155,6 +155,14 @@ TEST(MigrationIndexes, NewForeignKeyWithoutAnIndex) {
     with_pk.changes[0].constraints.push_back(
         constraint(ConstraintKind::PrimaryKey, "", {"order_id", "sku"}));
     EXPECT_TRUE(run("new_fk_without_index", {with_pk}).empty());
+    // reviewed live, one statement at a time, the index of the next statement is not seen yet:
+    // logged (info), not warned
+    LintOptions about_to_run;
+    about_to_run.live = true;
+    FakeFacts db;
+    f = run("new_fk_without_index", {create_table("items", {order_id})}, db, about_to_run);
+    ASSERT_EQ(f.size(), 1u);
+    EXPECT_EQ(f[0].severity, Severity::Info);
 }
 
 TEST(MigrationIndexes, ForeignKeyAddedToAnExistingTable) {
