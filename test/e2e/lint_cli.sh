@@ -77,7 +77,7 @@ expect_eq "text: file:line:column rule severity message" \
 $WORK/psql_script.sql:9:3 index_not_concurrent high without CONCURRENTLY
 $WORK/psql_script.sql:4:8 parse_error error syntax error at or near \"TABLEE\""
 expect_eq "text: summary on stderr" "$(cat "$WORK/stderr")" \
-  "1 files, 5 statements, 2 findings, 1 parse errors"
+  "1 file, 5 statements, 2 findings, 1 parse error"
 
 lint --rule index_not_concurrent --format github "$WORK/psql_script.sql"
 expect_eq "github: annotation lines" "$(sed -E 's/::CREATE INDEX.*$/::/' <<<"$out")" \

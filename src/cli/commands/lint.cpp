@@ -101,7 +101,8 @@ bool parse(const Args &args, LintArgs &out) {
         } else if (a == "--rule") {
             const review::RuleInfo *r = review::find_rule(v);
             if (r == nullptr || r->ddl == nullptr)
-                return bad("no migration rule \"" + v + "\" (SELECT rule FROM advisor.rules WHERE "
+                return bad("no migration rule \"" + v +
+                           "\" (SELECT rule FROM advisor.rules WHERE "
                            "category = 'migration')");
             out.only_rules.push_back(v);
         } else if (!parse_set(v, out.settings)) {
@@ -110,6 +111,11 @@ bool parse(const Args &args, LintArgs &out) {
     }
     if (out.paths.empty()) return bad("no PATH given");
     return true;
+}
+
+// "1 file", "2 files".
+std::string counted(size_t n, const char *what) {
+    return std::to_string(n) + " " + what + (n == 1 ? "" : "s");
 }
 
 LintedFile lint_file(const std::string &path, std::string text, const ddl::Facts &facts,
@@ -191,8 +197,9 @@ int lint_command(const Args &args) {
         statements += f.statements.size();
     }
     if (a.format == "text")
-        fmt::print(stderr, "{} files, {} statements, {} findings, {} parse errors\n", linted.size(),
-                   statements, findings, parse_errors(linted).size());
+        fmt::print(stderr, "{}, {}, {}, {}\n", counted(linted.size(), "file"),
+                   counted(statements, "statement"), counted(findings, "finding"),
+                   counted(parse_errors(linted).size(), "parse error"));
     if (read_failed) return kExitUsage;
     return status_of(a, linted);
 }
