@@ -2,12 +2,15 @@
 # Runs every test of pg_advisor on a fresh Debian machine: installs what is missing, builds,
 # installs, then runs unit tests (GoogleTest), pg_regress and isolation suites against a
 # throwaway cluster with pg_advisor preloaded, the no-preload suite, the rule fixtures and the
-# end-to-end tests. Progress is printed as it goes; the last line is "N passed, N failed"
-# (every GoogleTest case, pg_regress test and end-to-end assertion counts once).
+# end-to-end tests. Progress is printed as it goes; a table per suite comes before the last
+# line, "N passed, N failed" (", N skipped" when a test was skipped, with the reason above it);
+# every GoogleTest case, pg_regress test and end-to-end assertion counts once.
 #
 #   scripts/test.sh            everything
 #   scripts/test.sh unit regress isolation nopreload rules e2e   only these stages
 #   PGA_E2E="restart eviction" scripts/test.sh e2e               only these end-to-end tests
+#   PGA_KEEP=1 scripts/test.sh   keep the clusters' data directories (removed at the end)
+# One run at a time per $PGA_TMP (the clusters' ports are fixed): a second run refuses to start.
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 PGA_TEST_PACKAGES=(python3 python3-psycopg2 python3-alembic python3-django python3-asyncpg clang-format sqlsmith "postgresql-${PGA_PG_MAJOR}-cron" prometheus-postgres-exporter chromium)
@@ -18,24 +21,41 @@ stages=("$@")
 [ ${#stages[@]} -gt 0 ] || stages=(unit regress isolation nopreload rules e2e)
 want() { local s; for s in "${stages[@]}"; do [ "$s" = "$1" ] && return 0; done; return 1; }
 
+# One run at a time: the clusters live under $PGA_TMP on fixed ports.
+# (A pid file rather than a held lock: the clusters a run starts must not inherit the lock.)
+mkdir -p "$PGA_TMP"
+RUN_PID_FILE="$PGA_TMP/.test.pid"
+if [ -f "$RUN_PID_FILE" ] && kill -0 "$(cat "$RUN_PID_FILE" 2>/dev/null)" 2>/dev/null; then
+  pga_die "another scripts/test.sh (pid $(cat "$RUN_PID_FILE")) is running with $PGA_TMP and its ports (55400-55700); wait for it to end"
+fi
+echo $$ >"$RUN_PID_FILE"
+trap 'rm -f "$RUN_PID_FILE"' EXIT
+
 PASSED=0
 FAILED=0
+SKIPPED=0
 failures=()
+skip_reasons=()
+suite_rows=()
 # Adds a stage's counts: count PASS FAIL.
 count() { PASSED=$((PASSED + $1)); FAILED=$((FAILED + $2)); }
 
 run_stage() {
   local name="$1"; shift
   pga_log "$name"
-  local start=$SECONDS before_failed=$FAILED
+  local start=$SECONDS before_failed=$FAILED before_passed=$PASSED before_skipped=$SKIPPED
+  local verdict=ok
   if "$@" && [ "$FAILED" -eq "$before_failed" ]; then
     printf '    %s: ok (%ss)\n' "$name" $((SECONDS - start)) >&2
   else
+    verdict=FAILED
     printf '    %s: FAILED (%ss)\n' "$name" $((SECONDS - start)) >&2
     failures+=("$name")
     # A stage that failed without a failed test (a build or set-up error) counts as one.
     [ "$FAILED" -gt "$before_failed" ] || count 0 1
   fi
+  suite_rows+=("$(printf '%-28s %7d %7d %7d %6ss  %s' "$name" $((PASSED - before_passed)) \
+    $((FAILED - before_failed)) $((SKIPPED - before_skipped)) $((SECONDS - start)) "$verdict")")
 }
 
 pga_ensure_packages "${PGA_BUILD_PACKAGES[@]}" "${PGA_TEST_PACKAGES[@]}"
@@ -48,7 +68,22 @@ unit_tests() {
   local total failed
   total=$(grep -oE "tests passed, [0-9]+ tests failed out of [0-9]+" "$log" | grep -oE "[0-9]+$" || echo 0)
   failed=$(grep -oE "[0-9]+ tests failed" "$log" | grep -oE "^[0-9]+" || echo 1)
-  count $((total - failed)) "$failed"
+  # Skipped GoogleTest cases (GTEST_SKIP) are listed by ctest as "(Skipped)": counted apart,
+  # each with its reason (the test's own skip message).
+  local skipped=() t reason
+  mapfile -t skipped < <(grep -E "\(Skipped\)" "$log" | sed -E 's/^[[:space:]]*[0-9]+ - ([^ ]+) .*/\1/' | sort -u)
+  for t in "${skipped[@]}"; do
+    [ -n "$t" ] || continue
+    reason=""
+    for bin in cli_tests unit_tests; do
+      [ -x "$PGA_ROOT/build/$bin" ] || continue
+      reason=$("$PGA_ROOT/build/$bin" --gtest_filter="$t" 2>&1 | grep -A1 "Skipped$" | tail -n 1 | sed 's/^[[:space:]]*//')
+      [ -n "$reason" ] && break
+    done
+    skip_reasons+=("$t: ${reason:-skipped}")
+  done
+  SKIPPED=$((SKIPPED + ${#skipped[@]}))
+  count $((total - failed - ${#skipped[@]})) "$failed"
   if [ $rc -ne 0 ]; then
     grep -E "Failure|FAILED|Expected|Which is|error" "$log" | head -60
     return 1
@@ -156,6 +191,31 @@ want nopreload && run_stage "pg_regress without preload" nopreload_tests
 want rules && run_stage "rule fixtures" rules_tests
 want e2e && run_stage "end-to-end" e2e_tests
 
+# The clusters' data directories (hundreds of MB) go unless PGA_KEEP is set; a running cluster
+# (the demo's, say) and the logs stay.
+if [ -z "${PGA_KEEP:-}" ]; then
+  freed=0
+  for d in "$PGA_TMP"/*/; do
+    d="${d%/}"
+    case "$(basename "$d")" in logs|demo) continue ;; esac
+    [ -d "$d/data" ] || continue
+    [ -f "$d/data/postmaster.pid" ] && continue
+    freed=$((freed + $(du -sm "$d" 2>/dev/null | cut -f1)))
+    pga_as_root rm -rf "$d"
+  done
+  pga_log "removed the test clusters' directories (${freed} MB; PGA_KEEP=1 keeps them)"
+fi
+
+printf '\n%-28s %7s %7s %7s %7s  %s\n' suite passed failed skipped time result
+for row in "${suite_rows[@]}"; do printf '%s\n' "$row"; done
+if [ ${#skip_reasons[@]} -gt 0 ]; then
+  printf '\nskipped:\n'
+  for r in "${skip_reasons[@]}"; do printf '  %s\n' "$r"; done
+fi
 [ ${#failures[@]} -eq 0 ] || printf '\nFAILED: %s\n' "${failures[*]}" >&2
-printf '\n%d passed, %d failed\n' "$PASSED" "$FAILED"
+if [ "$SKIPPED" -gt 0 ]; then
+  printf '\n%d passed, %d failed, %d skipped\n' "$PASSED" "$FAILED" "$SKIPPED"
+else
+  printf '\n%d passed, %d failed\n' "$PASSED" "$FAILED"
+fi
 [ "$FAILED" -eq 0 ]

@@ -28,7 +28,9 @@ void run(PGconn *c, const std::string &sql) {
 class LiveFactsTest : public ::testing::Test {
   protected:
     void SetUp() override {
-        if (dsn() == nullptr) GTEST_SKIP() << "PGA_LINT_TEST_DSN not set";
+        if (dsn() == nullptr)
+            GTEST_SKIP() << "PGA_LINT_TEST_DSN not set (test/e2e/lint_cli.sh runs these against a "
+                            "live database)";
         conn_ = Conn(PQconnectdb(dsn()), &PQfinish);
         ASSERT_EQ(PQstatus(conn_.get()), CONNECTION_OK) << PQerrorMessage(conn_.get());
         run(conn_.get(),

@@ -43,7 +43,12 @@ expect_eq "src/core includes no PostgreSQL header" "${pg_in_core:-none}" none
 missing_guard=$(for f in $(find src/core -name '*.cpp'); do grep -q '#include "core/common/no_postgres.h"' "$f" || echo "$f"; done)
 expect_eq "every core translation unit carries the no-PostgreSQL guard" "${missing_guard:-none}" none
 
-exported=$(nm -D --defined-only pg_advisor.so | awk '{print $3}' | grep -vcE '^(Pg_magic_func|_PG_init|pg_finfo_pg_advisor_.*|pg_advisor_.*)$' || true)
+# The dynamic symbol table must be read (a missing library or nm must fail, not pass).
+rc=0; symbols=$(nm -D --defined-only pg_advisor.so 2>&1) || rc=$?
+expect_eq "nm reads the module's dynamic symbols" "$rc" 0
+expect_true "the module exports _PG_init and its SQL functions" \
+  grep -qE ' T (_PG_init|pg_advisor_lint_ddl)$' <<<"$symbols"
+exported=$(awk '{print $3}' <<<"$symbols" | grep -vcE '^(Pg_magic_func|_PG_init|pg_finfo_pg_advisor_.*|pg_advisor_.*)$' || true)
 expect_eq "the module exports only its entry points" "$exported" 0
 
 finish

@@ -116,7 +116,11 @@ TEST(RelationRulesScale, LinearInTheNumberOfTables) {
 // tables are too quick to time reliably (and cannot matter); the small catalog's time has a
 // floor of 0.05 ms against a division by almost zero. A rule over the limit is timed again, up
 // to four more times, keeping the best of each size: a busy machine can slow any one run, but
-// a quadratic rule stays at about 16x however often it runs.
+// a quadratic rule stays at about 16x however often it runs. The limit, 11x, sits between that
+// and what linear rules measured on this 2-core machine under a parallel ctest (up to 8.9x:
+// nullable_fk, which reads every column of every table, from memory at 10,000 tables).
+constexpr double kLinearLimit = 11.0;  // x the time for 4x the tables (quadratic: 16x)
+
 TEST(RelationRulesScale, EveryRuleIsLinearInTheNumberOfTables) {
     catalog::CatalogSnapshot small = synthetic::catalog_of(2500);
     catalog::CatalogSnapshot large = synthetic::catalog_of(10000);
@@ -127,11 +131,11 @@ TEST(RelationRulesScale, EveryRuleIsLinearInTheNumberOfTables) {
         for (int attempt = 0; attempt < 5; attempt++) {
             small_ms = std::min(small_ms, std::max(rule_ms(small, id), 0.05));
             large_ms = std::min(large_ms, rule_ms(large, id));
-            if (large_ms < 1.0 || large_ms / small_ms < 8.0) break;
+            if (large_ms < 1.0 || large_ms / small_ms < kLinearLimit) break;
         }
         if (large_ms < 1.0) continue;
         timed++;
-        EXPECT_LT(large_ms / small_ms, 8.0)
+        EXPECT_LT(large_ms / small_ms, kLinearLimit)
             << id << ": " << small_ms << " ms for 2,500 tables, " << large_ms << " ms for 10,000";
     }
     EXPECT_GE(timed, 10u);  // most rules are timed, not skipped as too quick
