@@ -170,6 +170,7 @@ def main():
     # 8. Traps.
     t.scenario("trap: paginate() pages")
     with request("posts", "archive"):
+        list(Author.select().order_by(Author.id))  # a list query first: the pages have a parent
         for page in range(1, 7):
             [p.title for p in Post.select().order_by(Post.id).paginate(page, 5)]
     t.check("six pages sent", t.calls('%FROM "posts"%LIMIT $1 OFFSET $2'), 6)

@@ -88,6 +88,7 @@ async function main() {
 
   // 4. Traps.
   await check.scenario('Sequelize trap GET /posts/page: limit/offset pagination, 6 pages', [], () => get('/posts/page', async () => {
+    await Author.findAll({ order: [['id', 'ASC']] }); // a list query first: the pages have a parent
     for (let page = 0; page < 6; page++) await Post.findAll({ order: [['id', 'ASC']], limit: 5, offset: 5 * page });
   }));
 
