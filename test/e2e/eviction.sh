@@ -45,8 +45,15 @@ expect_eq "shapes were evicted too" "$shapes_evicted" t
 expect_eq "texts within their arena" "$text_ok" t
 expect_eq "the hot pattern survived with its count" \
   "$(q "SELECT calls FROM advisor.query_patterns WHERE query = 'SELECT id FROM ev WHERE c9 = \$1'")" 300
-long=$(q "SELECT count(*) FROM advisor.query_patterns WHERE query LIKE 'SELECT id FROM ev WHERE id IN%' AND octet_length(query) > 6000")
-expect_true "recent long texts are kept whole ($long)" test "$long" -gt 0
+# Each long text kept is the whole normalised statement: as many \$n as its constants, in order,
+# up to the closing parenthesis (not a prefix cut at some length).
+long=$(q "SELECT count(*) || '/' || count(*) FILTER (WHERE query = 'SELECT id FROM ev WHERE id IN ('
+                 || (SELECT string_agg('\$' || i, ', ') FROM generate_series(1, n) i) || ')')
+          FROM (SELECT query, length(query) - length(replace(query, '\$', '')) AS n
+                  FROM advisor.query_patterns
+                 WHERE query LIKE 'SELECT id FROM ev WHERE id IN%' AND octet_length(query) > 6000) s")
+expect_true "recent long texts are kept ($long)" test "${long%/*}" -gt 0
+expect_eq "every long text kept is whole" "${long#*/}" "${long%/*}"
 expect_eq "server still answers" "$(q "SELECT count(*) FROM ev")" 0
 
 # A flood far larger than the store: 20,000 one-off statements after a pattern with 3,000
