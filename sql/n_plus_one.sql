@@ -182,8 +182,21 @@ SELECT body FROM np_comments WHERE post_id = 3 /*controller='three'*/;
 SELECT kind, child_query, executions FROM np_v;
 RESET pg_advisor.n_plus_one_min_repeats;
 
--- 6. The test guard: warning, then error on the statement that completes the N+1.
+-- 6. The test guard: log, warning, then error on the statement that completes the N+1.
 SELECT advisor.reset();
+-- 'log' writes the same report as a LOG line (to the server log; here also to the client).
+SET client_min_messages = log;
+SET pg_advisor.n_plus_one_action = 'log';
+\o /dev/null
+SELECT id, title FROM np_posts /*controller='log'*/;
+SELECT body FROM np_comments WHERE post_id = 1 /*controller='log'*/;
+SELECT body FROM np_comments WHERE post_id = 2 /*controller='log'*/;
+SELECT body FROM np_comments WHERE post_id = 3 /*controller='log'*/;
+SELECT body FROM np_comments WHERE post_id = 4 /*controller='log'*/;
+SELECT body FROM np_comments WHERE post_id = 5 /*controller='log'*/;
+SELECT body FROM np_comments WHERE post_id = 6 /*controller='log'*/;
+\o
+RESET client_min_messages;
 SET pg_advisor.n_plus_one_action = 'warning';
 \o /dev/null
 SELECT id, title FROM np_posts /*controller='warn'*/;

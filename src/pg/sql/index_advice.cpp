@@ -219,6 +219,7 @@ PGA_SQL_FUNCTION(pg_advisor_explain_recommendation, "advisor.explain_recommendat
 }
 
 PGA_SQL_FUNCTION(pg_advisor_index_advice_stats, "advisor.index_advice_stats") {
+    pga_require_shared_state();
     const PgaIndexAdvice *a = pga_last_index_advice();
     TupleDesc desc;
     if (get_call_result_type(fcinfo, NULL, &desc) != TYPEFUNC_COMPOSITE)

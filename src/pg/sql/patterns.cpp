@@ -163,7 +163,6 @@ PGA_SQL_FUNCTION(pg_advisor_reset, "advisor.reset") {
     LWLockRelease(pga_shared->findings_lock);
     pg_atomic_write_u64(&pga_shared->capture_failures, 0);
     pg_atomic_write_u64(&pga_shared->query_id_jumbles, 0);
-    pg_atomic_write_u64(&pga_shared->query_id_mismatches, 0);
     pga_session.clear();
     pga_reset_detector();
     PG_RETURN_VOID();
