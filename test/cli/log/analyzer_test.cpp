@@ -147,6 +147,15 @@ TEST(Analyzer, ExtendedProtocolParametersAndDurations) {
     EXPECT_EQ(a.statements(), 6u);
 }
 
+TEST(Analyzer, ADurationNoServerWritesIsNotOne) {
+    // Found by the log reader fuzzer: a duration beyond a year overflowed the microseconds.
+    Analyzer a;
+    Feed f{a, 250};
+    f.log("duration: " + std::string(130, '9') + " ms  statement: SELECT id FROM books");
+    a.finish();
+    EXPECT_EQ(a.statements(), 0u);  // not read as a timed statement
+}
+
 TEST(Analyzer, SameParametersAreADuplicateNotAnNPlusOne) {
     Analyzer a;
     Feed f{a, 300};
