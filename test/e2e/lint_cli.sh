@@ -178,6 +178,24 @@ f = json.load(sys.stdin)["findings"][0]
 print(f["evidence"]["table_bytes"] > 1000000, f["evidence"]["table_rows"], "rows)" in f["message"])
 ' <<<"$out")" "True 20000 True"
 
+# --- a hostile search_path: the CLI's own queries never resolve through it ---------------------
+pga_psql "$NAME" "$PORT" -q -c "CREATE DATABASE hostile" >/dev/null
+pga_psql "$NAME" "$PORT" -q -d hostile >/dev/null <<'SQL'
+CREATE SCHEMA evil;
+CREATE TABLE evil.witness (fn text);
+CREATE FUNCTION evil.current_schemas(boolean) RETURNS name[] LANGUAGE sql
+  AS $$ INSERT INTO evil.witness VALUES ('current_schemas'); SELECT ARRAY['evil']::name[] $$;
+CREATE FUNCTION evil.left(text, integer) RETURNS text LANGUAGE sql
+  AS $$ INSERT INTO evil.witness VALUES ('left'); SELECT 'x' $$;
+CREATE TABLE orders (id int PRIMARY KEY, total int);
+ALTER DATABASE hostile SET search_path = evil, pg_catalog, public;
+SQL
+lint --format json --dsn "host=$HOST port=$PORT user=postgres dbname=hostile" "$WORK/live.sql"
+expect_eq "--dsn under a hostile search_path: no function of it ran" \
+  "$(pga_psql "$NAME" "$PORT" -qAt -d hostile -c "SELECT count(*) FROM evil.witness")" 0
+expect_eq "--dsn under a hostile search_path: the migration's names still resolve through it" \
+  "$(findings <<<"$out" | grep -c 'index_not_concurrent' || true)" 2
+
 # --- the live facts' answers (sizes, columns, indexes, locks, captured queries, ...) -----------
 pga_psql "$NAME" "$PORT" -q -c "CREATE DATABASE facts" >/dev/null
 CLI_TESTS="${PGA_CLI_TESTS:-$(dirname "$CLI")/cli_tests}"
@@ -185,6 +203,8 @@ CLI_TESTS="${PGA_CLI_TESTS:-$(dirname "$CLI")/cli_tests}"
 live_case() {
   PGA_LINT_TEST_DSN="host=$HOST port=$PORT user=postgres dbname=facts" \
     "$CLI_TESTS" --gtest_filter="LiveFactsTest.$1" >"$WORK/facts.log" 2>&1 || { cat "$WORK/facts.log"; return 1; }
+  # a filter that names no test also exits 0: exactly this one must have run and passed
+  grep -q '^\[  PASSED  \] 1 test\.' "$WORK/facts.log" || { cat "$WORK/facts.log"; return 1; }
 }
 for t in TablesColumnsAndIndexes FunctionsEnumsAndSearchPath ConflictingLocksOfOtherSessions \
          CapturedQueriesFromPgStatStatements; do

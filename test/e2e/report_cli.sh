@@ -57,8 +57,10 @@ expect_eq "nothing said about a local review" "$(cat "$OUT/server.err")" ""
 expect_eq "captured statements in the server's report" \
   "$(python3 -c "import json,sys; r=json.load(open(sys.argv[1])); print(r['overview']['analysed']['statements'] > 0)" "$OUT/server/database-review-$day.json")" \
   True
-"$CLI" report --dsn "$DSN" --out "$OUT/forced" --local >/dev/null 2>"$OUT/forced.err" || true
+rc=0; "$CLI" report --dsn "$DSN" --out "$OUT/forced" --local >/dev/null 2>"$OUT/forced.err" || rc=$?
+expect_eq "--local: exit status" "$rc" 0
 expect_true "--local reviews here even with the extension" grep -q "\-\-local was given" "$OUT/forced.err"
+expect_true "--local: the JSON report written" test -s "$OUT/forced/database-review-$day.json"
 
 # 5. Errors: exit status 2 with the reason.
 rc=0; "$CLI" report --dsn "$DSN" >/dev/null 2>"$OUT/e1" || rc=$?
@@ -68,4 +70,6 @@ expect_eq "bad DSN: exit 2" "$rc" 2
 expect_true "bad DSN: says it could not connect" grep -q "could not connect" "$OUT/e2"
 rc=0; "$CLI" report --dsn "$DSN" --out "$OUT/x" --format pdf >/dev/null 2>"$OUT/e3" || rc=$?
 expect_eq "bad format: exit 2" "$rc" 2
+rc=0; "$CLI" report --dsn "$DSN" --out /dev/null/x >/dev/null 2>"$OUT/e4" || rc=$?
+expect_eq "an --out that cannot be a directory: exit 2" "$rc" 2
 finish

@@ -161,8 +161,11 @@ std::vector<std::string> write_all(const std::string &out,
     std::vector<std::string> written;
     std::set<std::string> tops;
     for (const report::ReportFile &f : files) {
-        fs::path rel(f.path);
-        if (rel.is_absolute() || f.path.find("..") != std::string::npos)
+        fs::path rel = fs::path(f.path).lexically_normal();
+        bool inside = !rel.empty() && rel.is_relative();
+        for (const fs::path &part : rel)
+            if (part == "." || part == ".." || part.empty()) inside = false;
+        if (!inside)
             throw std::runtime_error("refusing a report path outside the directory: " + f.path);
         write_file(stage / rel, f.content);
         tops.insert(rel.begin()->string());

@@ -4,16 +4,12 @@
 
 namespace pg_advisor::cli {
 
-namespace {
-
 std::string last_error(PGconn *conn) {
     std::string message = PQerrorMessage(conn);
     while (!message.empty() && message.back() == '\n')
         message.pop_back();
     return message;
 }
-
-}  // namespace
 
 Result run(PGconn *conn, const std::string &sql, const std::string &doing) {
     Result res(PQexec(conn, sql.c_str()), &PQclear);
@@ -23,10 +19,15 @@ Result run(PGconn *conn, const std::string &sql, const std::string &doing) {
     return res;
 }
 
-Connection connect_pinned(const std::string &dsn) {
+Connection connect_pinned(const std::string &dsn, std::string *session_search_path) {
     Connection conn(PQconnectdb(dsn.c_str()), &PQfinish);
     if (PQstatus(conn.get()) != CONNECTION_OK)
         throw std::runtime_error("could not connect: " + last_error(conn.get()));
+    if (session_search_path) {
+        Result path = run(conn.get(), "SELECT pg_catalog.current_schemas(false)::pg_catalog.text",
+                          "reading the session's search_path");
+        *session_search_path = PQgetisnull(path.get(), 0, 0) ? "{}" : PQgetvalue(path.get(), 0, 0);
+    }
     run(conn.get(),
         "SELECT pg_catalog.set_config('search_path', 'pg_catalog, pg_temp', false), "
         "pg_catalog.set_config('jit', 'off', false)",

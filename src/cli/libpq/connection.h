@@ -17,7 +17,13 @@ using Result = std::unique_ptr<PGresult, decltype(&PQclear)>;
 // search_path set for the database or the role (ALTER DATABASE ... SET search_path = evil,
 // pg_catalog) would otherwise let objects of that schema stand in for the unqualified functions
 // of our SQL and run as whoever runs pg_advisor. Throws std::runtime_error with libpq's message.
-Connection connect_pinned(const std::string &dsn);
+// When session_search_path is given, it receives the session's own schemas first
+// (pg_catalog.current_schemas(false), qualified, so the session's search_path cannot stand in),
+// for resolving a migration's unqualified names as its session would.
+Connection connect_pinned(const std::string &dsn, std::string *session_search_path = nullptr);
+
+// libpq's last error message, without its trailing newline.
+std::string last_error(PGconn *conn);
 
 // Runs one statement; on failure throws std::runtime_error with `doing` ("reading the
 // snapshot") and libpq's message.

@@ -1,6 +1,9 @@
 // Live facts over libpq (see live_facts.h).
 #include "cli/libpq/live_facts.h"
 
+#include "cli/libpq/connection.h"
+#include "core/catalog/catalog_snapshot.h"
+
 #include <libpq-fe.h>
 
 #include <cstdlib>
@@ -9,13 +12,6 @@
 namespace pg_advisor::cli {
 
 namespace {
-
-std::string libpq_message(PGconn *conn) {
-    std::string m = PQerrorMessage(conn);
-    while (!m.empty() && (m.back() == '\n' || m.back() == ' '))
-        m.pop_back();
-    return m;
-}
 
 // Resolves a relation (or type) name the way the migration's session would: qualified as
 // written, or the first schema of the session's search_path that has it.
@@ -140,17 +136,10 @@ std::vector<int64_t> decode_typmod(const std::string &type, int typmod) {
 }
 
 LibpqFacts::LibpqFacts(const std::string &dsn) {
-    conn_ = PQconnectdb(dsn.c_str());
-    if (PQstatus(conn_) != CONNECTION_OK) {
-        std::string m = libpq_message(conn_);
-        PQfinish(conn_);
-        conn_ = nullptr;
-        throw std::runtime_error("could not connect: " + m);
-    }
+    // Pinned like every connection of the command line; the migration's own search_path is
+    // read first (qualified) to resolve its unqualified names.
+    conn_ = connect_pinned(dsn, &search_path_).release();
     server_version_ = PQserverVersion(conn_);
-    Rows path = query("SELECT current_schemas(false)::text", {});
-    search_path_ = path.empty() || !path[0][0] ? "{}" : *path[0][0];
-    query("SELECT pg_catalog.set_config('search_path', 'pg_catalog, pg_temp', false)", {});
     Rows ext = query(
         "SELECT e.extname, n.nspname FROM pg_extension e JOIN pg_namespace n ON "
         "n.oid = e.extnamespace WHERE e.extname IN ('pg_advisor', 'pg_stat_statements') "
@@ -178,7 +167,7 @@ LibpqFacts::Rows LibpqFacts::query(const std::string &sql,
     std::unique_ptr<PGresult, decltype(&PQclear)> guard(res, &PQclear);
     ExecStatusType st = PQresultStatus(res);
     if (st != PGRES_TUPLES_OK && st != PGRES_COMMAND_OK)
-        throw std::runtime_error("reading the database's facts: " + libpq_message(conn_));
+        throw std::runtime_error("reading the database's facts: " + last_error(conn_));
     Rows rows;
     for (int r = 0; r < PQntuples(res); r++) {
         std::vector<std::optional<std::string>> row;
@@ -284,7 +273,7 @@ std::vector<ddl::QueryUse> LibpqFacts::queries_using(const ddl::Name &table,
     if (query_source_ == "advisor.query_patterns")
         from = "advisor.query_patterns WHERE command <> 'UTILITY' AND ";
     else if (query_source_ == "pg_stat_statements")
-        from = "\"" + pgss_schema_ + "\".pg_stat_statements WHERE ";
+        from = catalog::quote_ident(pgss_schema_) + ".pg_stat_statements WHERE ";
     if (!from.empty()) {
         std::string sql =
             "SELECT queryid::text, query, calls::text FROM " + from +

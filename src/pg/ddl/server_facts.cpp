@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "core/catalog/catalog_snapshot.h"
 #include "core/common/json.h"
 #include "core/ddl/facts.h"
 #include "core/sql/sql_tokens.h"
@@ -376,13 +377,13 @@ void PgaServerFacts::read_index(const DName &name) {
 
 void PgaServerFacts::read_function(const std::string &name) {
     if (name.empty() || volatility_.count(name)) return;
-    std::string quoted;
-    for (char c : name)
-        quoted += c == '\'' ? std::string("''") : std::string(1, c);
-    for (const Row &r : pga_spi_rows("SELECT CASE WHEN bool_or(provolatile = 'v') THEN 'v' WHEN "
-                                     "bool_or(provolatile = 's') THEN 's' ELSE 'i' END FROM "
-                                     "pg_proc WHERE proname = '" +
-                                     quoted + "' HAVING count(*) > 0"))
+    // catalog::quote_literal: an E'' literal when a backslash is in the name, so it stays one
+    // literal whatever standard_conforming_strings says.
+    for (const Row &r :
+         pga_spi_rows("SELECT CASE WHEN bool_or(provolatile = 'v') THEN 'v' WHEN "
+                      "bool_or(provolatile = 's') THEN 's' ELSE 'i' END FROM "
+                      "pg_proc WHERE proname = " +
+                      pg_advisor::catalog::quote_literal(name) + " HAVING count(*) > 0"))
         volatility_[name] = cell(r, 0).empty() ? 'v' : cell(r, 0)[0];
 }
 
