@@ -59,6 +59,11 @@ struct LockHolder {
     std::string query;        // its current or last statement (clipped), "" when not visible
 };
 
+// Whether the rules may ask Facts::queries_using about this change (drops and renames, which
+// name the captured statements that still use the object): a front end that prefetches facts
+// reads the captured workload only then.
+bool asks_captured_queries(const Change &c);
+
 class Facts {
   public:
     virtual ~Facts() = default;

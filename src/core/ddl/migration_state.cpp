@@ -86,7 +86,6 @@ void MigrationState::end_transaction(bool committed) {
 }
 
 void MigrationState::apply(const Statement &stmt) {
-    statements++;
     for (const Change &c : stmt.changes) {
         switch (c.action) {
             case Action::Begin:
@@ -157,9 +156,6 @@ void MigrationState::apply(const Statement &stmt) {
         if (in_transaction && takes_access_exclusive(c) && !c.target.empty() &&
             !contains(exclusive_tables, c.target))
             exclusive_tables.push_back(c.target);
-        if (takes_access_exclusive(c) || c.action == Action::CreateIndex ||
-            c.action == Action::AddConstraint || c.action == Action::Reindex)
-            any_lock_taken = true;
     }
 }
 

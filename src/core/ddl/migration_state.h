@@ -36,8 +36,6 @@ struct MigrationState {
     std::vector<Name> exclusive_tables;
     // Constraints added NOT VALID in the current transaction (table + name).
     std::vector<std::pair<Name, std::string>> not_valid_in_transaction;
-    size_t statements = 0;        // statements applied so far
-    bool any_lock_taken = false;  // some statement took a lock stronger than RowExclusive
 
     bool created(const Name &table) const;  // by this migration (or transaction, live)
     bool holds_exclusive(const Name &table) const;

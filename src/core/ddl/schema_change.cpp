@@ -1,6 +1,8 @@
 // The schema-change model's names and the text helpers both front ends share.
 #include "core/ddl/schema_change.h"
 
+#include "core/ddl/facts.h"
+
 #include <cctype>
 
 #include "core/catalog/catalog_snapshot.h"
@@ -95,11 +97,21 @@ LockMode lock_taken(const Change &c) {
     }
 }
 
-bool blocks_writes(LockMode m) {
-    return m >= LockMode::Share;
-}
-bool blocks_reads(LockMode m) {
-    return m == LockMode::AccessExclusive;
+bool asks_captured_queries(const Change &c) {
+    switch (c.action) {
+        case Action::RenameColumn:
+        case Action::RenameTable:
+        case Action::RenameSchema:
+        case Action::AlterEnumRenameValue:
+        case Action::DropColumn:
+        case Action::DropTable:
+        case Action::DropSchema:
+        case Action::DropDatabase:
+        case Action::Truncate:
+            return true;
+        default:
+            return false;
+    }
 }
 
 std::string Name::sql() const {

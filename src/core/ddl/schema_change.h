@@ -48,8 +48,6 @@ enum class LockMode : uint8_t {
 std::string_view lock_mode_name(LockMode m);  // "ACCESS EXCLUSIVE", "" for None
 // What the mode blocks for other sessions, in words: "reads and writes", "writes", ...
 std::string_view lock_blocks(LockMode m);
-bool blocks_writes(LockMode m);  // Share or stronger
-bool blocks_reads(LockMode m);   // AccessExclusive
 
 struct Change;
 // The table lock a change takes (CREATE INDEX: SHARE, or SHARE UPDATE EXCLUSIVE concurrently;

@@ -115,6 +115,9 @@ std::vector<Statement> pga_ddl_parse_script(std::string_view script) {
 }
 
 void pga_ddl_session_state(MigrationState &state) {
+    // IsTransactionBlock, not pga_in_explicit_block: an implicit block (a multi-statement query
+    // string) is one transaction too, holding its locks to the end, and PostgreSQL refuses
+    // CONCURRENTLY in it.
     state.in_transaction = IsTransactionBlock();
     state.begin_depth = state.in_transaction ? 1 : 0;
     state.lock_timeout_ms = LockTimeout;

@@ -129,10 +129,7 @@ void review(pg_advisor::ddl::Statement statement) {
     if (state == nullptr) state = new pg_advisor::ddl::MigrationState();
     std::vector<pg_advisor::ddl::Statement> statements{std::move(statement)};
     if (statements[0].text.empty()) return;
-    state->in_transaction = IsTransactionBlock();
-    state->begin_depth = state->in_transaction ? 1 : 0;
-    state->lock_timeout_ms = LockTimeout;
-    state->statement_timeout_ms = StatementTimeout;
+    pga_ddl_session_state(*state);
     pg_advisor::ddl::LintResult result = pga_ddl_lint(statements, *state, true);
     for (const pg_advisor::ddl::DdlFinding &d : result.findings) {
         if (pending.count == kMaxPending) break;
@@ -219,7 +216,7 @@ void pga_ddl_install(void) {
 
 void pga_ddl_review_before(PlannedStmt *pstmt, const char *query_string) {
     pending.count = 0;
-    if (query_string == NULL || creating_extension || IsParallelWorker() ||
+    if (query_string == NULL || creating_extension || IsParallelWorker() || IsBinaryUpgrade ||
         pga_active_function != NULL)
         return;
     if (!callback_registered) {

@@ -464,7 +464,10 @@ void PgaServerFacts::prefetch(const std::vector<Statement> &statements) {
                         read_function(f);
             }
     });
-    read_uses();
+    // The captured workload is copied only for the drops and renames whose rules ask for it.
+    for (const Statement &s : statements)
+        for (const pg_advisor::ddl::Change &c : s.changes)
+            if (pg_advisor::ddl::asks_captured_queries(c)) return read_uses();
 }
 
 std::optional<TableFacts> PgaServerFacts::table(const DName &name) const {

@@ -70,12 +70,26 @@ TEST(MigrationNoRisk, TablesOfTheTransaction) {
              add_constraint("ALTER TABLE t ADD CONSTRAINT k CHECK (c > 0) NOT VALID", "t", check),
              stmt("ALTER TABLE t VALIDATE CONSTRAINT k", v), commit()})
             .empty());
+    // on an existing table, the same transaction is reported
+    EXPECT_EQ(
+        run("validate_in_same_txn",
+            {begin(),
+             add_constraint("ALTER TABLE t ADD CONSTRAINT k CHECK (c > 0) NOT VALID", "t", check),
+             stmt("ALTER TABLE t VALIDATE CONSTRAINT k", v), commit()})
+            .size(),
+        1u);
     Change u = change(Action::Update, T("t"));
     EXPECT_TRUE(run("backfill_under_ddl_lock",
                     {begin(), create_table("t"),
                      add_column("ALTER TABLE t ADD COLUMN d int8", "t", column("d", type("int8"))),
                      stmt("UPDATE t SET d = 0", u), commit()})
                     .empty());
+    EXPECT_EQ(
+        run("backfill_under_ddl_lock",
+            {begin(), add_column("ALTER TABLE t ADD COLUMN d int8", "t", column("d", type("int8"))),
+             stmt("UPDATE t SET d = 0", u), commit()})
+            .size(),
+        1u);
     Statement cic = create_index("CREATE INDEX CONCURRENTLY i ON t (c)", "t", {"c"}, "i", true);
     EXPECT_EQ(run("cic_timeout_misfit", {set("lock_timeout", "2s"), cic}).size(), 1u);
     EXPECT_TRUE(

@@ -53,6 +53,11 @@ TEST(MigrationIndexes, DropIndexNearMisses) {
     pk.constraint = "orders_pkey";
     db.indexes.push_back(pk);
     EXPECT_TRUE(run("drop_index_not_concurrent", {drop_index("orders_pkey")}, db).empty());
+    // the same setups with the one difference removed do fire
+    EXPECT_EQ(run("drop_index_not_concurrent", {drop_index("i")}).size(), 1u);
+    FakeFacts plain;
+    plain.indexes.push_back(index_facts("orders_pkey", "orders", {"id"}));
+    EXPECT_EQ(run("drop_index_not_concurrent", {drop_index("orders_pkey")}, plain).size(), 1u);
 }
 
 TEST(MigrationIndexes, ReindexWithoutConcurrently) {

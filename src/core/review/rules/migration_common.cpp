@@ -1,6 +1,9 @@
 // Helpers shared by the migration rules (see migration_rules.h).
 #include "core/review/rules/migration_rules.h"
 
+#include "core/common/text_format.h"
+#include "core/sql/sql_tokens.h"
+
 #include <cstdio>
 
 #include "core/catalog/catalog_snapshot.h"
@@ -9,35 +12,18 @@
 
 namespace pg_advisor::review::migration {
 
-namespace {
-
-std::string human_bytes(int64_t bytes) {
-    static const char *const kUnits[] = {"bytes", "kB", "MB", "GB", "TB"};
-    double v = static_cast<double>(bytes);
-    int u = 0;
-    while (v >= 1024 && u < 4) {
-        v /= 1024;
-        u++;
+bool find_keyword(std::string_view sql, std::string_view word, bool last, size_t *begin,
+                  size_t *end) {
+    bool found = false;
+    for (const sql::Token &t : sql::tokenize(sql)) {
+        if (!t.is_word(word)) continue;
+        *begin = t.begin;
+        *end = t.end;
+        found = true;
+        if (!last) break;
     }
-    char buf[32];
-    if (u == 0)
-        std::snprintf(buf, sizeof buf, "%lld bytes", static_cast<long long>(bytes));
-    else
-        std::snprintf(buf, sizeof buf, "%.1f %s", v, kUnits[u]);
-    return buf;
+    return found;
 }
-
-std::string grouped(double rows) {
-    std::string digits = std::to_string(static_cast<long long>(rows < 0 ? 0 : rows));
-    std::string out;
-    for (size_t i = 0; i < digits.size(); i++) {
-        if (i > 0 && (digits.size() - i) % 3 == 0) out += ',';
-        out += digits[i];
-    }
-    return out;
-}
-
-}  // namespace
 
 std::optional<ddl::TableFacts> table_facts(const ddl::DdlRuleContext &cx, const ddl::Name &table) {
     if (table.empty()) return std::nullopt;
@@ -69,7 +55,9 @@ void describe_impact(review::Finding &f, const ddl::DdlRuleContext &cx, const dd
         sentence += " and reads the whole table while holding it";
     if (facts && facts->bytes >= 0) {
         f.evidence.add("table_bytes", facts->bytes).add("table_rows", facts->rows);
-        sentence += " (" + human_bytes(facts->bytes) + ", about " + grouped(facts->rows) + " rows)";
+        sentence += " (" + common::bytes(static_cast<double>(facts->bytes)) + ", about " +
+                    common::thousands(static_cast<int64_t>(facts->rows < 0 ? 0 : facts->rows)) +
+                    " rows)";
         f.impact = static_cast<double>(facts->bytes);
         f.impact_unit = "bytes";
         double bytes = static_cast<double>(facts->bytes);

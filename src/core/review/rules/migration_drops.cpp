@@ -184,10 +184,10 @@ void destructive_drop(ddl::DdlRuleContext &cx) {
         "Make sure nothing uses it and a backup exists; name every object to remove instead of "
         "relying on CASCADE.";
     if (c.cascade) {
-        std::string sql = cx.statement().text;
-        size_t at = sql.rfind("CASCADE");
-        if (at == std::string::npos) at = sql.rfind("cascade");
-        if (at != std::string::npos) f.fix_sql = sql.substr(0, at) + "RESTRICT;";
+        const std::string &sql = cx.statement().text;
+        size_t at = 0, end = 0;
+        if (find_keyword(sql, "cascade", true, &at, &end))
+            f.fix_sql = sql.substr(0, at) + "RESTRICT" + sql.substr(end) + ";";
     }
     f.steps = {"Check that no captured query uses the object.",
                "Take a backup (pg_dump --table / --schema) first.",

@@ -25,18 +25,11 @@ void index_not_concurrent(ddl::DdlRuleContext &cx) {
     f.recommendation =
         "Build the index with CREATE INDEX CONCURRENTLY, as its own statement outside a "
         "transaction block; it takes SHARE UPDATE EXCLUSIVE, which lets reads and writes go on.";
-    std::string sql = cx.statement().text;
-    // the same statement with CONCURRENTLY after INDEX
-    size_t at = 0;
-    for (size_t i = 0; i + 5 <= sql.size(); i++) {
-        if ((sql[i] == 'i' || sql[i] == 'I') &&
-            (sql.compare(i, 5, "index") == 0 || sql.compare(i, 5, "INDEX") == 0 ||
-             sql.compare(i, 5, "Index") == 0)) {
-            at = i + 5;
-            break;
-        }
-    }
-    if (at > 0) f.fix_sql = sql.substr(0, at) + " CONCURRENTLY" + sql.substr(at) + ";";
+    // the statement as written, with CONCURRENTLY after INDEX
+    const std::string &sql = cx.statement().text;
+    size_t begin = 0, at = 0;
+    if (find_keyword(sql, "index", false, &begin, &at))
+        f.fix_sql = sql.substr(0, at) + " CONCURRENTLY" + sql.substr(at) + ";";
     f.steps = {"Run the CREATE INDEX CONCURRENTLY statement on its own, outside BEGIN ... COMMIT.",
                "If it fails, drop the INVALID index it leaves behind before retrying."};
     cx.add(std::move(f));

@@ -66,6 +66,13 @@ void int_key_design_ddl(ddl::DdlRuleContext &cx);
 
 // --- Shared helpers (migration_common.cpp) ------------------------------------------------
 
+// Where the keyword `word` (lower case) stands in a statement, outside comments, strings and
+// quoted identifiers, in any case: [begin, end) of its first (or last) occurrence; false when
+// absent. Fixes that edit the statement as written (add CONCURRENTLY, IF NOT EXISTS, RESTRICT)
+// insert there.
+bool find_keyword(std::string_view sql, std::string_view word, bool last, size_t *begin,
+                  size_t *end);
+
 // How a change affects its table: the evidence and the sentence every finding carries.
 struct Impact {
     ddl::LockMode lock = ddl::LockMode::None;

@@ -8,6 +8,8 @@
 // statement is reported, since each one runs with the session's setting.
 #include "core/review/rules/migration_rules.h"
 
+#include "core/common/text_format.h"
+
 #include <algorithm>
 #include <optional>
 #include <utility>
@@ -163,12 +165,11 @@ void non_idempotent_ddl(ddl::DdlRuleContext &cx) {
         "migration cannot simply be run again, the index (or its absence) is already there.";
     f.recommendation = create ? "Add IF NOT EXISTS, and drop an INVALID leftover before a retry."
                               : "Add IF EXISTS.";
-    std::string sql = cx.statement().text;
-    size_t at = sql.find("CONCURRENTLY");
-    if (at == std::string::npos) at = sql.find("concurrently");
-    if (at != std::string::npos && (drop || !c.object.empty()))
-        f.fix_sql = sql.substr(0, at + 12) + (create ? " IF NOT EXISTS" : " IF EXISTS") +
-                    sql.substr(at + 12) + ";";
+    const std::string &sql = cx.statement().text;
+    size_t begin = 0, at = 0;
+    if (find_keyword(sql, "concurrently", false, &begin, &at) && (drop || !c.object.empty()))
+        f.fix_sql =
+            sql.substr(0, at) + (create ? " IF NOT EXISTS" : " IF EXISTS") + sql.substr(at) + ";";
     f.steps = {"Make the statement safe to run twice.",
                "Before a retry, check pg_index.indisvalid: an INVALID index must be dropped."};
     cx.add(std::move(f));
@@ -261,7 +262,7 @@ void report_queue(ddl::DdlRuleContext &cx, const ddl::Name &table, LockMode lock
     for (const ddl::LockHolder &h : holders) {
         longest = std::max(longest, h.xact_seconds);
         who.push_back("pid " + std::to_string(h.pid) + " " + h.mode + " " + h.state + " " +
-                      std::to_string(static_cast<long long>(h.xact_seconds)) + " s: " + h.query);
+                      common::duration(h.xact_seconds) + ": " + h.query);
     }
     f.title = std::to_string(holders.size()) + " session" + (holders.size() == 1 ? "" : "s") +
               " hold locks on " + table.plain() + " that " +
