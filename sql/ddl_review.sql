@@ -211,6 +211,10 @@ ALTER TABLE orders ADD COLUMN g int DEFAULT greatest(1, abs(-2)), ADD COLUMN h t
   ADD COLUMN "Mixed" int CHECK ("Mixed" IN (SELECT f(1))), ADD l int GENERATED ALWAYS AS IDENTITY;
 COMMENT ON TABLE orders IS 'x'
 $$);
+-- advisor.reset() forgets the reviews of DDL that ran with everything else captured.
+SELECT count(*) > 0 AS before_reset FROM advisor.findings WHERE category = 'migration';
+SELECT advisor.reset();
+SELECT count(*) AS after_reset FROM advisor.findings WHERE category = 'migration';
 \c :regress_db
 DROP DATABASE regress_ddl;
 DROP ROLE regress_ddl_reader;

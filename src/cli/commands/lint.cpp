@@ -18,6 +18,7 @@
 #include <stdexcept>
 #include <string>
 
+#include "cli/args.h"
 #include "cli/command.h"
 #include "cli/libpq/live_facts.h"
 #include "cli/lint/input.h"
@@ -53,22 +54,6 @@ bool bad(const std::string &message) {
     return false;
 }
 
-bool parse_set(const std::string &v, review::Settings &settings) {
-    size_t eq = v.find('=');
-    char *end = nullptr;
-    double number = eq == std::string::npos ? 0 : std::strtod(v.c_str() + eq + 1, &end);
-    if (eq == std::string::npos || end == v.c_str() + eq + 1 || *end != '\0')
-        return bad("--set takes NAME=NUMBER, not \"" + v + "\"");
-    std::string name = v.substr(0, eq);
-    try {
-        (void)settings.get(name);
-    } catch (const std::out_of_range &e) {
-        return bad(e.what());
-    }
-    settings.set(name, number);
-    return true;
-}
-
 bool parse(const Args &args, LintArgs &out) {
     bool only_paths = false;
     for (size_t i = 0; i < args.size(); i++) {
@@ -94,8 +79,7 @@ bool parse(const Args &args, LintArgs &out) {
                 return bad("unknown format \"" + v + "\" (text, json, sarif, github)");
             out.format = v;
         } else if (a == "--fail-on") {
-            if (!review::parse_severity(v, &out.fail_on))
-                return bad("unknown severity \"" + v + "\" (critical, high, medium, low, info)");
+            if (!parse_severity_arg("lint", v, &out.fail_on)) return false;
         } else if (a == "--dsn") {
             out.dsn = v;
         } else if (a == "--rule") {
@@ -105,7 +89,7 @@ bool parse(const Args &args, LintArgs &out) {
                            "\" (SELECT rule FROM advisor.rules WHERE "
                            "category = 'migration')");
             out.only_rules.push_back(v);
-        } else if (!parse_set(v, out.settings)) {
+        } else if (!parse_set_arg("lint", v, out.settings)) {
             return false;
         }
     }

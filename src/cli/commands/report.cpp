@@ -20,6 +20,7 @@
 #include <string>
 #include <vector>
 
+#include "cli/args.h"
 #include "cli/command.h"
 #include "cli/libpq/catalog_loader.h"
 #include "cli/libpq/server_report.h"
@@ -46,24 +47,6 @@ void usage() {
                "                         [--local] [--set NAME=VALUE]...\n");
 }
 
-bool parse_set(const std::string &v, review::Settings &settings) {
-    size_t eq = v.find('=');
-    char *end = nullptr;
-    double number = eq == std::string::npos ? 0 : std::strtod(v.c_str() + eq + 1, &end);
-    if (eq == std::string::npos || end == v.c_str() + eq + 1 || *end != '\0') {
-        fmt::print(stderr, "pg_advisor report: --set takes NAME=NUMBER, not \"{}\"\n", v);
-        return false;
-    }
-    try {
-        (void)settings.get(v.substr(0, eq));
-    } catch (const std::out_of_range &e) {
-        fmt::print(stderr, "pg_advisor report: {}\n", e.what());
-        return false;
-    }
-    settings.set(v.substr(0, eq), number);
-    return true;
-}
-
 bool parse(const Args &args, ReportArgs &out) {
     for (size_t i = 0; i < args.size(); i++) {
         const std::string &a = args[i];
@@ -86,7 +69,7 @@ bool parse(const Args &args, ReportArgs &out) {
                 return false;
             }
         } else if (a == "--set") {
-            if (!parse_set(args[++i], out.settings)) return false;
+            if (!parse_set_arg("report", args[++i], out.settings)) return false;
         } else if (a == "--local") {
             out.local = true;
         } else {

@@ -10,6 +10,7 @@
 #include <exception>
 #include <string>
 
+#include "cli/args.h"
 #include "cli/command.h"
 #include "cli/libpq/catalog_loader.h"
 #include "core/common/json.h"
@@ -65,31 +66,10 @@ bool parse(const Args &args, ReviewArgs &out) {
             }
             out.options.only_rules.push_back(*v);
         } else if (a == "--set") {
-            if (!(v = value("--set"))) return false;
-            size_t eq = v->find('=');
-            char *end = nullptr;
-            double number = eq == std::string::npos ? 0 : std::strtod(v->c_str() + eq + 1, &end);
-            if (eq == std::string::npos || end == v->c_str() + eq + 1 || *end != '\0') {
-                fmt::print(stderr, "pg_advisor review: --set takes NAME=NUMBER, not \"{}\"\n", *v);
-                return false;
-            }
-            std::string name = v->substr(0, eq);
-            try {
-                (void)out.settings.get(name);
-            } catch (const std::out_of_range &e) {
-                fmt::print(stderr, "pg_advisor review: {}\n", e.what());
-                return false;
-            }
-            out.settings.set(name, number);
+            if (!(v = value("--set")) || !parse_set_arg("review", *v, out.settings)) return false;
         } else if (a == "--fail-on") {
-            if (!(v = value("--fail-on"))) return false;
-            if (!review::parse_severity(*v, &out.fail_on)) {
-                fmt::print(stderr,
-                           "pg_advisor review: unknown severity \"{}\" (critical, high, medium, "
-                           "low, info)\n",
-                           *v);
+            if (!(v = value("--fail-on")) || !parse_severity_arg("review", *v, &out.fail_on))
                 return false;
-            }
             out.fail_on_set = true;
         } else if (out.dsn.empty() && !a.empty() && a[0] != '-') {
             out.dsn = a;

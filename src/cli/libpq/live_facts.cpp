@@ -60,48 +60,6 @@ const char *const kLocks =
     "AND l.relation = $1::oid AND l.database = (SELECT oid FROM pg_database WHERE datname = "
     "current_database()) AND l.pid <> pg_backend_pid() ORDER BY l.granted DESC, l.pid";
 
-// The lock modes that conflict with a requested mode (PostgreSQL's conflict table).
-bool conflicts(ddl::LockMode requested, const std::string &held) {
-    using M = ddl::LockMode;
-    static const std::pair<const char *, M> kModes[] = {
-        {"AccessShareLock", M::AccessShare},
-        {"RowShareLock", M::RowShare},
-        {"RowExclusiveLock", M::RowExclusive},
-        {"ShareUpdateExclusiveLock", M::ShareUpdateExclusive},
-        {"ShareLock", M::Share},
-        {"ShareRowExclusiveLock", M::ShareRowExclusive},
-        {"ExclusiveLock", M::Exclusive},
-        {"AccessExclusiveLock", M::AccessExclusive}};
-    M h = M::None;
-    for (const auto &m : kModes)
-        if (held == m.first) h = m.second;
-    if (h == M::None || requested == M::None) return false;
-    auto weak_vs = [](M a, M b) {  // does a (requested) conflict with b (held)?
-        switch (a) {
-            case M::AccessShare:
-                return b == M::AccessExclusive;
-            case M::RowShare:
-                return b >= M::Exclusive;
-            case M::RowExclusive:
-                return b >= M::Share;
-            case M::ShareUpdateExclusive:
-                return b >= M::ShareUpdateExclusive;
-            case M::Share:
-                return b == M::RowExclusive || b == M::ShareUpdateExclusive ||
-                       b >= M::ShareRowExclusive;
-            case M::ShareRowExclusive:
-                return b >= M::RowExclusive;
-            case M::Exclusive:
-                return b >= M::RowShare;
-            case M::AccessExclusive:
-                return b >= M::AccessShare;
-            default:
-                return false;
-        }
-    };
-    return weak_vs(requested, h);
-}
-
 // A word match for an identifier inside a query text (PostgreSQL regex: \m ... \M).
 std::string word_regex(const std::string &identifier) {
     std::string out = "\\m";
@@ -310,7 +268,7 @@ std::vector<ddl::LockHolder> LibpqFacts::conflicting_locks(const ddl::Name &tabl
             h.xact_seconds = std::strtod(row[3].value_or("0").c_str(), nullptr);
             h.state = row[4].value_or("");
             h.query = row[5].value_or("");
-            if (conflicts(mode, h.mode)) out.push_back(std::move(h));
+            if (ddl::locks_conflict(mode, ddl::lock_mode_of(h.mode))) out.push_back(std::move(h));
         }
     }
     locks_[k] = out;

@@ -114,6 +114,37 @@ bool asks_captured_queries(const Change &c) {
     }
 }
 
+LockMode lock_mode_of(std::string_view mode) {
+    static const char *const kNames[] = {"",
+                                         "AccessShareLock",
+                                         "RowShareLock",
+                                         "RowExclusiveLock",
+                                         "ShareUpdateExclusiveLock",
+                                         "ShareLock",
+                                         "ShareRowExclusiveLock",
+                                         "ExclusiveLock",
+                                         "AccessExclusiveLock"};
+    for (int i = 1; i <= static_cast<int>(LockMode::AccessExclusive); i++)
+        if (mode == kNames[i]) return static_cast<LockMode>(i);
+    return LockMode::None;
+}
+
+bool locks_conflict(LockMode a, LockMode b) {
+    // Row i: the modes (bit per LockMode) that mode i conflicts with, weakest first.
+    static const uint16_t kConflicts[9] = {
+        0,
+        1u << 8,
+        (1u << 7) | (1u << 8),
+        (1u << 5) | (1u << 6) | (1u << 7) | (1u << 8),
+        (1u << 4) | (1u << 5) | (1u << 6) | (1u << 7) | (1u << 8),
+        (1u << 3) | (1u << 4) | (1u << 6) | (1u << 7) | (1u << 8),
+        (1u << 3) | (1u << 4) | (1u << 5) | (1u << 6) | (1u << 7) | (1u << 8),
+        (1u << 2) | (1u << 3) | (1u << 4) | (1u << 5) | (1u << 6) | (1u << 7) | (1u << 8),
+        0x1fe,
+    };
+    return (kConflicts[static_cast<int>(a)] >> static_cast<int>(b)) & 1u;
+}
+
 std::string Name::sql() const {
     if (schema.empty()) return catalog::quote_ident(name);
     return catalog::quote_ident(schema) + "." + catalog::quote_ident(name);

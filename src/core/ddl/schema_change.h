@@ -49,6 +49,11 @@ std::string_view lock_mode_name(LockMode m);  // "ACCESS EXCLUSIVE", "" for None
 // What the mode blocks for other sessions, in words: "reads and writes", "writes", ...
 std::string_view lock_blocks(LockMode m);
 
+// The mode of a pg_locks.mode name ("RowExclusiveLock"); None for any other text.
+LockMode lock_mode_of(std::string_view pg_locks_mode);
+// Whether two table-level lock modes conflict (lock.c's conflict table; symmetric).
+bool locks_conflict(LockMode a, LockMode b);
+
 struct Change;
 // The table lock a change takes (CREATE INDEX: SHARE, or SHARE UPDATE EXCLUSIVE concurrently;
 // ADD FOREIGN KEY: SHARE ROW EXCLUSIVE; most ALTER TABLE forms: ACCESS EXCLUSIVE; data changes:

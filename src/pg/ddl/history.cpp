@@ -99,6 +99,13 @@ void pga_ddl_history_add(const PgaDdlHistoryEntry *entry) {
     LWLockRelease(ring->lock);
 }
 
+void pga_ddl_history_reset(void) {
+    if (ring == nullptr) return;
+    LWLockAcquire(ring->lock, LW_EXCLUSIVE);
+    ring->next = 0;
+    LWLockRelease(ring->lock);
+}
+
 std::vector<pg_advisor::review::Finding> pga_ddl_history_findings(void) {
     std::vector<pg_advisor::review::Finding> out;
     if (ring == nullptr) return out;

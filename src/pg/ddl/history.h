@@ -36,6 +36,9 @@ void pga_ddl_history_install(void);
 // Appends one entry (copied under the lock). No-op when the ring is not there.
 void pga_ddl_history_add(const PgaDdlHistoryEntry *entry);
 
+// Forgets every entry (advisor.reset()).
+void pga_ddl_history_reset(void);
+
 // The migration findings of this database the calling role may see, newest last, as review
 // findings (rule, severity, object, title, why, recommendation, fix_sql, first/last seen).
 std::vector<pg_advisor::review::Finding> pga_ddl_history_findings(void);

@@ -61,37 +61,6 @@ int64_t file_bytes(const std::string &path) {
     return total;
 }
 
-LockMode lock_mode_of(const std::string &mode) {
-    static const char *const names[] = {"",
-                                        "AccessShareLock",
-                                        "RowShareLock",
-                                        "RowExclusiveLock",
-                                        "ShareUpdateExclusiveLock",
-                                        "ShareLock",
-                                        "ShareRowExclusiveLock",
-                                        "ExclusiveLock",
-                                        "AccessExclusiveLock"};
-    for (int i = 1; i <= 8; i++)
-        if (mode == names[i]) return static_cast<LockMode>(i);
-    return LockMode::None;
-}
-
-// The table-level lock conflict matrix (lock.c's LockConflicts), weakest mode first.
-bool conflicts(LockMode a, LockMode b) {
-    static const uint16_t matrix[9] = {
-        0,
-        1u << 8,
-        (1u << 7) | (1u << 8),
-        (1u << 5) | (1u << 6) | (1u << 7) | (1u << 8),
-        (1u << 4) | (1u << 5) | (1u << 6) | (1u << 7) | (1u << 8),
-        (1u << 3) | (1u << 4) | (1u << 6) | (1u << 7) | (1u << 8),
-        (1u << 3) | (1u << 4) | (1u << 5) | (1u << 6) | (1u << 7) | (1u << 8),
-        (1u << 2) | (1u << 3) | (1u << 4) | (1u << 5) | (1u << 6) | (1u << 7) | (1u << 8),
-        0x1fe,
-    };
-    return (matrix[static_cast<int>(a)] >> static_cast<int>(b)) & 1u;
-}
-
 // Parser-style modifiers of a catalog typmod.
 std::vector<int64_t> modifiers_of(const std::string &type, int typmod) {
     if (typmod < 0) return {};
@@ -347,7 +316,7 @@ void PgaServerFacts::read_table(const DName &name) {
         h.holder.xact_seconds = std::atof(cell(r, 3).c_str());
         h.holder.state = cell(r, 4);
         h.holder.query = cell(r, 5) == "<insufficient privilege>" ? "" : cell(r, 5);
-        h.mode = lock_mode_of(h.holder.mode);
+        h.mode = pg_advisor::ddl::lock_mode_of(h.holder.mode);
         t.locks.push_back(std::move(h));
     }
     tables_.emplace(key, std::move(t));
@@ -497,7 +466,7 @@ std::vector<LockHolder> PgaServerFacts::conflicting_locks(const DName &table, Lo
     const Table *t = find(table);
     if (t == nullptr) return out;
     for (const Held &h : t->locks)
-        if (conflicts(mode, h.mode)) out.push_back(h.holder);
+        if (pg_advisor::ddl::locks_conflict(mode, h.mode)) out.push_back(h.holder);
     return out;
 }
 

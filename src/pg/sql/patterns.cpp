@@ -19,6 +19,7 @@ extern "C" {
 #include "utils/timestamp.h"
 }
 
+#include "pg/ddl/history.h"
 #include "pg/compat.h"
 #include "pg/capture/capture.h"
 #include "pg/loops/detect_loops.h"
@@ -161,6 +162,7 @@ PGA_SQL_FUNCTION(pg_advisor_reset, "advisor.reset") {
     LWLockAcquire(pga_shared->findings_lock, LW_EXCLUSIVE);
     findings.reset(now);
     LWLockRelease(pga_shared->findings_lock);
+    pga_ddl_history_reset();  // the reviews of DDL that ran
     pg_atomic_write_u64(&pga_shared->capture_failures, 0);
     pg_atomic_write_u64(&pga_shared->query_id_jumbles, 0);
     pga_session.clear();

@@ -58,6 +58,27 @@ TEST(Script, Timeouts) {
     EXPECT_EQ(parse_timeout_ms("2147483648"), -1);
 }
 
+TEST(Locks, ModesAndConflictsAsPostgreSQLHasThem) {
+    EXPECT_EQ(lock_mode_of("RowExclusiveLock"), LockMode::RowExclusive);
+    EXPECT_EQ(lock_mode_of("AccessExclusiveLock"), LockMode::AccessExclusive);
+    EXPECT_EQ(lock_mode_of("SIReadLock"), LockMode::None);
+    // the conflict table is symmetric
+    for (int a = 0; a <= 8; a++)
+        for (int b = 0; b <= 8; b++)
+            EXPECT_EQ(locks_conflict(static_cast<LockMode>(a), static_cast<LockMode>(b)),
+                      locks_conflict(static_cast<LockMode>(b), static_cast<LockMode>(a)));
+    // CREATE INDEX (SHARE) waits for writers, not readers, and not for another CREATE INDEX
+    EXPECT_TRUE(locks_conflict(LockMode::Share, LockMode::RowExclusive));
+    EXPECT_FALSE(locks_conflict(LockMode::Share, LockMode::AccessShare));
+    EXPECT_FALSE(locks_conflict(LockMode::Share, LockMode::Share));
+    // SHARE UPDATE EXCLUSIVE conflicts with itself; ACCESS SHARE only with ACCESS EXCLUSIVE
+    EXPECT_TRUE(locks_conflict(LockMode::ShareUpdateExclusive, LockMode::ShareUpdateExclusive));
+    int with_access_share = 0;
+    for (int b = 0; b <= 8; b++)
+        with_access_share += locks_conflict(LockMode::AccessShare, static_cast<LockMode>(b));
+    EXPECT_EQ(with_access_share, 1);
+}
+
 TEST(Lint, CreateIndexOnATableOfThisMigrationIsNoRisk) {
     Statement create;
     create.text = "CREATE TABLE a (id int)";
