@@ -169,7 +169,7 @@ std::string parent_fk(const Finding &f, const std::string &child_table) {
 Described describe(const Finding &f, uint32_t min_repeats) {
     const FindingEntry &e = f.entry;
     Described d;
-    d.typical_repeats = e.occurrences ? (e.executions + e.occurrences / 2) / e.occurrences : 0;
+    d.typical_repeats = e.typical_repeats();
     std::string table = unqualified(f.child_relation);
     if (table.empty()) table = "the child table";
     std::string key_sql = f.child_key_column.empty() ? "" : log::display_name(f.child_key_column);
@@ -249,8 +249,9 @@ std::string finding_json(const Finding &f, const Described &d) {
     const FindingEntry &e = f.entry;
     auto kind = static_cast<LoopKind>(e.key.kind);
     std::string o = "{";
-    put(o, "finding_key",
-        fmt::format("{}:{:016x}", loop_kind_name(kind), FindingEntry::hash_key(e.key)));
+    char key[FindingEntry::kFindingKeySize];
+    e.finding_key(key);
+    put(o, "finding_key", key);
     put(o, "kind", loop_kind_name(kind));
     bool parent = e.key.parent_queryid != 0;
     if (parent)

@@ -1,5 +1,6 @@
 #include "core/loops/loop_finding.h"
 
+#include <cstdio>
 #include <cstring>
 
 #include "core/common/hash.h"
@@ -52,6 +53,12 @@ uint64_t FindingEntry::hash_key(const FindingKey &k) {
     uint64_t h = hash_combine(k.child_queryid, k.parent_queryid);
     h = hash_combine(h, k.app_tags_fp);
     return hash_combine(h, (uint64_t{k.dbid} << 32 | k.userid) ^ (uint64_t{k.kind} << 60));
+}
+
+void FindingEntry::finding_key(char *buf) const {
+    std::snprintf(buf, kFindingKeySize, "%s:%016llx",
+                  loop_kind_name(static_cast<LoopKind>(key.kind)),
+                  static_cast<unsigned long long>(hash_key(key)));
 }
 
 void FindingEntry::snapshot_to(FindingEntry &dst) const {

@@ -54,6 +54,14 @@ struct FindingEntry {
     char framework[kFrameworkSize];  // tags_framework() of the first occurrence, or empty
 
     static uint64_t hash_key(const FindingKey &k);
+    // "<kind>:<16 hex digits>", the finding_key of advisor.n_plus_one and analyze-log, in buf
+    // (at least kFindingKeySize bytes).
+    static constexpr size_t kFindingKeySize = 48;
+    void finding_key(char *buf) const;
+    // Executions per occurrence, rounded: the loop's usual length.
+    uint64_t typical_repeats() const {
+        return occurrences ? (executions + occurrences / 2) / occurrences : 0;
+    }
     void snapshot_to(FindingEntry &dst) const;
     std::string_view example_scope() const { return {example, example_len}; }
     std::string_view framework_name() const {

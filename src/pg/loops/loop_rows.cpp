@@ -78,16 +78,16 @@ PgaLoopRow *pga_read_loops(int *n) {
         if (!decode_finding_texts(snap.blob(i), texts)) continue;
         PgaLoopRow &row = rows[(*n)++];
         row.entry = e;
-        row.typical_repeats =
-            e.occurrences ? (e.executions + e.occurrences / 2) / e.occurrences : 0;
+        row.typical_repeats = e.typical_repeats();
         row.parent_text = copy(texts.parent);
         row.child_text = copy(texts.child);
         row.tags = static_cast<char *>(palloc(texts.tags.size() + 1));
         memcpy(row.tags, texts.tags.data(), texts.tags.size());
         row.tags[texts.tags.size()] = '\0';
         row.tags_len = static_cast<int>(texts.tags.size());
-        row.finding_key = psprintf("%s:%016llx", loop_kind_name(static_cast<LoopKind>(e.key.kind)),
-                                   (unsigned long long)FindingEntry::hash_key(e.key));
+        char key[FindingEntry::kFindingKeySize];
+        e.finding_key(key);
+        row.finding_key = pstrdup(key);
         describe(row, texts, sql_buf, orm_buf, reason_buf);
     }
     pfree(buf);
