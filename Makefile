@@ -34,7 +34,7 @@ SHLIB_LINK = -lstdc++ -Wl,--version-script=$(srcdir)/src/pg/exports.map
 
 # pg_regress (sql/ + expected/) and isolation (test/isolation/) suites, run against a server
 # started with shared_preload_libraries = 'pg_advisor' (see scripts/test.sh).
-REGRESS = capture normalize tags session shapes privileges n_plus_one index_advice security review ddl_review reset query_ids
+REGRESS = capture normalize tags session shapes privileges n_plus_one index_advice index_forms security review ddl_review reset query_ids
 ISOLATION = concurrent_capture review_waits ddl_locks
 ISOLATION_OPTS = --inputdir=test/isolation
 

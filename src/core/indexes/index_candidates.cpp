@@ -46,6 +46,28 @@ bool is_common_value(const ColumnInfo &c, const std::string &value) {
     return std::find(c.mcv_values.begin(), c.mcv_values.end(), value) != c.mcv_values.end();
 }
 
+// A column named like a key of rows: id, account_id, accountId, ACCOUNT_ID.
+bool id_like(const std::string &name) {
+    size_t n = name.size();
+    auto lower = [&](size_t i) { return std::tolower(static_cast<unsigned char>(name[i])); };
+    if (n == 2) return lower(0) == 'i' && lower(1) == 'd';
+    if (n < 3) return false;
+    if (lower(n - 2) == 'i' && lower(n - 1) == 'd' && name[n - 3] == '_') return true;
+    return name[n - 2] == 'I' && name[n - 1] == 'd';  // camelCase
+}
+
+// Whether an equality with a constant value of this column can be a partial-index predicate:
+// a boolean, or a status-like column (text or enum, few distinct values, the value one of its
+// common ones); never a column that holds keys of rows (a foreign key, an id), whose every
+// value is as good as another and deserves an index that serves them all.
+bool setting_column(const TableInfo &t, const ColumnInfo &c, const std::string &value,
+                    const CandidateLimits &limits) {
+    if (c.is_bool) return true;
+    if (c.type_category != 'S' && c.type_category != 'E') return false;
+    if (c.foreign_key || id_like(c.name)) return false;
+    return t.distinct_values(c) <= limits.partial_max_distinct && is_common_value(c, value);
+}
+
 struct Classified {
     struct Key {
         IndexKey key;
@@ -113,12 +135,10 @@ Classified classify(const TableInfo &t, const ScanUse &use, const CandidateLimit
                                 q.kind == QualKind::Equality;
                 if (constant) {
                     double f = value_fraction(t, *c, q.value);
-                    // A partial index is for a recurring value of an enum-like column (one of
-                    // its most common values, a boolean), not for one example of many.
-                    bool low_cardinality =
-                        c->is_bool || (t.distinct_values(*c) <= limits.partial_max_distinct &&
-                                       is_common_value(*c, q.value));
-                    if (low_cardinality && f <= limits.partial_max_fraction) {
+                    // A partial index is for a setting of the statement (a value it always
+                    // uses) on a status-like column, not for one example of many values.
+                    if (q.recurring && setting_column(t, *c, q.value, limits) &&
+                        f <= limits.partial_max_fraction) {
                         if (c->is_bool)
                             out.predicates.push_back(q.value == "true" ? c->name_sql
                                                                        : "NOT " + c->name_sql);
@@ -181,6 +201,28 @@ void add_candidate(CandidateSet &set, Candidate c, uint64_t queryid) {
     }
     c.queryids = {queryid};
     set.candidates.push_back(std::move(c));
+}
+
+// One index often serves several statements: each full candidate is also planned with the
+// other statements of the table that filter on its leading column, so that the choice is made
+// against every statement it could serve, not only the one it was derived from. (A partial
+// index serves only statements that imply its predicate; it stays with its own.)
+void offer_to_other_statements(CandidateSet &set, const std::vector<ScanUse> &uses) {
+    for (Candidate &c : set.candidates) {
+        if (!c.predicate.empty() || c.keys.empty() || c.keys[0].attnum == 0 ||
+            !c.keys[0].opclass.empty())
+            continue;
+        for (const ScanUse &u : uses) {
+            if (std::find(c.queryids.begin(), c.queryids.end(), u.queryid) != c.queryids.end())
+                continue;
+            bool leads = false;
+            for (const ScanUse::Q &q : u.quals)
+                leads = leads || (q.attnum == c.keys[0].attnum && q.source != QualSource::Column &&
+                                  (q.kind == QualKind::Equality || q.kind == QualKind::InList ||
+                                   q.kind == QualKind::Range));
+            if (leads) c.queryids.push_back(u.queryid);
+        }
+    }
 }
 
 }  // namespace
@@ -374,10 +416,14 @@ CandidateSet generate_candidates(const TableInfo &t, const std::vector<ScanUse> 
                 made.push_back(c);
             }
         }
-        // Partial variant: constant predicates move to WHERE; what remains is the key.
+        // Partial variant: constant predicates move to WHERE; what remains is the key (of the
+        // widest full candidate without INCLUDE). Selection costs it against the full ones.
+        const Candidate *full = nullptr;
+        for (const Candidate &m : made)
+            if (m.include.empty()) full = &m;
         if (!cl.predicates.empty()) {
             std::vector<IndexKey> keys;
-            const std::vector<IndexKey> &from = made.empty() ? eq : made.back().keys;
+            const std::vector<IndexKey> &from = full == nullptr ? eq : full->keys;
             for (const IndexKey &k : from) {
                 bool in_pred = std::find(cl.predicate_columns.begin(), cl.predicate_columns.end(),
                                          k.attnum) != cl.predicate_columns.end() &&
@@ -394,18 +440,17 @@ CandidateSet generate_candidates(const TableInfo &t, const std::vector<ScanUse> 
                 k.attnum = t.primary_key.front();
                 keys.push_back(k);
             }
-            if (keys.empty()) {
-                IndexKey k;
-                k.attnum = cl.predicate_columns.front();
-                keys.push_back(k);
+            // Never keyed on its own predicate's column ((status) WHERE status = 'x'): with
+            // nothing else to key on, there is no partial form.
+            if (!keys.empty()) {
+                Candidate c = make(keys, CandidateRule::Partial);
+                std::vector<std::string> preds = cl.predicates;
+                std::sort(preds.begin(), preds.end());
+                preds.erase(std::unique(preds.begin(), preds.end()), preds.end());
+                c.predicate = join(preds, " AND ");
+                c.predicate_fraction = std::min(1.0, cl.predicate_fraction);
+                made.push_back(c);
             }
-            Candidate c = make(keys, CandidateRule::Partial);
-            std::vector<std::string> preds = cl.predicates;
-            std::sort(preds.begin(), preds.end());
-            preds.erase(std::unique(preds.begin(), preds.end()), preds.end());
-            c.predicate = join(preds, " AND ");
-            c.predicate_fraction = std::min(1.0, cl.predicate_fraction);
-            made.push_back(c);
         }
         if (made.empty()) {
             // Say why nothing could be built from this statement's quals.
@@ -434,6 +479,7 @@ CandidateSet generate_candidates(const TableInfo &t, const std::vector<ScanUse> 
         for (Candidate &c : made)
             add_candidate(set, std::move(c), use.queryid);
     }
+    offer_to_other_statements(set, uses);
     // Existing indexes that already serve a candidate reject it.
     std::vector<Candidate> kept;
     for (Candidate &c : set.candidates) {

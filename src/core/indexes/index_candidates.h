@@ -40,6 +40,8 @@ struct ColumnInfo {
     double null_frac = 0;
     int32_t avg_width = 8;
     bool is_bool = false;
+    char type_category = 0;    // PostgreSQL's typcategory: 'S' string, 'E' enum, 'B' boolean
+    bool foreign_key = false;  // a column of one of the table's foreign keys
     // Most common values and their frequencies (pg_stats), for constant predicates.
     std::vector<std::string> mcv_values;
     std::vector<double> mcv_freqs;
@@ -86,6 +88,10 @@ struct ScanUse {
         std::string expr;   // expression text (attnum 0)
         std::string value;  // constant text (source Const)
         uint16_t nvalues;
+        // The constant is a setting of the statement, not a value it looks up: written in its
+        // text (WHERE active, IS NULL), or a literal that kept its value over enough executions
+        // (PatternEntry::literal_varied). Only such constants become partial predicates.
+        bool recurring = false;
     };
     std::vector<Q> quals;
     struct Order {

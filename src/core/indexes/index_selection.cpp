@@ -108,6 +108,9 @@ std::vector<IndexDecision> select_indexes(const std::vector<TableInfo> &tables,
         }
     }
 
+    // Every statement each candidate serves, before steps 2 and 2b give some up (step 6).
+    const std::vector<std::vector<Served>> all_served = served;
+
     // 2. A wider index keeps a statement only if clearly better than a narrower candidate;
     //    when it is, the narrower one gives the statement up (one index per need, not both).
     std::vector<std::string> dropped(candidates.size());  // why a statement was given up
@@ -128,6 +131,15 @@ std::vector<IndexDecision> select_indexes(const std::vector<TableInfo> &tables,
         for (Served &s : served[i])
             if (s.queryid == queryid) return &s;
         return nullptr;
+    };
+    auto remove = [&](size_t i, const std::vector<uint64_t> &ids) {
+        auto &list = served[i];
+        for (uint64_t q : ids)
+            for (size_t k = 0; k < list.size(); k++)
+                if (list[k].queryid == q) {
+                    list.erase(list.begin() + static_cast<long>(k));
+                    break;
+                }
     };
     for (size_t w = 0; w < candidates.size(); w++) {
         for (size_t n = 0; n < candidates.size(); n++) {
@@ -153,18 +165,50 @@ std::vector<IndexDecision> select_indexes(const std::vector<TableInfo> &tables,
                     dropped[n] = note;
                 }
             }
-            auto remove = [&](size_t i, const std::vector<uint64_t> &ids) {
-                auto &list = served[i];
-                for (uint64_t q : ids)
-                    for (size_t k = 0; k < list.size(); k++)
-                        if (list[k].queryid == q) {
-                            list.erase(list.begin() + static_cast<long>(k));
-                            break;
-                        }
-            };
             remove(w, wider_loses);
             remove(n, narrower_loses);
         }
+    }
+
+    // 2b. A partial index keeps a statement only if it beats the best full index for it (one
+    //     that serves every value the workload looks up) by the same margin; when it does,
+    //     that full one gives the statement up.
+    std::vector<std::string> partial_gain(candidates.size());  // said when chosen
+    for (size_t p = 0; p < candidates.size(); p++) {
+        if (candidates[p].predicate.empty()) continue;
+        std::vector<uint64_t> partial_loses;
+        for (const Served &ps : served[p]) {
+            size_t f = candidates.size();
+            double full_after = 0;
+            for (size_t j = 0; j < candidates.size(); j++) {
+                if (!candidates[j].predicate.empty() || candidates[j].relid != candidates[p].relid)
+                    continue;
+                for (const Served &o : all_served[j])
+                    if (o.queryid == ps.queryid && (f == candidates.size() || o.after < full_after))
+                        f = j, full_after = o.after;
+            }
+            if (f == candidates.size()) continue;
+            std::string compared = fmt_cost(ps.after) + " vs " + fmt_cost(full_after);
+            if (ps.after > full_after * (1.0 - settings.wider_margin_pct / 100.0)) {
+                partial_loses.push_back(ps.queryid);
+                dropped[p] = "statement " + qid(ps.queryid) + ": the full index (" + names_of(f) +
+                             ") serves every value " +
+                             (ps.after >= full_after ? "as well or better" : "almost as well") +
+                             " (" + compared + ", a partial index needs " +
+                             fmt_pct(settings.wider_margin_pct) + " better)";
+                decisions[p].notes.push_back(dropped[p]);
+            } else {
+                dropped[f] = "statement " + qid(ps.queryid) + ": the partial index (" +
+                             names_of(p) + ") serves it clearly better (" + compared + ")";
+                decisions[f].notes.push_back(dropped[f]);
+                remove(f, {ps.queryid});
+                partial_gain[p] =
+                    "partial: " + fmt_pct(100.0 * (1.0 - ps.after / std::max(full_after, 1e-9))) +
+                    " cheaper than the full index (" + names_of(f) + ") (" + compared + ", needs " +
+                    fmt_pct(settings.wider_margin_pct) + ")";
+            }
+        }
+        remove(p, partial_loses);
     }
 
     // 3. Benefit and write overhead.
@@ -192,6 +236,27 @@ std::vector<IndexDecision> select_indexes(const std::vector<TableInfo> &tables,
             served[i].clear();
         }
     }
+
+    // A chosen index's figures over the statements it serves, and its reason.
+    auto describe_chosen = [&](size_t i) {
+        IndexDecision &d = decisions[i];
+        double weight = 0, before = 0, after = 0;
+        for (const ServedStatement &s : d.served) {
+            weight += s.calls;
+            before += s.calls * s.cost_before;
+            after += s.calls * s.cost_after;
+        }
+        d.calls = weight;
+        d.cost_before = weight > 0 ? before / weight : 0;
+        d.cost_after = weight > 0 ? after / weight : 0;
+        d.saving_pct = d.cost_before > 0 ? 100.0 * (1.0 - d.cost_after / d.cost_before) : 0;
+        d.reason = "serves " + std::to_string(d.served.size()) +
+                   (d.served.size() == 1 ? " statement" : " statements") + " (" +
+                   fmt_cost(d.calls) + " calls): cost per execution " + fmt_cost(d.cost_before) +
+                   " -> " + fmt_cost(d.cost_after) + " (-" + fmt_pct(d.saving_pct) +
+                   "); rule: " + candidate_rule_name(candidates[i].rule);
+        if (!partial_gain[i].empty()) d.reason += "; " + partial_gain[i];
+    };
 
     // 4. Greedy by marginal benefit per byte, with a per-table cap.
     std::map<uint64_t, double> current;  // best cost so far per statement
@@ -236,27 +301,15 @@ std::vector<IndexDecision> select_indexes(const std::vector<TableInfo> &tables,
         per_table[relid]++;
         d.chosen = true;
         d.benefit = best_marginal;
-        double weight = 0, before = 0, after = 0;
         for (const Served &s : served[best]) {
             if (s.after > current[s.queryid] * (1.0 - settings.min_saving_pct / 100.0)) continue;
-            double c = calls_of[s.queryid];
-            d.served.push_back({s.queryid, c, s.before, s.after});
-            weight += c;
-            before += c * s.before;
-            after += c * s.after;
+            d.served.push_back({s.queryid, calls_of[s.queryid], s.before, s.after});
             current[s.queryid] = std::min(current[s.queryid], s.after);
         }
-        d.calls = weight;
-        d.cost_before = weight > 0 ? before / weight : 0;
-        d.cost_after = weight > 0 ? after / weight : 0;
-        d.saving_pct = d.cost_before > 0 ? 100.0 * (1.0 - d.cost_after / d.cost_before) : 0;
-        d.reason = "serves " + std::to_string(d.served.size()) +
-                   (d.served.size() == 1 ? " statement" : " statements") + " (" +
-                   fmt_cost(d.calls) + " calls): cost per execution " + fmt_cost(d.cost_before) +
-                   " -> " + fmt_cost(d.cost_after) + " (-" + fmt_pct(d.saving_pct) +
-                   "); rule: " + candidate_rule_name(candidates[best].rule);
+        describe_chosen(best);
     }
     // 5. Indexes that serve a statement only together.
+    std::vector<bool> in_combo(candidates.size());
     for (const WhatIfCombo &combo : combos) {
         if (combo.used.size() < 2) continue;
         double now = current.count(combo.queryid) ? current[combo.queryid] : combo.cost_before;
@@ -283,6 +336,7 @@ std::vector<IndexDecision> select_indexes(const std::vector<TableInfo> &tables,
         if (marginal <= 0) continue;
         current[combo.queryid] = combo.cost_after;
         for (size_t c : fresh) {
+            in_combo[c] = true;
             IndexDecision &d = decisions[c];
             per_table[candidates[c].relid]++;
             d.chosen = true;
@@ -310,39 +364,70 @@ std::vector<IndexDecision> select_indexes(const std::vector<TableInfo> &tables,
     }
 
     // 6. An index chosen early can be made redundant by one chosen later (a partial index, then
-    //    a covering one for the same statements): keep only those that still matter.
+    //    a covering one for the same statements; (a) then (a, b) for a statement on a alone):
+    //    keep only those that still matter, that is, better than the others by the margin a
+    //    wider index needs.
     std::vector<size_t> order;
     for (size_t i = 0; i < candidates.size(); i++)
         if (decisions[i].chosen) order.push_back(i);
     std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) {
         return decisions[a].benefit < decisions[b].benefit;
     });
+    // What a chosen index j costs statement q, whether or not the greedy step counted q for
+    // it (an index chosen later serves a statement an earlier one already served); -1: no.
+    auto cost_with = [&](size_t j, uint64_t q) {
+        for (const ServedStatement &o : decisions[j].served)
+            if (o.queryid == q) return o.cost_after;
+        for (const Served &o : all_served[j])
+            if (o.queryid == q) return o.after;
+        return -1.0;
+    };
     for (size_t i : order) {
+        if (in_combo[i]) continue;  // its partners serve the statement only with it
         IndexDecision &d = decisions[i];
         size_t better = candidates.size();
         bool needed = d.served.empty();
+        std::vector<size_t> takers;  // per served statement: the index that serves it instead
         for (const ServedStatement &s : d.served) {
             size_t best = candidates.size();
             double best_after = 0;
             for (size_t j = 0; j < candidates.size(); j++) {
                 if (j == i || !decisions[j].chosen) continue;
-                for (const ServedStatement &o : decisions[j].served)
-                    if (o.queryid == s.queryid &&
-                        (best == candidates.size() || o.cost_after < best_after)) {
-                        best = j;
-                        best_after = o.cost_after;
-                    }
+                double after = cost_with(j, s.queryid);
+                if (after >= 0 && (best == candidates.size() || after < best_after)) {
+                    best = j;
+                    best_after = after;
+                }
             }
-            if (best == candidates.size() || best_after >= s.cost_after) {
+            if (best == candidates.size() ||
+                s.cost_after < best_after * (1.0 - settings.wider_margin_pct / 100.0)) {
                 needed = true;
                 break;
             }
             better = best;
+            takers.push_back(best);
         }
         if (needed) continue;
+        // Its statements move to the indexes that serve them instead.
+        for (size_t k = 0; k < d.served.size(); k++) {
+            size_t j = takers[k];
+            const ServedStatement &s = d.served[k];
+            bool listed = false;
+            for (const ServedStatement &o : decisions[j].served)
+                listed = listed || o.queryid == s.queryid;
+            if (listed) continue;
+            decisions[j].served.push_back(
+                {s.queryid, s.calls, s.cost_before, cost_with(j, s.queryid)});
+            if (decisions[j].reason.compare(0, 7, "serves ") == 0 &&
+                decisions[j].reason.find(" together with ") == std::string::npos)
+                describe_chosen(j);
+        }
         d.chosen = false;
         d.served.clear();
-        d.reason = "not chosen: (" + names_of(better) + ") serves its statements as well or better";
+        d.reason = "not chosen: (" + names_of(better) +
+                   ") serves its statements as well, or "
+                   "almost (within " +
+                   fmt_pct(settings.wider_margin_pct) + ")";
     }
 
     for (size_t i = 0; i < candidates.size(); i++) {

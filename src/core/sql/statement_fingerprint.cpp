@@ -221,14 +221,23 @@ StatementFingerprint fingerprint_statement(std::string_view text, StatementSpan 
     bool minus_before = false;        // the previous token was an operator ending in '-'
 
     auto token = [&](size_t b, size_t e) { h = hash_token(h, data + b, e - b, limit); };
-    auto literal = [&](LiteralClass cls, size_t b, size_t e) {
+    // One more literal value starting at b: the values fingerprint and the tracked literals.
+    auto value = [&](uint64_t v, size_t b) {
+        if (fp.literals < kTrackedLiterals) {
+            uint32_t h32 = static_cast<uint32_t>(mix64(v) >> 32);
+            fp.literal_hash[fp.literals] = h32 == 0 ? 1 : h32;
+            fp.literal_offset[fp.literals] = static_cast<uint32_t>(b);
+        }
         fp.literals++;
+        values = hash_combine(values, v);
+    };
+    auto literal = [&](LiteralClass cls, size_t b, size_t e) {
         if ((list_depth >= 0 && depth >= list_depth) ||
             (modifier_depth >= 0 && depth >= modifier_depth))
             token(b, e);  // a position or a type modifier: the value counts
         h = word_step(h, (0x40ULL << 56) | static_cast<uint64_t>(cls));
         uint64_t v = hash_token(0x243f6a8885a308d3ULL, data + b, e - b, limit);
-        values = hash_combine(values, minus_before ? ~v : v);
+        value(minus_before ? ~v : v, b);
         prev = Prev::Literal;
         minus_before = false;
     };
@@ -384,8 +393,7 @@ StatementFingerprint fingerprint_statement(std::string_view text, StatementSpan 
                 if ((word.size() == 4 || word.size() == 5) && has_flag(word[0], kConstantWord) &&
                     (is_keyword(word, "true") || is_keyword(word, "false") ||
                      is_keyword(word, "null"))) {
-                    fp.literals++;
-                    values = hash_combine(values, mix64((word[0] | 0x20) ^ (word.size() << 8)));
+                    value(mix64((word[0] | 0x20) ^ (word.size() << 8)), pos);
                 }
                 prev = Prev::Ident;
                 last_ident = word;

@@ -23,13 +23,18 @@
 
 #include "core/sql/query_normalizer.h"
 #include "core/sql/sql_lexer.h"
+#include "core/sql/tracked_literals.h"
 
 namespace pg_advisor {
 
 struct StatementFingerprint {
     uint64_t shape = 0;
-    uint64_t values = 0;      // 0 when the statement has no literal
-    uint32_t literals = 0;    // literal tokens seen
+    uint64_t values = 0;    // 0 when the statement has no literal
+    uint32_t literals = 0;  // literal tokens seen
+    // Of the first kTrackedLiterals literals (in text order, TRUE / FALSE / NULL included):
+    // a hash of each value (never 0) and the byte offset where it starts in the text.
+    uint32_t literal_hash[kTrackedLiterals] = {};
+    uint32_t literal_offset[kTrackedLiterals] = {};
     bool has_params = false;  // a $n parameter: the text alone does not fix the types
     bool has_block_comment = false;
     bool complete = true;  // false: an unterminated quote or comment (the shape is not trusted)

@@ -60,6 +60,19 @@ void record_execution(PatternEntry &e, const ExecutionSample &x) {
     if (x.sampled) atomic_store(e.sampled_calls, e.sampled_calls + 1);
     if (x.offset > e.max_offset) atomic_store(e.max_offset, x.offset);
     if (x.calls_advisor) e.flags |= kPatternCallsAdvisor;
+    if (x.nliterals > 0) {
+        uint32_t n = x.nliterals < kTrackedLiterals ? x.nliterals : kTrackedLiterals;
+        if (e.literal_calls == 0) {
+            for (uint32_t i = 0; i < kTrackedLiterals; i++)
+                atomic_store(e.literal_first[i], i < n ? x.literals[i] : 0u);
+        } else {
+            uint32_t varied = e.literal_varied;
+            for (uint32_t i = 0; i < n; i++)
+                if (e.literal_first[i] != x.literals[i]) varied |= 1u << i;
+            if (varied != e.literal_varied) atomic_store(e.literal_varied, varied);
+        }
+        atomic_store(e.literal_calls, e.literal_calls + 1);
+    }
 }
 
 void record_context(PatternEntry &e, uint64_t tags_fp, std::string_view serialized_tags,

@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <string_view>
 
+#include "core/sql/tracked_literals.h"
 #include "core/store/fixed_store.h"
 
 namespace pg_advisor {
@@ -64,6 +65,15 @@ struct PatternEntry {
     // The largest OFFSET an execution skipped (pages after the first of a paginated listing;
     // capped at 2^32-1), under the entry's spinlock.
     uint32_t max_offset;
+    // The first literals of the text (statement_fingerprint.h), under the entry's spinlock:
+    // each one's value at the first execution that sent values inline, the positions whose
+    // value has differed since (bit i), and how many executions sent them. A literal that kept
+    // its value over many executions is a setting of the application (status = 'open'), not a
+    // value it looks up. Executions of a prepared or cached plan send none: their literals are
+    // fixed in the statement.
+    uint32_t literal_first[kTrackedLiterals];
+    uint32_t literal_varied;
+    uint32_t literal_calls;
     char appname[kAppNameSize];
     char tags[kTagsSize];  // serialize_tags() format
 
@@ -87,6 +97,9 @@ struct ExecutionSample {
     bool sampled;
     uint32_t offset = 0;         // the OFFSET this execution skipped, 0 when none
     bool calls_advisor = false;  // it called pg_advisor's SQL functions (kPatternCallsAdvisor)
+    // Hashes of the first literals this execution sent inline (StatementFingerprint), if any.
+    const uint32_t *literals = nullptr;
+    uint32_t nliterals = 0;
 };
 
 // Adds one execution to the counters (shared lock; lock-free).

@@ -146,7 +146,8 @@ uint16_t ShapeBuilder::intern(std::string_view s, uint16_t &len) {
 }
 
 bool ShapeBuilder::add_qual(int16_t attnum, QualKind kind, QualSource source, uint32_t opno,
-                            std::string_view expr, std::string_view value, uint16_t nvalues) {
+                            std::string_view expr, std::string_view value, uint16_t nvalues,
+                            uint16_t literal) {
     if (!scan_open_ || header_.nquals >= kMaxQuals) {
         truncated_ = truncated_ || scan_open_;
         return false;
@@ -158,6 +159,7 @@ bool ShapeBuilder::add_qual(int16_t attnum, QualKind kind, QualSource source, ui
     q.source = static_cast<uint8_t>(source);
     q.opno = opno;
     q.nvalues = nvalues;
+    q.literal = literal;
     q.expr_off = intern(expr, q.expr_len);
     q.value_off = intern(value, q.value_len);
     scans_[header_.nscans - 1].nquals++;

@@ -63,7 +63,10 @@ struct Qual {
     uint16_t value_off;  // constant text in the pool (source == Const), else 0/0
     uint16_t value_len;
     uint16_t nvalues;  // IN-list / ANY array length when known, else 0
-    uint16_t pad;
+    uint16_t literal;  // Qual::kLiteralInText, i + 1 for the statement's literal i, else 0
+
+    // The value is written in the statement without a literal (WHERE active, IS NULL).
+    static constexpr uint16_t kLiteralInText = 0xFFFF;
 };
 
 // How views and findings name a qual: "customer_id eq param", "status in const[3]", with
@@ -134,7 +137,8 @@ class ShapeBuilder {
     bool begin_scan(uint32_t relid, ScanType type, uint32_t index_oid, bool parameterized,
                     double est_rows, double est_cost);
     bool add_qual(int16_t attnum, QualKind kind, QualSource source, uint32_t opno,
-                  std::string_view expr = {}, std::string_view value = {}, uint16_t nvalues = 0);
+                  std::string_view expr = {}, std::string_view value = {}, uint16_t nvalues = 0,
+                  uint16_t literal = 0);
     // Column attnum of the current scan is read by the statement (attnum <= 0: whole row or
     // a system column; > 64: beyond what is tracked).
     void need_column(int attnum);

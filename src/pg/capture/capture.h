@@ -41,9 +41,15 @@ void pga_install_utility_hook(void);
 void pga_install_session_callbacks(void);
 void pga_install_invalidation_callbacks(void);
 
-// Fingerprint of the constants of a statement parsed just before it runs (simple protocol),
-// handed from post_parse_analyze to the executor. Returns 0 if none is pending.
-uint64 pga_take_pending_constants(uint64 queryid, int stmt_location);
+// The constants of a statement parsed just before it runs (simple protocol), handed from
+// post_parse_analyze to the executor: the fingerprint of their values and a hash of each of
+// the first ones (statement_fingerprint.h). False if none is pending.
+struct PgaConstants {
+    uint64 fingerprint;
+    uint32 nliterals;
+    uint32 literals[8];
+};
+bool pga_take_pending_constants(uint64 queryid, int stmt_location, PgaConstants *out);
 void pga_clear_pending_constants(void);
 
 // Computes pga_current_scope from a top-level statement's source text.

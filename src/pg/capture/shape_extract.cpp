@@ -51,6 +51,7 @@ struct ExtractContext {
     // plan chose: an index on one of them makes a parameterised nested loop possible.
     JoinColumn join_columns[32];
     int njoin_columns;
+    const PgaStatementLiterals *literals;
 };
 
 // A constant in a custom plan may be a client's bound parameter folded in by the planner.
@@ -125,6 +126,33 @@ QualSource source_of(Node *value, Index scanrelid, const ExtractContext *cx) {
     if (vs.other || has_nest_param(value, const_cast<ExtractContext *>(cx)))
         return QualSource::JoinParam;
     return QualSource::Expr;
+}
+
+// Qual::literal of a constant: which of the statement's first literals it is (i + 1), 0 when
+// it is none of them (a folded expression, a literal beyond the first ones, a bound value).
+uint16 literal_of(const ExtractContext *cx, Node *value) {
+    value = strip_relabel(value);
+    const PgaStatementLiterals *lit = cx->literals;
+    if (lit == NULL || value == NULL || !IsA(value, Const)) return 0;
+    int location = ((Const *)value)->location;
+    if (location < 0) return 0;
+    const char *text = lit->source;
+    // A negative number starts at its sign; 'open'::text is located at its cast.
+    int at = location;
+    if (text[at] == '-') {
+        at++;
+        while (text[at] == ' ' || text[at] == '\t' || text[at] == '\n' || text[at] == '\r')
+            at++;
+    }
+    for (int i = 0; i < lit->n; i++)
+        if (lit->offsets[i] == (uint32)at) return (uint16)(i + 1);
+    if (text[location] == ':' && text[location + 1] == ':') {
+        int before = -1;
+        for (int i = 0; i < lit->n; i++)
+            if (lit->offsets[i] < (uint32)location) before = i;
+        if (before >= 0) return (uint16)(before + 1);
+    }
+    return 0;
 }
 
 // Text of a constant for partial-index predicates; empty if long or unprintable.
@@ -227,12 +255,15 @@ void add_qual(Node *qual, Index scanrelid, Oid relid, ExtractContext *cx) {
         // A LIKE pattern that is a client parameter may or may not have a fixed prefix.
         QualKind kind =
             operator_kind(op->opno, source == QualSource::Const ? value : NULL, &prefix_ok);
-        char *value_text = source == QualSource::Const ? const_text(value) : NULL;
+        // A bound value folded into a custom plan is kept too: the advisor plans with it.
+        char *value_text = const_text(value);
+        uint16 literal = source == QualSource::Const ? literal_of(cx, value) : 0;
         if (col) {
-            b.add_qual(col, kind, source, op->opno, {}, value_text ? value_text : "");
+            b.add_qual(col, kind, source, op->opno, {}, value_text ? value_text : "", 0, literal);
         } else {
             char *text = expression_text(col_side, scanrelid, relid);
-            b.add_qual(0, kind, source, op->opno, text ? text : "", value_text ? value_text : "");
+            b.add_qual(0, kind, source, op->opno, text ? text : "", value_text ? value_text : "", 0,
+                       literal);
         }
         return;
     }
@@ -268,17 +299,19 @@ void add_qual(Node *qual, Index scanrelid, Oid relid, ExtractContext *cx) {
         AttrNumber col = column_of((Node *)bt->arg, scanrelid);
         if (col && (bt->booltesttype == IS_TRUE || bt->booltesttype == IS_FALSE)) {
             b.add_qual(col, QualKind::Equality, QualSource::Const, 0, {},
-                       bt->booltesttype == IS_TRUE ? "true" : "false");
+                       bt->booltesttype == IS_TRUE ? "true" : "false", 0, Qual::kLiteralInText);
             return;
         }
     }
     if (AttrNumber col = column_of(qual, scanrelid)) {  // WHERE active
-        b.add_qual(col, QualKind::Equality, QualSource::Const, 0, {}, "true");
+        b.add_qual(col, QualKind::Equality, QualSource::Const, 0, {}, "true", 0,
+                   Qual::kLiteralInText);
         return;
     }
     if (is_notclause(qual)) {  // WHERE NOT active
         if (AttrNumber col = column_of((Node *)get_notclausearg((Expr *)qual), scanrelid)) {
-            b.add_qual(col, QualKind::Equality, QualSource::Const, 0, {}, "false");
+            b.add_qual(col, QualKind::Equality, QualSource::Const, 0, {}, "false", 0,
+                       Qual::kLiteralInText);
             return;
         }
     }
@@ -647,9 +680,10 @@ void pga_collect_param_columns(Query *parse, PgaParamColumns *params) {
 }
 
 void pga_extract_shape(const Query *parse, const PlannedStmt *stmt, const PgaParamColumns *params,
-                       ShapeBuilder *builder) {
+                       ShapeBuilder *builder, const PgaStatementLiterals *literals) {
     ExtractContext cx{};
     cx.b = builder;
+    cx.literals = literals;
     cx.stmt = stmt;
     cx.params = params;
     // The Query's rtable indexes are the plan's for the relations of the top level; joins

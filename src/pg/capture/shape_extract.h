@@ -19,11 +19,21 @@ struct PgaParamColumns {
 // Fills params from the Query before it is planned (the planner rewrites it in place).
 void pga_collect_param_columns(Query *parse, PgaParamColumns *params);
 
+// Where the statement's first literals start in its source text (StatementFingerprint), so
+// that each constant compared with a column is tied to the literal it came from
+// (Qual::literal).
+struct PgaStatementLiterals {
+    const char *source;
+    const uint32 *offsets;
+    int n;
+};
+
 // Fills builder from a planned statement and the Query it was planned from. params may be
-// NULL (generic plan: parameters are still Params). May raise a PostgreSQL error (catalog
-// lookups); builder holds no resources.
+// NULL (generic plan: parameters are still Params), literals too (not tied). May raise a
+// PostgreSQL error (catalog lookups); builder holds no resources.
 void pga_extract_shape(const Query *parse, const PlannedStmt *stmt, const PgaParamColumns *params,
-                       pg_advisor::ShapeBuilder *builder);
+                       pg_advisor::ShapeBuilder *builder,
+                       const PgaStatementLiterals *literals = NULL);
 
 // The expression under implicit casts and relabelings (RelabelType, implicit-cast FuncExpr).
 Node *pga_strip_implicit_casts(Node *n);

@@ -314,6 +314,8 @@ void pga_read_table_facts(Oid relid, PgaTableFacts *out) {
         c->dedup = support.dedup;
         c->pattern_opclass = pattern_opclass(att->atttypid, att->attcollation);
         c->is_bool = att->atttypid == BOOLOID;
+        bool preferred;
+        get_type_category_preferred(att->atttypid, &c->type_category, &preferred);
         c->avg_width = get_typavgwidth(att->atttypid, att->atttypmod);
         Oid type = att->atttypid;
         ReleaseSysCache(at);
@@ -322,10 +324,16 @@ void pga_read_table_facts(Oid relid, PgaTableFacts *out) {
 
     Relation rel = relation_open(relid, AccessShareLock);
     List *indexes = RelationGetIndexList(rel);
+    ListCell *lc;
+    foreach (lc, RelationGetFKeyList(rel)) {
+        const ForeignKeyCacheInfo *fk = (const ForeignKeyCacheInfo *)lfirst(lc);
+        for (int k = 0; k < fk->nkeys; k++)
+            for (int i = 0; i < out->ncolumns; i++)
+                if (out->columns[i].attnum == fk->conkey[k]) out->columns[i].foreign_key = true;
+    }
     relation_close(rel, AccessShareLock);
     out->indexes =
         static_cast<PgaIndexFacts *>(palloc0(sizeof(PgaIndexFacts) * Max(list_length(indexes), 1)));
-    ListCell *lc;
     foreach (lc, indexes)
         read_index(relid, lfirst_oid(lc), &out->indexes[out->nindexes++]);
 

@@ -15,6 +15,8 @@ struct PgaColumnFacts {
     bool dedup;                   // its btree operator class can deduplicate
     const char *pattern_opclass;  // NULL unless LIKE prefixes need one (non-C collation)
     bool is_bool;
+    char type_category;  // pg_type.typcategory: 'S' string, 'E' enum, 'B' boolean, 'N' ...
+    bool foreign_key;    // a column of a foreign key of the table
     double n_distinct;
     double null_frac;
     int32 avg_width;

@@ -37,19 +37,22 @@ static post_parse_analyze_hook_type prev_post_parse_analyze_hook = NULL;
 struct PendingConstants {
     uint64 queryid;
     int location;
-    uint64 fingerprint;
+    PgaConstants constants;
 };
+static_assert(sizeof(PgaConstants::literals) / sizeof(uint32) == pg_advisor::kTrackedLiterals,
+              "one hash per tracked literal");
 static PendingConstants pending[4];
 static int pending_next = 0;
 
-uint64 pga_take_pending_constants(uint64 queryid, int stmt_location) {
+bool pga_take_pending_constants(uint64 queryid, int stmt_location, PgaConstants *out) {
     for (PendingConstants &p : pending) {
         if (p.queryid == queryid && p.location == stmt_location) {
             p.queryid = 0;
-            return p.fingerprint;
+            *out = p.constants;
+            return true;
         }
     }
-    return 0;
+    return false;
 }
 
 void pga_clear_pending_constants(void) {
@@ -57,11 +60,14 @@ void pga_clear_pending_constants(void) {
         p.queryid = 0;
 }
 
-static void remember_constants(uint64 queryid, int location, uint64 fingerprint) {
+static void remember_constants(uint64 queryid, int location,
+                               const pg_advisor::StatementFingerprint &fp) {
     PendingConstants &p = pending[pending_next++ % 4];
     p.queryid = queryid;
     p.location = location;
-    p.fingerprint = fingerprint;
+    p.constants.fingerprint = fp.values;
+    p.constants.nliterals = Min(fp.literals, (uint32)pg_advisor::kTrackedLiterals);
+    memcpy(p.constants.literals, fp.literal_hash, sizeof p.constants.literals);
 }
 
 // Builds the text stored for a new pattern, in palloc'd memory.
@@ -178,7 +184,7 @@ static void pga_post_parse_analyze(PGA_POST_PARSE_PARAMS) {
         queryid = pga_assign_query_id(pstate, query, &fp, &js);
         if (queryid == 0) return;
     }
-    if (fp.literals > 0) remember_constants(queryid, query->stmt_location, fp.values);
+    if (fp.literals > 0) remember_constants(queryid, query->stmt_location, fp);
 
     pg_advisor::PatternKey key =
         pg_advisor::make_pattern_key(GetUserId(), MyDatabaseId, queryid, pga_nesting_level == 0);

@@ -326,7 +326,10 @@ static void record_one_execution(QueryDesc *queryDesc, const ExecutionTiming *ti
     uint32 array_items = 0;
     bool params_unknown = false;
     uint64 param_fp = params_fingerprint(queryDesc->params, &array_items, &params_unknown);
-    uint64 const_fp = pga_take_pending_constants(queryid, stmt->stmt_location);
+    PgaConstants constants{};
+    uint64 const_fp = pga_take_pending_constants(queryid, stmt->stmt_location, &constants)
+                          ? constants.fingerprint
+                          : 0;
     uint64 value_fp = param_fp == 0   ? const_fp
                       : const_fp == 0 ? param_fp
                                       : hash_combine(param_fp, const_fp);
@@ -356,8 +359,14 @@ static void record_one_execution(QueryDesc *queryDesc, const ExecutionTiming *ti
 
     PatternStore store = pga_pattern_store();
     PatternKey key = make_pattern_key(GetUserId(), MyDatabaseId, queryid, toplevel);
-    ExecutionSample sample{
-        elapsed_ns, rows, now, sampled, executed_offset(queryDesc), toplevel && pga_advisor_called};
+    ExecutionSample sample{elapsed_ns,
+                           rows,
+                           now,
+                           sampled,
+                           executed_offset(queryDesc),
+                           toplevel && pga_advisor_called,
+                           constants.literals,
+                           constants.nliterals};
     std::string_view tags(pga_current_scope.tags, pga_current_scope.tags_len);
     std::string_view app(appname, appname_len);
 

@@ -5,6 +5,7 @@
 #include <string_view>
 
 #include "core/common/hash.h"
+#include "core/sql/statement_fingerprint.h"
 #include "core/workload/known_keys.h"
 #include "core/workload/query_pattern.h"
 #include "core/workload/scan_shape.h"
@@ -18,6 +19,7 @@ extern "C" {
 #include "miscadmin.h"
 #include "optimizer/planner.h"
 #include "storage/lwlock.h"
+#include "parser/parser.h"
 #include "utils/timestamp.h"
 }
 
@@ -56,13 +58,25 @@ static bool shape_needed(uint64 queryid) {
     return !exists;
 }
 
-static void capture_shape(Query *parse, PlannedStmt *stmt, uint64 queryid,
+static void capture_shape(Query *parse, const char *query_string, PlannedStmt *stmt, uint64 queryid,
                           const PgaParamColumns *params) {
     ShapeStore store = pga_shape_store();
     uint64 generation = store.generation();
     ShapeKey skey = make_shape_key(MyDatabaseId, queryid);
     ShapeBuilder builder;
-    pga_extract_shape(parse, stmt, params, &builder);
+    // Where the statement's literals are, to tie each constant to its literal.
+    PgaStatementLiterals literals{query_string, NULL, 0};
+    pg_advisor::StatementFingerprint fp;
+    if (query_string != NULL) {
+        std::string_view text(query_string);
+        pg_advisor::sql::LexOptions opts;
+        opts.standard_conforming_strings = standard_conforming_strings;
+        fp = pg_advisor::fingerprint_statement(
+            text, pg_advisor::statement_span(text, parse->stmt_location, parse->stmt_len), opts);
+        literals.offsets = fp.literal_offset;
+        literals.n = (int)Min(fp.literals, (uint32)pg_advisor::kTrackedLiterals);
+    }
+    pga_extract_shape(parse, stmt, params, &builder, query_string != NULL ? &literals : NULL);
     char *blob = static_cast<char *>(palloc(builder.encoded_size()));
     size_t len = builder.encode(blob, builder.encoded_size());
     TimestampTz now = GetCurrentTimestamp();
@@ -102,7 +116,8 @@ static __attribute__((noinline)) PlannedStmt *plan_and_capture(Query *parse,
     PlannedStmt *result = plan(parse, query_string, cursorOptions, boundParams);
     if (capture)
         pga_run_protected("capturing scan shapes", [&] {
-            capture_shape(parse, result, queryid, boundParams != NULL ? &params : NULL);
+            capture_shape(parse, query_string, result, queryid,
+                          boundParams != NULL ? &params : NULL);
         });
     return result;
 }

@@ -42,6 +42,16 @@ static void merge(PgaStatement &s, const PatternEntry &e, std::string_view text)
         s.text = std::string(text);
         s.toplevel_text = e.key.toplevel != 0;
     }
+    if (e.literal_calls > 0) {
+        for (size_t i = 0; i < kTrackedLiterals; i++) {
+            if (!s.literals_seen)
+                s.literal_first[i] = e.literal_first[i];
+            else if (s.literal_first[i] != e.literal_first[i])
+                s.literal_varied |= 1u << i;
+        }
+        s.literal_varied |= e.literal_varied;
+        s.literals_seen = true;
+    }
     if (s.role == InvalidOid || calls > s.role_calls) {
         s.role = e.key.userid;
         s.role_calls = calls;
@@ -84,6 +94,13 @@ void PgaCapturedWorkload::read() {
     }
 }
 
+bool PgaStatement::recurring_literal(uint16_t literal, double min_executions) const {
+    if (literal == Qual::kLiteralInText) return true;
+    if (literal == 0 || literal > kTrackedLiterals) return false;
+    // Executions of a prepared statement send no values: its literals are fixed in its text.
+    return calls >= min_executions && !(literal_varied & (1u << (literal - 1)));
+}
+
 const PgaRelMap &PgaCapturedWorkload::rel_map(uint32_t relid) {
     auto it = relmaps_.find(relid);
     if (it != relmaps_.end()) return it->second;
@@ -111,6 +128,10 @@ const PgaRelMap &PgaCapturedWorkload::rel_map(uint32_t relid) {
 }
 
 namespace {
+
+// Executions over which a literal must keep its value to count as a setting of the statement
+// (a partial-index predicate), not a value it looks up.
+constexpr double kSettingExecutions = 10;
 
 // The order of a scan's relation, in its root's column numbers; empty when the ORDER BY is not
 // on plain columns of this relation.
@@ -172,11 +193,16 @@ void PgaCapturedWorkload::add_scans(std::string_view blob, uint64_t queryid, dou
                 if (statement) statement->stale = true;
                 return;
             }
-            use.quals.push_back({attnum, static_cast<QualKind>(q.kind),
-                                 static_cast<QualSource>(q.source), std::string(view.expr(q)),
-                                 std::string(view.value(q)), q.nvalues});
+            auto source = static_cast<QualSource>(q.source);
+            bool recurring =
+                statement == nullptr || statement->recurring_literal(q.literal, kSettingExecutions);
+            // Bound values of a custom plan are examples to plan with, never settings.
+            std::string value(source == QualSource::Const ? view.value(q) : std::string_view());
+            use.quals.push_back({attnum, static_cast<QualKind>(q.kind), source,
+                                 std::string(view.expr(q)), value, q.nvalues, recurring});
             if (examples && attnum > 0 && q.opno != 0 &&
-                static_cast<QualSource>(q.source) == QualSource::Const && !view.value(q).empty())
+                (source == QualSource::Const || source == QualSource::Param) &&
+                !view.value(q).empty())
                 examples->values.push_back({rm.root, attnum, q.opno, std::string(view.value(q))});
         }
         use.order = order_of(view, scan, rm);

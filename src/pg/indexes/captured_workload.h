@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "core/indexes/index_candidates.h"
+#include "core/sql/tracked_literals.h"
 #include "core/workload/shape_cache.h"
 
 struct PgaStatement {
@@ -32,7 +33,15 @@ struct PgaStatement {
     TimestampTz first_seen = 0, last_seen = 0;
     std::string application_name, tags;  // of its last execution (tags serialised)
     bool stale = false;                  // a relation or column its plan read is gone
-    std::vector<uint32_t> relations;     // partition roots its captured plan read
+    // Its first literals (PatternEntry::literal_first): the values first seen, merged over
+    // users, and which have varied.
+    uint32_t literal_first[pg_advisor::kTrackedLiterals] = {};
+    uint32_t literal_varied = 0;
+    bool literals_seen = false;
+    // Whether the constant of a captured qual (Qual::literal) is a setting of the statement:
+    // written in its text, or a literal that kept its value over the recurring executions.
+    bool recurring_literal(uint16_t literal, double min_executions) const;
+    std::vector<uint32_t> relations;  // partition roots its captured plan read
 };
 
 // A constant a statement's plan compared a column with (partition root numbering), to plan the
@@ -78,7 +87,8 @@ class PgaCapturedWorkload {
     // Scans of every captured statement of this database, per table (root), as candidate
     // input; examples and rows written are filled on the way.
     std::map<uint32_t, std::vector<pg_advisor::ScanUse>> scans_per_table();
-    // The scans of one shape blob (the ad-hoc statement's); false when the blob is invalid.
+    // The scans of one shape blob (the ad-hoc statement's: statement null, its constants are
+    // the statement as asked about).
     void add_scans(std::string_view blob, uint64_t queryid, double calls,
                    std::map<uint32_t, std::vector<pg_advisor::ScanUse>> &uses,
                    PgaExamples *examples, PgaStatement *statement);

@@ -109,6 +109,8 @@ TableInfo to_table_info(const PgaTableFacts &f) {
         ci.null_frac = c.null_frac;
         ci.avg_width = c.avg_width;
         ci.is_bool = c.is_bool;
+        ci.type_category = c.type_category;
+        ci.foreign_key = c.foreign_key;
         for (int k = 0; k < c.nmcv; k++) {
             ci.mcv_values.push_back(c.mcv_values[k]);
             ci.mcv_freqs.push_back(c.mcv_freqs[k]);

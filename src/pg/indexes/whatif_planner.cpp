@@ -26,6 +26,7 @@ extern "C" {
 #include "optimizer/pathnode.h"
 #include "optimizer/plancat.h"
 #include "parser/analyze.h"
+#include "parser/parse_type.h"
 #include "parser/parse_utilcmd.h"
 #include "parser/parser.h"
 #include "rewrite/rewriteHandler.h"
@@ -360,6 +361,28 @@ void check_named_relations(Node *stmt, int max_relations) {
 
 }  // namespace
 
+// PREPARE name (types) AS statement, as captured for the EXECUTEs of SQL-level prepared
+// statements: the statement, with the declared parameter types (the others are inferred).
+static RawStmt *prepared_body(RawStmt *rs, const char *sql, Oid **types, int *ntypes) {
+    PrepareStmt *ps = (PrepareStmt *)rs->stmt;
+    *ntypes = list_length(ps->argtypes);
+    if (*ntypes > 0) {
+        ParseState *pstate = make_parsestate(NULL);
+        pstate->p_sourcetext = sql;
+        *types = static_cast<Oid *>(palloc(sizeof(Oid) * *ntypes));
+        int i = 0;
+        ListCell *lc;
+        foreach (lc, ps->argtypes)
+            (*types)[i++] = typenameTypeId(pstate, (TypeName *)lfirst(lc));
+        free_parsestate(pstate);
+    }
+    RawStmt *body = makeNode(RawStmt);
+    body->stmt = ps->query;
+    body->stmt_location = rs->stmt_location;
+    body->stmt_len = rs->stmt_len;
+    return body;
+}
+
 void pga_analyze_statement(const char *sql, int max_relations, PgaAnalyzed *out) {
     {
         List *raw = pg_parse_query(sql);
@@ -370,14 +393,15 @@ void pga_analyze_statement(const char *sql, int max_relations, PgaAnalyzed *out)
             ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
                             errmsg("exactly one statement expected, got %d", list_length(raw))));
         RawStmt *rs = (RawStmt *)linitial(raw);
+        Oid *types = NULL;
+        int ntypes = 0;
+        if (IsA(rs->stmt, PrepareStmt)) rs = prepared_body(rs, sql, &types, &ntypes);
         if (const char *kind = statement_kind(rs->stmt))
             ereport(ERROR, (errcode(ERRCODE_WRONG_OBJECT_TYPE),
                             errmsg("only SELECT, INSERT, UPDATE, DELETE and MERGE statements can "
                                    "be advised, not %s",
                                    kind)));
         check_named_relations(rs->stmt, max_relations);
-        Oid *types = NULL;
-        int ntypes = 0;
         Query *query = PGA_PARSE_ANALYZE_VARPARAMS(rs, sql, &types, &ntypes);
         out->sql = sql;
         out->param_types = types;

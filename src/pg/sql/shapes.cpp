@@ -48,7 +48,9 @@ static char *qual_text(const ShapeView &view, Oid relid, const Qual &q, bool sho
     TextBuffer described(text, cap);
     describe_qual(described, subject, q);
     std::string_view value = view.value(q);
-    if (!show_values || value.empty()) return text;
+    // Bound parameter values (kept from custom plans for the advisor) are never shown.
+    if (!show_values || value.empty() || static_cast<QualSource>(q.source) != QualSource::Const)
+        return text;
     return psprintf("%s %s", text, quote_literal_cstr(pnstrdup(value.data(), value.size())));
 }
 

@@ -31,6 +31,7 @@ TableInfo orders(double rows = 100000) {
     col(1, "id", -1);
     col(2, "customer_id", 5000);
     ColumnInfo *status = col(3, "status", 4);
+    status->type_category = 'S';
     status->mcv_values = {"shipped", "delivered", "pending", "cancelled"};
     status->mcv_freqs = {0.6, 0.3, 0.05, 0.05};
     col(4, "created_at", -0.9);
@@ -41,6 +42,7 @@ TableInfo orders(double rows = 100000) {
     payload->avg_width = 200;
     ColumnInfo *paid = col(7, "is_paid", 2);
     paid->is_bool = true;
+    paid->type_category = 'B';
     paid->avg_width = 1;
     paid->mcv_values = {"t", "f"};
     paid->mcv_freqs = {0.9, 0.1};
@@ -61,8 +63,10 @@ TableInfo orders(double rows = 100000) {
     return t;
 }
 
-ScanUse::Q qual(int16_t attnum, QualKind kind, QualSource source, std::string value = "") {
-    return ScanUse::Q{attnum, kind, source, "", std::move(value), 1};
+// A qual whose constant (if any) is a setting of the statement (recurring), unless told.
+ScanUse::Q qual(int16_t attnum, QualKind kind, QualSource source, std::string value = "",
+                bool recurring = true) {
+    return ScanUse::Q{attnum, kind, source, "", std::move(value), 1, recurring};
 }
 
 ScanUse use(std::vector<ScanUse::Q> quals, uint64_t queryid = 7) {
@@ -164,6 +168,72 @@ TEST(IndexCandidates, PartialIndexForARareConstant) {
     EXPECT_EQ(describe(t, set.candidates),
               Strings({"equality: status", "partial: id | where status = 'pending'"}));
     EXPECT_DOUBLE_EQ(set.candidates[1].predicate_fraction, 0.05);
+}
+
+TEST(IndexCandidates, PartialOnlyForAConstantThatRecurs) {
+    TableInfo t = orders();
+    // 'pending' seen once, or varying between executions: a value, not a setting.
+    EXPECT_EQ(generate(t, {use({qual(3, QualKind::Equality, QualSource::Const, "pending", false),
+                                qual(2, QualKind::Equality, QualSource::Param)})}),
+              Strings({"equality: customer_id", "equality: customer_id, status"}));
+}
+
+TEST(IndexCandidates, NoPartialOnKeyColumns) {
+    TableInfo t = orders();
+    // account_id: an integer with four frequent values (as a tenant id of a few big tenants).
+    ColumnInfo account;
+    account.attnum = 11;
+    account.name = account.name_sql = "account_id";
+    account.type_category = 'N';
+    account.n_distinct = 4;
+    account.mcv_values = {"1", "2", "3", "4"};
+    account.mcv_freqs = {0.4, 0.3, 0.2, 0.1};
+    t.columns.push_back(account);
+    ScanUse u = use({qual(11, QualKind::Equality, QualSource::Const, "3"),
+                     qual(2, QualKind::Equality, QualSource::Const, "8")});
+    EXPECT_EQ(generate(t, {u}),
+              Strings({"equality: customer_id", "equality: customer_id, account_id"}));
+    // Alone (an UPDATE ... WHERE account_id = 3): the column itself, never keyed on its own
+    // predicate.
+    EXPECT_EQ(generate(t, {use({qual(11, QualKind::Equality, QualSource::Const, "3")})}),
+              Strings({"equality: account_id"}));
+    // A text column is no setting either when it holds keys: named like one, or a foreign key.
+    t.columns.back().type_category = 'S';
+    EXPECT_EQ(generate(t, {u}),
+              Strings({"equality: customer_id", "equality: customer_id, account_id"}));
+    t.columns.back().name = "account";
+    t.columns.back().foreign_key = true;
+    EXPECT_EQ(generate(t, {u}),
+              Strings({"equality: customer_id", "equality: customer_id, account_id"}));
+    t.columns.back().foreign_key = false;
+    EXPECT_EQ(generate(t, {u}),
+              Strings({"equality: customer_id", "equality: customer_id, account_id",
+                       "partial: customer_id | where account_id = '3'"}));
+}
+
+TEST(IndexCandidates, PartialNeverKeyedOnItsOwnPredicate) {
+    TableInfo t = orders();
+    t.primary_key.clear();
+    // Nothing but the predicate's column to key on: no partial form.
+    EXPECT_EQ(generate(t, {use({qual(3, QualKind::Equality, QualSource::Const, "pending")})}),
+              Strings({"equality: status"}));
+    EXPECT_TRUE(generate(t, {use({qual(9, QualKind::IsNull, QualSource::None)})}).empty());
+}
+
+TEST(IndexCandidates, OneIndexIsPlannedWithEveryStatementItCouldServe) {
+    TableInfo t = orders();
+    ScanUse latest = use({qual(2, QualKind::Equality, QualSource::Param)}, 1);
+    latest.order = {{4, true, true}};
+    ScanUse by_customer = use({qual(2, QualKind::Equality, QualSource::Param)}, 2);
+    ScanUse by_status = use({qual(3, QualKind::Equality, QualSource::Param)}, 3);
+    CandidateSet set = generate_candidates(t, {latest, by_customer, by_status}, CandidateLimits());
+    EXPECT_EQ(describe(t, set.candidates), Strings({"equality: customer_id",
+                                                    "equality + order by: customer_id, created_at "
+                                                    "DESC",
+                                                    "equality: status"}));
+    EXPECT_EQ(set.candidates[0].queryids, (std::vector<uint64_t>{1, 2}));
+    EXPECT_EQ(set.candidates[1].queryids, (std::vector<uint64_t>{1, 2}));
+    EXPECT_EQ(set.candidates[2].queryids, (std::vector<uint64_t>{3}));
 }
 
 TEST(IndexCandidates, CommonConstantIsNotAPartialPredicate) {

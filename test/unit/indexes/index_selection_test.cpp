@@ -259,5 +259,60 @@ TEST(IndexSelection, AnIndexMadeRedundantLaterIsDropped) {
     std::vector<IndexDecision> d = f.run();
     EXPECT_FALSE(d[0].chosen);
     EXPECT_TRUE(d[1].chosen);
-    EXPECT_EQ(d[0].reason, "not chosen: (c1) INCLUDE (c3) serves its statements as well or better");
+    EXPECT_EQ(d[0].reason,
+              "not chosen: statement 1: the full index (c1) INCLUDE (c3) serves every value as "
+              "well or better (33.00 vs 6.00, a partial index needs 20% better)");
+}
+
+TEST(IndexSelection, APartialIndexMustBeatItsFullForm) {
+    Fixture f;
+    Candidate full = candidate({1, 2});
+    Candidate partial = candidate({1}, 100, CandidateRule::Partial);
+    partial.predicate = "c2 = 'open'";
+    partial.predicate_fraction = 0.1;
+    f.candidates = {full, partial};
+    f.calls = {{1, 10}};
+    // Almost as cheap as the full index, which serves every value: the full one.
+    f.costs = {{0, 1, 1000, 100, true, ""}, {1, 1, 1000, 90, true, ""}};
+    std::vector<IndexDecision> d = f.run();
+    EXPECT_TRUE(d[0].chosen);
+    EXPECT_FALSE(d[1].chosen);
+    EXPECT_EQ(d[1].reason,
+              "not chosen: statement 1: the full index (c1, c2) serves every value almost as "
+              "well (90.00 vs 100.00, a partial index needs 20% better)");
+    // Clearly cheaper: the partial one, and its reason says by how much.
+    f.costs[1].cost_after = 50;
+    d = f.run();
+    EXPECT_FALSE(d[0].chosen);
+    ASSERT_TRUE(d[1].chosen);
+    EXPECT_EQ(d[1].reason,
+              "serves 1 statement (10.00 calls): cost per execution 1000.00 -> 50.00 (-95%); "
+              "rule: partial; partial: 50% cheaper than the full index (c1, c2) (50.00 vs "
+              "100.00, needs 20%)");
+    EXPECT_EQ(d[0].reason,
+              "not chosen: statement 1: the partial index (c1) WHERE (c2 = 'open') serves it "
+              "clearly better (50.00 vs 100.00)");
+}
+
+TEST(IndexSelection, ANarrowerIndexTheWiderOneServesAlmostAsWellIsDropped) {
+    Fixture f;
+    // (c1) for statement 1 alone; (c1, c2) for statement 2, and statement 1 almost as well.
+    f.candidates = {candidate({1}), candidate({1, 2}, 100, CandidateRule::EqualityOrder)};
+    f.calls = {{1, 10}, {2, 10}};
+    f.costs = {
+        {0, 1, 1000, 100, true, ""}, {1, 1, 1000, 110, true, ""}, {1, 2, 1000, 20, true, ""}};
+    std::vector<IndexDecision> d = f.run();
+    EXPECT_FALSE(d[0].chosen);
+    ASSERT_TRUE(d[1].chosen);
+    EXPECT_EQ(d[0].reason,
+              "not chosen: (c1, c2) serves its statements as well, or almost (within 20%)");
+    ASSERT_EQ(d[1].served.size(), 2u);
+    EXPECT_EQ(d[1].reason,
+              "serves 2 statements (20.00 calls): cost per execution 1000.00 -> 65.00 (-94%); "
+              "rule: equality + order by");
+    // Clearly better for its statement: both stay.
+    f.costs[1].cost_after = 200;
+    d = f.run();
+    EXPECT_TRUE(d[0].chosen);
+    EXPECT_TRUE(d[1].chosen);
 }

@@ -214,3 +214,27 @@ TEST(StatementFingerprint, JunkIsScannedToItsEnd) {
     EXPECT_EQ(p.literals, 0u);
     EXPECT_NE(p.shape, fp(std::string(5000, '(') + std::string(5000, ')')).shape);
 }
+
+TEST(StatementFingerprint, FirstLiteralsAreHashedWithTheirOffsets) {
+    std::string_view sql = "SELECT * FROM t WHERE a = 3 AND b = 'x' AND c = -4 AND d = TRUE";
+    StatementFingerprint f = fp(sql);
+    ASSERT_EQ(f.literals, 4u);
+    EXPECT_EQ(f.literal_offset[0], sql.find('3'));
+    EXPECT_EQ(f.literal_offset[1], sql.find("'x'"));
+    EXPECT_EQ(f.literal_offset[2], sql.find('4'));
+    EXPECT_EQ(f.literal_offset[3], sql.find("TRUE"));
+    EXPECT_EQ(f.literal_hash[4], 0u);  // beyond the literals: unset
+    // The same value hashes the same wherever it is; another value, a negated one and
+    // another keyword differently; a hash is never 0.
+    StatementFingerprint g = fp("SELECT * FROM t WHERE a = 3 AND b = 'y' AND c = 4 AND d = FALSE");
+    EXPECT_EQ(g.literal_hash[0], f.literal_hash[0]);
+    EXPECT_NE(g.literal_hash[1], f.literal_hash[1]);
+    EXPECT_NE(g.literal_hash[2], f.literal_hash[2]);
+    EXPECT_NE(g.literal_hash[3], f.literal_hash[3]);
+    for (uint32_t i = 0; i < 4; i++)
+        EXPECT_NE(f.literal_hash[i], 0u);
+    // Only the first kTrackedLiterals are followed.
+    StatementFingerprint many = fp("SELECT 1, 2, 3, 4, 5, 6, 7, 8, 9, 10");
+    EXPECT_EQ(many.literals, 10u);
+    EXPECT_EQ(many.literal_offset[7], std::string_view("SELECT 1, 2, 3, 4, 5, 6, 7, 8").size() - 1);
+}

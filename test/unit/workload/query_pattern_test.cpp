@@ -329,3 +329,27 @@ TEST(QueryPattern, SnapshotSeesTagsConsistentWithTheirFingerprint) {
     writer.join();
     EXPECT_EQ(bad, 0) << "of " << snapshots << " snapshots";
 }
+
+TEST(QueryPattern, LiteralsThatVaryAreMarked) {
+    PatternBlock b;
+    PatternEntry *e = insert_pattern(b.store, make_pattern_key(1, 2, 3, true),
+                                     "SELECT * FROM t WHERE status = $1 AND id = $2", 1, 1000);
+    ASSERT_NE(e, nullptr);
+    uint32_t first[2] = {11, 21}, second[2] = {11, 22};
+    ExecutionSample x = sample(10, 1, 1000, false);
+    x.literals = first;
+    x.nliterals = 2;
+    record_execution(*e, x);
+    EXPECT_EQ(e->literal_first[0], 11u);
+    EXPECT_EQ(e->literal_first[1], 21u);
+    EXPECT_EQ(e->literal_varied, 0u);
+    x.literals = second;
+    record_execution(*e, x);
+    EXPECT_EQ(e->literal_varied, 2u);  // the second one varies, the first is a setting
+    // An execution without values (a prepared statement) leaves them as they are.
+    record_execution(*e, sample(10, 1, 1000, false));
+    EXPECT_EQ(e->literal_calls, 2u);
+    EXPECT_EQ(e->calls, 3u);
+    EXPECT_EQ(e->literal_varied, 2u);
+    EXPECT_EQ(e->literal_first[1], 21u);
+}
