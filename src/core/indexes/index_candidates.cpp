@@ -85,6 +85,8 @@ struct Classified {
     std::vector<IndexKey> unselective_keys;
     std::vector<std::string> unindexable;  // columns without a btree operator class
     std::vector<IndexKey> unindexable_keys;
+    // ORs over several columns: per OR (its number), the columns of its arms.
+    std::vector<std::pair<uint16_t, std::vector<int16_t>>> ors;
 };
 
 bool has_key(const std::vector<IndexKey> &keys, const IndexKey &k) {
@@ -126,6 +128,14 @@ Classified classify(const TableInfo &t, const ScanUse &use, const CandidateLimit
                                           " has no btree operator class)");
                 out.unindexable_keys.push_back(k);
             }
+            continue;
+        }
+        if (q.kind == QualKind::OrArm) {
+            auto it = std::find_if(out.ors.begin(), out.ors.end(),
+                                   [&](const auto &o) { return o.first == q.nvalues; });
+            if (it == out.ors.end()) it = out.ors.insert(out.ors.end(), {q.nvalues, {}});
+            if (std::find(it->second.begin(), it->second.end(), q.attnum) == it->second.end())
+                it->second.push_back(q.attnum);
             continue;
         }
         switch (q.kind) {
@@ -196,6 +206,10 @@ void add_candidate(CandidateSet &set, Candidate c, uint64_t queryid) {
             if (std::find(existing.queryids.begin(), existing.queryids.end(), queryid) ==
                 existing.queryids.end())
                 existing.queryids.push_back(queryid);
+            if (!c.or_arm_of.empty() &&
+                std::find(existing.or_arm_of.begin(), existing.or_arm_of.end(), queryid) ==
+                    existing.or_arm_of.end())
+                existing.or_arm_of.push_back(queryid);
             return;
         }
     }
@@ -245,6 +259,8 @@ const char *candidate_rule_name(CandidateRule r) {
             return "LIKE prefix (pattern operator class)";
         case CandidateRule::JoinKey:
             return "join key";
+        case CandidateRule::OrArm:
+            return "OR arm (BitmapOr)";
     }
     return "unknown";
 }
@@ -473,6 +489,24 @@ CandidateSet generate_candidates(const TableInfo &t, const std::vector<ScanUse> 
             if (!cl.unselective.empty())
                 reject(cl.unselective_keys,
                        "only unselective columns to index: " + join(cl.unselective, ", "));
+        }
+        // An OR over several columns: one index per arm, after the equality columns.
+        for (const auto &[number, columns] : cl.ors) {
+            bool indexable = columns.size() >= 2;
+            for (int16_t a : columns)
+                indexable = indexable && t.column(a) != nullptr && t.column(a)->btree;
+            if (!indexable) continue;
+            for (int16_t a : columns) {
+                IndexKey k;
+                k.attnum = a;
+                std::vector<IndexKey> keys;
+                for (const IndexKey &e : eq)
+                    if (!(e.attnum == a && e.expr.empty())) keys.push_back(e);
+                keys.push_back(k);
+                Candidate c = make(keys, CandidateRule::OrArm);
+                c.or_arm_of = {use.queryid};
+                made.push_back(std::move(c));
+            }
         }
         for (Candidate &c : alternatives)
             add_candidate(set, std::move(c), use.queryid);

@@ -11,7 +11,9 @@
 //     what remains;
 //   - expression indexes for quals on a function of columns (lower(email) = $1);
 //   - text_pattern_ops (or varchar/bpchar_pattern_ops) for LIKE 'prefix%' under a non-C collation;
-//   - join keys, including the foreign-key column an N+1 child looks up.
+//   - join keys, including the foreign-key column an N+1 child looks up;
+//   - for an OR over several columns (a = $1 OR b = $2), one index per arm (after the
+//     statement's equality columns), which only pay together (Candidate::or_arm_of).
 // Columns without a btree operator class (json, jsonb, point, ...) are never keys; catalogs and
 // temporary tables get no candidates; the candidates of tables below a size floor are rejected
 // (so that "why not?" has an answer), as is a candidate an existing valid index already serves
@@ -69,6 +71,7 @@ struct TableInfo {
     bool temporary = false;
     double reltuples = 0;
     double relpages = 0;
+    double allvisible = 0;  // share of pages the visibility map has all-visible
     std::vector<ColumnInfo> columns;
     std::vector<ExistingIndex> indexes;
     std::vector<int16_t> primary_key;
@@ -128,6 +131,7 @@ enum class CandidateRule : uint8_t {
     Expression,     // expression key
     PatternOps,     // LIKE prefix with pattern operator class
     JoinKey,        // join column of a (parameterised) inner scan
+    OrArm,          // one arm of an OR over several columns (a BitmapOr needs them all)
 };
 const char *candidate_rule_name(CandidateRule r);
 
@@ -140,6 +144,9 @@ struct Candidate {
     double distinct_keys = 0;       // sampled distinct keys (key_distinct.h), 0 when not sampled
     CandidateRule rule = CandidateRule::Equality;
     std::vector<uint64_t> queryids;  // statements it was derived from
+    // Statements whose OR over several columns it serves one arm of: a BitmapOr needs the
+    // index of every arm, so these are planned and chosen as one set.
+    std::vector<uint64_t> or_arm_of;
 
     // Identity: table, keys, include and predicate (not the rule or the queries).
     std::string signature() const;

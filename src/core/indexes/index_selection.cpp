@@ -256,6 +256,11 @@ std::vector<IndexDecision> select_indexes(const std::vector<TableInfo> &tables,
                    " -> " + fmt_cost(d.cost_after) + " (-" + fmt_pct(d.saving_pct) +
                    "); rule: " + candidate_rule_name(candidates[i].rule);
         if (!partial_gain[i].empty()) d.reason += "; " + partial_gain[i];
+        // INCLUDE pays through index-only scans, which skip only the all-visible pages.
+        const TableInfo *t = table_of(tables, candidates[i].relid);
+        if (!candidates[i].include.empty() && t != nullptr)
+            d.reason += "; index-only scans: " + fmt_pct(100.0 * t->allvisible) +
+                        " of the table's pages are all-visible (VACUUM keeps them so)";
     };
 
     // 4. Greedy by marginal benefit per byte, with a per-table cap.

@@ -34,6 +34,8 @@ std::string_view qual_kind_name(QualKind k) {
             return "is_null";
         case QualKind::IsNotNull:
             return "is_not_null";
+        case QualKind::OrArm:
+            return "or_eq";
         case QualKind::Other:
             return "other";
     }
@@ -45,7 +47,10 @@ void describe_qual(TextBuffer &out, std::string_view subject, const Qual &q) {
     out.add(qual_kind_name(static_cast<QualKind>(q.kind)));
     QualSource source = static_cast<QualSource>(q.source);
     if (source != QualSource::None) out.add(" ").add(qual_source_name(source));
-    if (q.nvalues > 0) out.add("[").add(uint64_t{q.nvalues}).add("]");
+    if (static_cast<QualKind>(q.kind) == QualKind::OrArm)
+        out.add(" of or ").add(uint64_t{q.nvalues});
+    else if (q.nvalues > 0)
+        out.add("[").add(uint64_t{q.nvalues}).add("]");
 }
 
 std::string_view qual_source_name(QualSource s) {

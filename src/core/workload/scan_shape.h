@@ -18,6 +18,10 @@ enum class QualKind : uint8_t {
     IsNull = 5,      // col IS NULL
     IsNotNull = 6,   // col IS NOT NULL
     Other = 7,       // anything else: <>, LIKE '%x', function-of-column, OR of columns...
+    // One arm of an OR over several columns (a = $1 OR b = $2, each arm an equality or IN on a
+    // column): recorded after the OR's Other qual, with Qual::nvalues the OR's number within
+    // the scan (1, 2, ...). A BitmapOr needs an index for every arm.
+    OrArm = 8,
 };
 
 enum class QualSource : uint8_t {
@@ -62,7 +66,7 @@ struct Qual {
     uint16_t expr_len;
     uint16_t value_off;  // constant text in the pool (source == Const), else 0/0
     uint16_t value_len;
-    uint16_t nvalues;  // IN-list / ANY array length when known, else 0
+    uint16_t nvalues;  // IN-list / ANY array length when known (OrArm: the OR's number), else 0
     uint16_t literal;  // Qual::kLiteralInText, i + 1 for the statement's literal i, else 0
 
     // The value is written in the statement without a literal (WHERE active, IS NULL).

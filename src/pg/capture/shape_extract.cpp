@@ -52,6 +52,7 @@ struct ExtractContext {
     JoinColumn join_columns[32];
     int njoin_columns;
     const PgaStatementLiterals *literals;
+    uint16 or_count;  // ORs over several columns recorded (OrArm quals)
 };
 
 // A constant in a custom plan may be a client's bound parameter folded in by the planner.
@@ -217,6 +218,48 @@ uint16 array_length_of(Node *array) {
     return 0;
 }
 
+// The arms of an OR over several columns, each an equality or IN on a plain column compared
+// with a value (a = $1 OR b = $2): recorded as OrArm quals when every arm is one.
+void add_or_arms(BoolExpr *bx, Index scanrelid, Oid relid, ExtractContext *cx) {
+    struct Arm {
+        AttrNumber col;
+        QualSource source;
+        Oid opno;
+    } arms[8];
+    int n = 0;
+    ListCell *lc;
+    foreach (lc, bx->args) {
+        Node *arm = (Node *)lfirst(lc);
+        Node *column = NULL, *value = NULL;
+        Oid opno = InvalidOid;
+        bool prefix_ok;
+        if (IsA(arm, ScalarArrayOpExpr) && ((ScalarArrayOpExpr *)arm)->useOr) {
+            ScalarArrayOpExpr *sa = (ScalarArrayOpExpr *)arm;
+            column = (Node *)linitial(sa->args), value = (Node *)lsecond(sa->args);
+            opno = sa->opno;
+        } else if (IsA(arm, OpExpr) && list_length(((OpExpr *)arm)->args) == 2) {
+            OpExpr *op = (OpExpr *)arm;
+            column = (Node *)linitial(op->args), value = (Node *)lsecond(op->args);
+            if (!column_of(column, scanrelid)) std::swap(column, value);
+            opno = op->opno;
+        }
+        AttrNumber col = column ? column_of(column, scanrelid) : 0;
+        if (!col || n == 8 || operator_kind(opno, NULL, &prefix_ok) != QualKind::Equality) return;
+        QualSource source = source_of(value, scanrelid, cx);
+        if (source == QualSource::Column) return;
+        if (source == QualSource::Const && was_parameter(cx, relid, col))
+            source = QualSource::Param;
+        arms[n++] = {col, source, opno};
+    }
+    bool several = false;
+    for (int i = 1; i < n; i++)
+        several = several || arms[i].col != arms[0].col;
+    if (!several) return;
+    uint16 number = ++cx->or_count;
+    for (int i = 0; i < n; i++)
+        cx->b->add_qual(arms[i].col, QualKind::OrArm, arms[i].source, arms[i].opno, {}, {}, number);
+}
+
 void add_qual(Node *qual, Index scanrelid, Oid relid, ExtractContext *cx) {
     ShapeBuilder &b = *cx->b;
     if (qual == NULL) return;
@@ -379,6 +422,7 @@ void add_qual(Node *qual, Index scanrelid, Oid relid, ExtractContext *cx) {
     char *text = vs.own ? expression_text(qual, scanrelid, relid) : NULL;
     b.add_qual(0, QualKind::Other, vs.other ? QualSource::JoinParam : QualSource::Expr, 0,
                text ? text : "");
+    if (is_orclause(qual)) add_or_arms((BoolExpr *)qual, scanrelid, relid, cx);
 }
 
 void need_columns(Node *expr, Index scanrelid, ShapeBuilder &b) {

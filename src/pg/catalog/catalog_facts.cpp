@@ -131,25 +131,29 @@ double pga_table_rows(Oid relid) {
     return tuples;
 }
 
-static double planner_tuples(Oid relid, double *pages_out) {
+static double planner_tuples(Oid relid, double *pages_out, double *allvisible_out) {
     Relation rel = relation_open(relid, AccessShareLock);
     double tuples = 0, allvisfrac = 0;
     BlockNumber pages = 0;
     if (rel->rd_rel->relkind == RELKIND_PARTITIONED_TABLE) {
         List *children = find_all_inheritors(relid, AccessShareLock, NULL);
+        double visible_pages = 0;
         ListCell *lc;
         foreach (lc, children) {
             Oid child = lfirst_oid(lc);
             if (child == relid || get_rel_relkind(child) != RELKIND_RELATION) continue;
-            double child_pages;
-            tuples += planner_tuples(child, &child_pages);
+            double child_pages, child_visible;
+            tuples += planner_tuples(child, &child_pages, &child_visible);
             pages += (BlockNumber)child_pages;
+            visible_pages += child_pages * child_visible;
         }
+        allvisfrac = pages > 0 ? visible_pages / pages : 0;
     } else {
         estimate_rel_size(rel, NULL, &pages, &tuples, &allvisfrac);
     }
     relation_close(rel, AccessShareLock);
     *pages_out = pages;
+    *allvisible_out = allvisfrac;
     return tuples;
 }
 
@@ -292,7 +296,7 @@ void pga_read_table_facts(Oid relid, PgaTableFacts *out) {
     out->name_sql = quote_qualified_identifier(get_namespace_name(nsp), out->name);
     if (out->catalog || out->temporary) return;
     pga_lock_for_reading(relid, GetUserId());
-    out->reltuples = planner_tuples(relid, &out->relpages);
+    out->reltuples = planner_tuples(relid, &out->relpages, &out->allvisible);
 
     bool inherited = out->relkind == RELKIND_PARTITIONED_TABLE;
     out->columns = static_cast<PgaColumnFacts *>(palloc0(sizeof(PgaColumnFacts) * Max(natts, 1)));

@@ -48,6 +48,7 @@ struct PgaTableFacts {
     bool temporary;
     double reltuples;  // planner's estimate (leaf partitions summed for a partitioned table)
     double relpages;
+    double allvisible;  // share of pages all-visible (visibility map), as the planner sees it
     int ncolumns;
     PgaColumnFacts *columns;
     int nindexes;

@@ -95,6 +95,7 @@ TableInfo to_table_info(const PgaTableFacts &f) {
     t.temporary = f.temporary;
     t.reltuples = f.reltuples;
     t.relpages = f.relpages;
+    t.allvisible = f.allvisible;
     for (int i = 0; i < f.ncolumns; i++) {
         const PgaColumnFacts &c = f.columns[i];
         ColumnInfo ci;
@@ -203,7 +204,9 @@ class AdvisorRun {
     void plan_base(uint64_t q, Base &b);
     PgaHypotheticalIndex *hypo_of(size_t i);
     void verify_candidates();
+    std::vector<size_t> combo_members(uint64_t q, const std::vector<size_t> &list) const;
     void verify_combos();
+    bool plan_combo(uint64_t q, const std::vector<size_t> &members, WhatIfCombo &combo);
     void select();
     template <class Fn>
     void planning(Fn &&fn);
@@ -610,77 +613,120 @@ void AdvisorRun::verify_candidates() {
 
 // Statements reading several tables with candidates on more than one: planned once with all
 // their candidates, for indexes that pay off only together.
+// The candidates statement q is planned with at once (list: all of its candidates): the
+// indexes of the arms of its OR over several columns (a BitmapOr needs them all), else, when it
+// reads several tables, the narrowest full form of each index (a wider one would win the plan
+// by a hair; a partial one is speculative here). Fewer than two: none.
+std::vector<size_t> AdvisorRun::combo_members(uint64_t q, const std::vector<size_t> &list) const {
+    std::vector<size_t> arms;
+    for (size_t i : list) {
+        const std::vector<uint64_t> &of = out_.candidates[i].or_arm_of;
+        if (std::find(of.begin(), of.end(), q) != of.end()) arms.push_back(i);
+    }
+    if (arms.size() >= 2) return arms;
+    std::set<uint32_t> tables;
+    for (size_t i : list)
+        tables.insert(out_.candidates[i].relid);
+    if (tables.size() < 2) return {};
+    std::vector<size_t> members;
+    for (size_t i : list) {
+        if (!out_.candidates[i].predicate.empty()) continue;
+        bool wider = false;
+        for (size_t j : list)
+            wider = wider || (j != i && out_.candidates[j].predicate.empty() &&
+                              out_.candidates[i].extends(out_.candidates[j]));
+        if (!wider) members.push_back(i);
+    }
+    return members.size() >= 2 ? members : std::vector<size_t>();
+}
+
 void AdvisorRun::verify_combos() {
     for (const auto &[q, list] : candidates_of_) {
-        std::map<uint32_t, int> tables;
-        for (size_t i : list)
-            tables[out_.candidates[i].relid]++;
-        if (tables.size() < 2) continue;
-        // Members: the narrowest full form of each index (a wider one would win the plan by a
-        // hair; a partial one is speculative here).
-        std::vector<size_t> members;
-        for (size_t i : list) {
-            if (!out_.candidates[i].predicate.empty()) continue;
-            bool wider = false;
-            for (size_t j : list)
-                wider = wider || (j != i && out_.candidates[j].predicate.empty() &&
-                                  out_.candidates[i].extends(out_.candidates[j]));
-            if (!wider) members.push_back(i);
-        }
-        // Cached: the combination's cost, and per member whether the plan used it.
-        uint64_t text_hash = hash_string(w_.statements[q].text) ^ settings_hash_;
-        uint64_t combo_key = hash_combine(text_hash, hash_string("combo"));
-        for (size_t i : members)
-            combo_key = hash_combine(combo_key, hash_string(out_.candidates[i].signature()));
-        CachedCost before, after;
-        if (whatif_cache.find(text_hash, before) && whatif_cache.find(combo_key, after)) {
-            out_.cache_hits++;
-            if (!before.error.empty() || !after.error.empty()) continue;
-            WhatIfCombo combo{q, before.cost, after.cost, {}};
-            for (size_t i : members) {
-                CachedCost member;
-                uint64_t key = hash_combine(combo_key, hash_string(out_.candidates[i].signature()));
-                if (whatif_cache.find(key, member) && member.used) combo.used.push_back(i);
+        std::vector<size_t> members = combo_members(q, list);
+        if (members.empty()) continue;
+        WhatIfCombo full;
+        if (!plan_combo(q, members, full)) continue;
+        // The same set with the partial form of a member where the statement has one (an inner
+        // join key under a recurring IS NULL, the keys starting with the member's): kept if it
+        // beats the full set by the margin a partial index needs.
+        std::vector<size_t> partial = members;
+        bool any = false;
+        for (size_t &m : partial) {
+            size_t best = m;
+            for (size_t j : list) {
+                const Candidate &c = out_.candidates[j], &full_member = out_.candidates[m];
+                bool starts =
+                    c.keys.size() >= full_member.keys.size() &&
+                    std::equal(full_member.keys.begin(), full_member.keys.end(), c.keys.begin());
+                if (!c.predicate.empty() && c.relid == full_member.relid && starts &&
+                    c.include.empty() &&
+                    (best == m || c.keys.size() < out_.candidates[best].keys.size()))
+                    best = j;
             }
-            combos_.push_back(std::move(combo));
-            continue;
+            any = any || best != m;
+            m = best;
         }
-        Base &b = base_of(q);
-        if (!b.error.empty()) continue;
-        std::vector<PgaHypotheticalIndex *> set;
-        std::vector<size_t> planned_members;
-        for (size_t i : members) {
-            if (PgaHypotheticalIndex *h = hypo_of(i)) {
-                set.push_back(h);
-                planned_members.push_back(i);
-            }
-        }
-        WhatIfCombo combo{q, b.cost, b.cost, {}};
-        std::vector<bool> used(planned_members.size(), false);
-        try {
-            planning([&] {
-                pga_run_as(b.role, b.search_path, [&] {
-                    PgaPlanned planned;
-                    pga_plan_analyzed(&b.analyzed, set.data(), static_cast<int>(set.size()),
-                                      &planned);
-                    combo.cost_after = planned.cost;
-                    for (size_t k = 0; k < planned_members.size(); k++)
-                        used[k] = pga_planned_uses(&planned, pga_hypothetical_oid(set[k]));
-                });
-            });
-        } catch (const PgError &e) {
-            whatif_cache.store(combo_key, {0, false, e.message});
-            continue;
-        }
-        whatif_cache.store(combo_key, {combo.cost_after, false, ""});
-        for (size_t k = 0; k < planned_members.size(); k++) {
-            size_t i = planned_members[k];
-            whatif_cache.store(hash_combine(combo_key, hash_string(out_.candidates[i].signature())),
-                               {0, static_cast<bool>(used[k]), ""});
-            if (used[k]) combo.used.push_back(i);
-        }
-        combos_.push_back(std::move(combo));
+        WhatIfCombo with_partial;
+        if (any && plan_combo(q, partial, with_partial) && with_partial.used.size() >= 2 &&
+            with_partial.cost_after <= full.cost_after * (1.0 - pga_index_wider_margin_pct / 100.0))
+            full = std::move(with_partial);
+        combos_.push_back(std::move(full));
     }
+}
+
+// Plans statement q with the members at once (cached like single candidates): the cost and
+// the members the plan used. False when it could not be planned.
+bool AdvisorRun::plan_combo(uint64_t q, const std::vector<size_t> &members, WhatIfCombo &combo) {
+    uint64_t text_hash = hash_string(w_.statements[q].text) ^ settings_hash_;
+    uint64_t combo_key = hash_combine(text_hash, hash_string("combo"));
+    for (size_t i : members)
+        combo_key = hash_combine(combo_key, hash_string(out_.candidates[i].signature()));
+    CachedCost before, after;
+    if (whatif_cache.find(text_hash, before) && whatif_cache.find(combo_key, after)) {
+        out_.cache_hits++;
+        if (!before.error.empty() || !after.error.empty()) return false;
+        combo = WhatIfCombo{q, before.cost, after.cost, {}};
+        for (size_t i : members) {
+            CachedCost member;
+            uint64_t key = hash_combine(combo_key, hash_string(out_.candidates[i].signature()));
+            if (whatif_cache.find(key, member) && member.used) combo.used.push_back(i);
+        }
+        return true;
+    }
+    Base &b = base_of(q);
+    if (!b.error.empty()) return false;
+    std::vector<PgaHypotheticalIndex *> set;
+    std::vector<size_t> planned_members;
+    for (size_t i : members) {
+        if (PgaHypotheticalIndex *h = hypo_of(i)) {
+            set.push_back(h);
+            planned_members.push_back(i);
+        }
+    }
+    combo = WhatIfCombo{q, b.cost, b.cost, {}};
+    std::vector<bool> used(planned_members.size(), false);
+    try {
+        planning([&] {
+            pga_run_as(b.role, b.search_path, [&] {
+                PgaPlanned planned;
+                pga_plan_analyzed(&b.analyzed, set.data(), static_cast<int>(set.size()), &planned);
+                combo.cost_after = planned.cost;
+                for (size_t k = 0; k < planned_members.size(); k++)
+                    used[k] = pga_planned_uses(&planned, pga_hypothetical_oid(set[k]));
+            });
+        });
+    } catch (const PgError &e) {
+        whatif_cache.store(combo_key, {0, false, e.message});
+        return false;
+    }
+    whatif_cache.store(combo_key, {combo.cost_after, false, ""});
+    for (size_t k = 0; k < planned_members.size(); k++) {
+        size_t i = planned_members[k];
+        whatif_cache.store(hash_combine(combo_key, hash_string(out_.candidates[i].signature())),
+                           {0, static_cast<bool>(used[k]), ""});
+        if (used[k]) combo.used.push_back(i);
+    }
+    return true;
 }
 
 void AdvisorRun::select() {
@@ -699,6 +745,8 @@ void AdvisorRun::select() {
     }
     out_.decisions = select_indexes(out_.tables, out_.candidates, costs_, calls, writes,
                                     settings_from_gucs(), combos_);
+    out_.costs = std::move(costs_);
+    out_.combos = std::move(combos_);
 }
 
 void AdvisorRun::finish() {

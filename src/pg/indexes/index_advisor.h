@@ -17,6 +17,8 @@ struct PgaIndexAdvice {
     std::vector<pg_advisor::RejectedCandidate> rejected;        // rejected before verification
     std::vector<std::pair<uint32_t, std::string>> skipped;      // tables left out, and why
     std::vector<std::pair<uint64_t, std::string>> unplannable;  // statements, and why
+    std::vector<pg_advisor::WhatIfCost> costs;    // every candidate planned with a statement
+    std::vector<pg_advisor::WhatIfCombo> combos;  // statements planned with several at once
     size_t statements = 0;
     size_t ntables = 0;      // tables considered (for the statistics of the last run)
     size_t ncandidates = 0;  // candidates, verified or rejected

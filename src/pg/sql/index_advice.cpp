@@ -133,6 +133,56 @@ std::string format_number(double v) {
     return buf;
 }
 
+// "(a, b DESC) INCLUDE (c) WHERE p" of a candidate.
+std::string form_of(const PgaIndexAdvice &a, size_t i) {
+    const Candidate &c = a.candidates[i];
+    const TableInfo *t = a.table(c.relid);
+    if (t == nullptr) return "?";
+    auto join = [](const std::vector<std::string> &parts) {
+        std::string out;
+        for (const std::string &p : parts)
+            out += (out.empty() ? "" : ", ") + p;
+        return out;
+    };
+    std::string out = "(" + join(key_column_names(*t, c)) + ")";
+    if (!c.include.empty()) out += " INCLUDE (" + join(include_column_names(*t, c)) + ")";
+    if (!c.predicate.empty()) out += " WHERE " + c.predicate;
+    return out;
+}
+
+// The competing forms costed for each statement candidate `self` was planned with: every
+// candidate planned with the statement (full or partial, narrower or wider, with or without
+// INCLUDE) and the sets planned together, with the cost per execution each gave.
+std::string competing_forms(const PgaIndexAdvice &a, size_t self) {
+    std::string out;
+    for (const WhatIfCost &mine : a.costs) {
+        if (mine.candidate != self || !mine.error.empty()) continue;
+        out += "forms costed for statement " + std::to_string((int64)mine.queryid) +
+               " (cost without: " + format_number(mine.cost_before) + "):\n";
+        std::vector<const WhatIfCost *> forms;
+        for (const WhatIfCost &w : a.costs)
+            if (w.queryid == mine.queryid && w.error.empty()) forms.push_back(&w);
+        std::stable_sort(forms.begin(), forms.end(), [](const WhatIfCost *x, const WhatIfCost *y) {
+            return (x->used ? x->cost_after : x->cost_before) <
+                   (y->used ? y->cost_after : y->cost_before);
+        });
+        for (const WhatIfCost *w : forms) {
+            out += "  " + form_of(a, w->candidate) + ": ";
+            out += w->used ? format_number(w->cost_after) : "not used by the planner";
+            if (w->candidate == self) out += "  <- this one";
+            out += "\n";
+        }
+        for (const WhatIfCombo &combo : a.combos) {
+            if (combo.queryid != mine.queryid || combo.used.size() < 2) continue;
+            std::string set;
+            for (size_t i : combo.used)
+                set += (set.empty() ? "" : " + ") + form_of(a, i);
+            out += "  together " + set + ": " + format_number(combo.cost_after) + "\n";
+        }
+    }
+    return out;
+}
+
 // The explanation of one candidate of a run, or "" when the key is not in it.
 std::string explain_in(const PgaIndexAdvice &a, const std::string &key, const char *source) {
     for (const PgaAdviceRow &r : pga_advice_rows(a, true)) {
@@ -147,13 +197,14 @@ std::string explain_in(const PgaIndexAdvice &a, const std::string &key, const ch
         if (r.verified)
             out += "cost per execution: " + format_number(r.cost_before) + " -> " +
                    format_number(r.cost_after) + "; benefit: " + format_number(r.benefit) + "\n";
-        // Per-statement notes of the verification.
+        // Per-statement notes of the verification, then the forms it competed with.
         for (const IndexDecision &d : a.decisions) {
             const Candidate &c = a.candidates[d.candidate];
             const TableInfo *t = a.table(c.relid);
             if (t == nullptr || pga_recommendation_key(*t, c) != key) continue;
             for (const std::string &n : d.notes)
                 out += "  " + n + "\n";
+            out += competing_forms(a, d.candidate);
         }
         if (!r.queryids.empty()) {
             out += "statements:";

@@ -236,6 +236,27 @@ TEST(IndexCandidates, OneIndexIsPlannedWithEveryStatementItCouldServe) {
     EXPECT_EQ(set.candidates[2].queryids, (std::vector<uint64_t>{3}));
 }
 
+TEST(IndexCandidates, AnOrOverSeveralColumnsGetsOneIndexPerArm) {
+    TableInfo t = orders();
+    ScanUse::Q other{0, QualKind::Other, QualSource::Expr, "(email = $2) OR (total = $3)", "", 0};
+    ScanUse::Q email_arm = qual(8, QualKind::OrArm, QualSource::Param);
+    ScanUse::Q total_arm = qual(5, QualKind::OrArm, QualSource::Param);
+    email_arm.nvalues = total_arm.nvalues = 1;
+    ScanUse u = use({qual(2, QualKind::Equality, QualSource::Param), other, email_arm, total_arm});
+    CandidateSet set = generate_candidates(t, {u}, CandidateLimits());
+    EXPECT_EQ(describe(t, set.candidates),
+              Strings({"equality: customer_id", "OR arm (BitmapOr): customer_id, email",
+                       "OR arm (BitmapOr): customer_id, total"}));
+    EXPECT_TRUE(set.candidates[0].or_arm_of.empty());
+    EXPECT_EQ(set.candidates[1].or_arm_of, (std::vector<uint64_t>{7}));
+    EXPECT_EQ(set.candidates[2].or_arm_of, (std::vector<uint64_t>{7}));
+    // An arm on a column without a btree operator class: no set.
+    ScanUse::Q payload_arm = qual(6, QualKind::OrArm, QualSource::Param);
+    payload_arm.nvalues = 1;
+    u.quals = {other, email_arm, payload_arm};
+    EXPECT_TRUE(generate(t, {u}).empty());
+}
+
 TEST(IndexCandidates, CommonConstantIsNotAPartialPredicate) {
     TableInfo t = orders();
     // 'shipped' is 60% of the rows: neither a key nor a predicate.

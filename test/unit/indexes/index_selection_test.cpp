@@ -316,3 +316,19 @@ TEST(IndexSelection, ANarrowerIndexTheWiderOneServesAlmostAsWellIsDropped) {
     EXPECT_TRUE(d[0].chosen);
     EXPECT_TRUE(d[1].chosen);
 }
+
+TEST(IndexSelection, ACoveringIndexSaysHowMuchOfTheTableIsAllVisible) {
+    Fixture f;
+    f.tables[0].allvisible = 0.4;
+    Candidate covering = candidate({1}, 100, CandidateRule::Covering);
+    covering.include = {3};
+    f.candidates = {covering};
+    f.calls = {{1, 10}};
+    f.costs = {{0, 1, 1000, 6, true, ""}};
+    std::vector<IndexDecision> d = f.run();
+    ASSERT_TRUE(d[0].chosen);
+    EXPECT_EQ(d[0].reason,
+              "serves 1 statement (10.00 calls): cost per execution 1000.00 -> 6.00 (-99%); rule: "
+              "covering (INCLUDE); index-only scans: 40% of the table's pages are all-visible "
+              "(VACUUM keeps them so)");
+}

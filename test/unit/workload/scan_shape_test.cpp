@@ -568,4 +568,11 @@ TEST(ScanShape, DescribeQual) {
     FixedText<64> c;
     describe_qual(c, "", q);
     EXPECT_EQ(c.view(), "? in");
+    // An arm of an OR over several columns names its OR.
+    q.kind = static_cast<uint8_t>(QualKind::OrArm);
+    q.source = static_cast<uint8_t>(QualSource::Param);
+    q.nvalues = 2;
+    FixedText<64> d;
+    describe_qual(d, "title", q);
+    EXPECT_EQ(d.view(), "title or_eq param of or 2");
 }
