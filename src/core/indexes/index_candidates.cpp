@@ -375,6 +375,12 @@ CandidateSet generate_candidates(const TableInfo &t, const std::vector<ScanUse> 
         if (eq.size() >= 2)
             alternatives.push_back(make({eq.front()}, base_rule(CandidateRule::Equality)));
         if (!join_keys.empty()) alternatives.push_back(make(join_keys, CandidateRule::JoinKey));
+        // Several join columns may join several other tables (orders joined to its customer
+        // and to its items): each alone is the access path of one nested loop.
+        const std::vector<IndexKey> &joined = join_only ? eq : join_keys;
+        for (size_t k = 0; joined.size() >= 2 && k < joined.size(); k++)
+            if (!(join_only && k == 0))  // the first is already the narrower alternative
+                alternatives.push_back(make({joined[k]}, CandidateRule::JoinKey));
         // Only join columns plus a range filter: the filter alone serves a hash join.
         if (join_only && !cl.ranges.empty())
             alternatives.push_back(make({cl.ranges.front()}, cl.ranges.front().opclass.empty()

@@ -88,6 +88,13 @@ STATEMENTS = [
     ("partial index as the inner side of a nested loop",
      "SELECT u.name, c.body FROM o_users u JOIN o_comments c ON c.user_id = u.id "
      "WHERE u.id < 50 AND c.parent_id IS NULL", None, False),
+    # Sets of indexes that only pay together: checked with every member built at once.
+    ("OR over two columns (a BitmapOr set)",
+     "SELECT * FROM o_orders WHERE customer_id = 17 OR created_at = '2024-02-01 00:00'",
+     None, True),
+    ("three tables joined by foreign keys (a set)",
+     "SELECT i.sku FROM o_customers c JOIN o_orders o ON o.customer_id = c.id "
+     "JOIN o_items i ON i.order_id = o.id WHERE c.email = 'user7@example.com'", None, True),
 ]
 
 # The index each statement must get (key columns as pg_advisor spells them).
@@ -95,6 +102,13 @@ EXPECTED = {
     "dexter: equality + range": "(user_id, blog_id)",
     "dexter: ORDER BY user_id DESC, blog_id": "(user_id DESC, blog_id)",
     "equality + order by, mixed directions": "(customer_id, created_at DESC, id)",
+}
+# Statements whose recommendation is a set: every member's key columns.
+EXPECTED_SETS = {
+    "OR over two columns (a BitmapOr set)": ["(customer_id)", "(created_at)"],
+    "three tables joined by foreign keys (a set)": ["o_customers USING btree (email)",
+                                                    "o_orders USING btree (customer_id)",
+                                                    "o_items USING btree (order_id)"],
 }
 
 failures = 0
@@ -148,8 +162,66 @@ def advice(cur, statement, model):
     return rows
 
 
-def main():
+def check_group(cur, label, statement, params, hypopg_ok, group, hypo_model):
+    """The HypoPG and real-index checks of indexes recommended together (one, or a set)."""
     global checked_hypopg, checked_real, max_hypo_diff, max_real_diff, max_size_diff
+    plains = [r[0].replace("CREATE INDEX CONCURRENTLY ", "CREATE INDEX ") for r in group]
+    predicted = group[0][2]  # a set's members share the set's cost
+    what = "; ".join(plains)
+    # 1. HypoPG.
+    if hypopg_ok:
+        cur.execute("SELECT hypopg_reset()")
+        hypo_names = []
+        for plain in plains:
+            cur.execute("SELECT indexname FROM hypopg_create_index(%s)", (plain,))
+            hypo_names.append(cur.fetchone()[0])
+        cost, used = explain(cur, statement, params)
+        cur.execute("SELECT hypopg_reset()")
+        report(all(n in used for n in hypo_names), "%s: HypoPG's index is used (%s)" % (label, what))
+        ours = [hypo_model.get(r[0]) for r in group]
+        if any(o is None for o in ours):
+            report(False, "%s: no cost with the hypopg size model for %s" % (label, what))
+        else:
+            diff = abs(ours[0][2] - cost) / cost
+            max_hypo_diff = max(max_hypo_diff, diff)
+            checked_hypopg += 1
+            report(diff <= 0.01, "%s: pg_advisor %.2f vs HypoPG %.2f (%.2f%%)"
+                   % (label, ours[0][2], cost, 100 * diff))
+    # 2. The real indexes.
+    names = []
+    for k, plain in enumerate(plains):
+        name = "oracle_real_idx%d" % k
+        cur.execute(plain.replace("CREATE INDEX ", "CREATE INDEX %s " % name, 1))
+        names.append(name)
+    # On a partitioned table the plan names the partitions' indexes.
+    used_names = []
+    for name in names:
+        cur.execute("SELECT relid::regclass::text FROM pg_partition_tree(%s) UNION SELECT %s",
+                    (name, name))
+        used_names.append({r[0] for r in cur.fetchall()})
+    cost, used = explain(cur, statement, params)
+    real_bytes = []
+    for name in names:
+        cur.execute("SELECT CASE WHEN relkind = 'I' THEN (SELECT sum(pg_relation_size(relid)) "
+                    "FROM pg_partition_tree(oid)) ELSE pg_relation_size(oid) END "
+                    "FROM pg_class WHERE oid = %s::regclass", (name,))
+        real_bytes.append(float(cur.fetchone()[0]))
+    for name in names:
+        cur.execute("DROP INDEX " + name)
+    report(all(n & used for n in used_names), "%s: the real index is used" % label)
+    diff = abs(predicted - cost) / cost
+    max_real_diff = max(max_real_diff, diff)
+    checked_real += 1
+    report(diff <= 0.10,
+           "%s: predicted %.2f vs real %.2f (%.2f%%)" % (label, predicted, cost, 100 * diff))
+    for r, real in zip(group, real_bytes):
+        size_diff = abs(r[4] - real) / real
+        max_size_diff = max(max_size_diff, size_diff)
+        report(size_diff <= 0.10, "%s: predicted size %d kB vs real %d kB (%.2f%%)"
+               % (label, r[4] // 1024, real // 1024, 100 * size_diff))
+
+
+def main():
     conn = psycopg2.connect("")
     conn.autocommit = True
     cur = conn.cursor()
@@ -163,48 +235,18 @@ def main():
         if label in EXPECTED:
             report(any(EXPECTED[label] in r[0] for r in chosen),
                    "%s: the recommendation is %s" % (label, EXPECTED[label]))
+        if label in EXPECTED_SETS:
+            ddls = " ".join(r[0] for r in chosen)
+            report(len(chosen) == len(EXPECTED_SETS[label]) and
+                   all(k in ddls for k in EXPECTED_SETS[label]) and
+                   all(" together with " in r[3] for r in chosen),
+                   "%s: recommended as one set of %d" % (label, len(EXPECTED_SETS[label])))
         hypo_model = advice(cur, statement, "hypopg")
-        for ddl, _, predicted, reason, predicted_bytes in chosen:
-            plain = ddl.replace("CREATE INDEX CONCURRENTLY ", "CREATE INDEX ")
-            # 1. HypoPG.
-            if hypopg_ok:
-                ours = hypo_model.get(ddl)
-                cur.execute("SELECT hypopg_reset()")
-                cur.execute("SELECT indexname FROM hypopg_create_index(%s)", (plain,))
-                hypo_name = cur.fetchone()[0]
-                cost, used = explain(cur, statement, params)
-                cur.execute("SELECT hypopg_reset()")
-                report(hypo_name in used, "%s: HypoPG's index is used (%s)" % (label, plain))
-                if ours is None:
-                    report(False, "%s: no cost with the hypopg size model for %s" % (label, ddl))
-                else:
-                    diff = abs(ours[2] - cost) / cost
-                    max_hypo_diff = max(max_hypo_diff, diff)
-                    checked_hypopg += 1
-                    report(diff <= 0.01, "%s: pg_advisor %.2f vs HypoPG %.2f (%.2f%%)"
-                           % (label, ours[2], cost, 100 * diff))
-            # 2. The real index.
-            cur.execute(plain.replace("CREATE INDEX ", "CREATE INDEX oracle_real_idx ", 1))
-            # On a partitioned table the plan names the partitions' indexes.
-            cur.execute("SELECT relid::regclass::text FROM pg_partition_tree('oracle_real_idx') "
-                        "UNION SELECT 'oracle_real_idx'")
-            real_names = {r[0] for r in cur.fetchall()}
-            cost, used = explain(cur, statement, params)
-            cur.execute("SELECT CASE WHEN relkind = 'I' THEN (SELECT sum(pg_relation_size(relid)) "
-                        "FROM pg_partition_tree(oid)) ELSE pg_relation_size(oid) END "
-                        "FROM pg_class WHERE oid = 'oracle_real_idx'::regclass")
-            real_bytes = float(cur.fetchone()[0])
-            cur.execute("DROP INDEX oracle_real_idx")
-            report(bool(real_names & used), "%s: the real index is used" % label)
-            diff = abs(predicted - cost) / cost
-            max_real_diff = max(max_real_diff, diff)
-            checked_real += 1
-            report(diff <= 0.10,
-                   "%s: predicted %.2f vs real %.2f (%.2f%%)" % (label, predicted, cost, 100 * diff))
-            size_diff = abs(predicted_bytes - real_bytes) / real_bytes
-            max_size_diff = max(max_size_diff, size_diff)
-            report(size_diff <= 0.10, "%s: predicted size %d kB vs real %d kB (%.2f%%)"
-                   % (label, predicted_bytes // 1024, real_bytes // 1024, 100 * size_diff))
+        # Members of a set are only used together: they are built together.
+        together = any(" together with " in r[3] for r in chosen)
+        groups = [chosen] if together else [[r] for r in chosen]
+        for group in groups:
+            check_group(cur, label, statement, params, hypopg_ok, group, hypo_model)
     # A query cancel (statement_timeout) during an advisor run over the captured workload
     # cancels the query, is not mistaken for a statement that failed to plan, and leaves the
     # session usable. (Reset first: the bulk load of the setup counts as writes otherwise.)

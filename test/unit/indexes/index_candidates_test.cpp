@@ -257,6 +257,16 @@ TEST(IndexCandidates, AnOrOverSeveralColumnsGetsOneIndexPerArm) {
     EXPECT_TRUE(generate(t, {u}).empty());
 }
 
+TEST(IndexCandidates, EachJoinColumnIsAPathOfItsOwn) {
+    TableInfo t = orders();
+    // orders joined to its customer (customer_id) and to its region's table ("Region"): each
+    // column alone is what one nested loop probes.
+    EXPECT_EQ(generate(t, {use({qual(2, QualKind::Equality, QualSource::JoinParam),
+                                qual(10, QualKind::Equality, QualSource::JoinParam)})}),
+              Strings({"join key: customer_id", "join key: \"Region\"",
+                       "join key: customer_id, \"Region\""}));
+}
+
 TEST(IndexCandidates, CommonConstantIsNotAPartialPredicate) {
     TableInfo t = orders();
     // 'shipped' is 60% of the rows: neither a key nor a predicate.
