@@ -73,6 +73,32 @@ async def asyncpg_checks():
     sizes = await conn.fetch("""SELECT s.batch_size, s.rows FROM advisor.session_statements() s
                                   JOIN advisor.query_patterns p USING (queryid) WHERE p.query LIKE '%ANY($1::int[])%'""")
     check("array parameter length recorded as batch size", [tuple(r) for r in sizes], [(5, 5)])
+
+    # Index advice from extended-protocol statements: the same as the literal form's, planned
+    # with the values the custom plans bound (the last hour of a month: an index; the generic
+    # plan's default selectivity would read a third of the table).
+    await conn.execute("""CREATE TABLE pa (id int PRIMARY KEY, k int NOT NULL, at timestamptz NOT NULL);
+        INSERT INTO pa SELECT g, g % 1000, timestamptz '2024-01-01' + g * interval '1 minute'
+          FROM generate_series(1, 30000) g""")
+    await conn.execute("VACUUM ANALYZE pa")
+    await conn.execute("SELECT advisor.reset()")
+    import datetime
+    recent = datetime.datetime(2024, 1, 21, 19, 0, tzinfo=datetime.timezone.utc)
+    for i in (1, 2, 3):
+        await conn.fetch("SELECT id FROM pa WHERE k = $1", i)
+        await conn.fetch("SELECT id FROM pa WHERE at > $1", recent)
+    captured = await conn.fetch("""SELECT key_columns::text, round(cost_after) < 100
+                                     FROM advisor.index_recommendations
+                                    WHERE relation = 'pa'::regclass ORDER BY 1""")
+    literal = []
+    for q in ("SELECT id FROM pa WHERE k = 7",
+              "SELECT id FROM pa WHERE at > '2024-01-21 19:00+00'"):
+        literal += await conn.fetch("""SELECT key_columns::text, round(cost_after) < 100
+                                         FROM advisor.recommend_indexes($1) WHERE status = 'recommended'""", q)
+    check("extended protocol: the advice of the literal forms, costed with the bound values",
+          [tuple(r) for r in captured], sorted(tuple(r) for r in literal))
+    check("... which is (at) and (k)", [tuple(r) for r in captured],
+          [("{at}", True), ("{k}", True)])
     await conn.close()
 
 
