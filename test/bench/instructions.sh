@@ -25,6 +25,8 @@
 #               (parse, analyse, plan and execute per statement, like -M simple)
 #     prepared  EXECUTE p(<key>) of a prepared statement
 #               (executor only plus a small EXECUTE utility, like -M prepared)
+#     tpcb      pgbench's TPC-B-like transaction, simple protocol: BEGIN, three UPDATEs,
+#               a SELECT, an INSERT, END (figures per transaction)
 #
 # USAGE
 #   test/bench/instructions.sh         (about 4 minutes)
@@ -108,6 +110,18 @@ for n in (small, large):
         f.write("PREPARE p(int) AS SELECT abalance FROM pgbench_accounts WHERE aid = $1;\n")
         for k in keys:
             f.write(f"EXECUTE p({k});\n")
+    # pgbench's TPC-B-like transaction (simple protocol): n transactions of 7 statements.
+    with open(f"{d}/tpcb_{n}.sql", "w") as f:
+        for k in keys:
+            tid, bid, delta = rnd.randint(1, 10 * scale), rnd.randint(1, scale), rnd.randint(-5000, 5000)
+            f.write("BEGIN;\n"
+                    f"UPDATE pgbench_accounts SET abalance = abalance + {delta} WHERE aid = {k};\n"
+                    f"SELECT abalance FROM pgbench_accounts WHERE aid = {k};\n"
+                    f"UPDATE pgbench_tellers SET tbalance = tbalance + {delta} WHERE tid = {tid};\n"
+                    f"UPDATE pgbench_branches SET bbalance = bbalance + {delta} WHERE bid = {bid};\n"
+                    "INSERT INTO pgbench_history (tid, bid, aid, delta, mtime) "
+                    f"VALUES ({tid}, {bid}, {k}, {delta}, CURRENT_TIMESTAMP);\n"
+                    "END;\n")
 EOF
 chmod a+r "$BENCH_DIR"/*.sql
 
@@ -128,7 +142,7 @@ instructions() {
 }
 
 declare -A PER
-for w in simple prepared; do
+for w in ${WORKLOADS:-simple prepared tpcb}; do
     for cfg in none pg_stat_statements pg_advisor; do
         log "$w / $cfg"
         small=$(instructions "$cfg" "$w" "$SMALL")
@@ -138,11 +152,12 @@ for w in simple prepared; do
 done
 
 echo
-echo "Instructions per statement (callgrind, single-user backend, $((LARGE - SMALL)) statements):"
+echo "Instructions per statement (tpcb: per transaction of 7 statements) (callgrind,"
+echo "single-user backend, $((LARGE - SMALL)) statements or transactions):"
 echo
 echo "| workload | configuration | instructions / statement | added vs none | ratio vs none |"
 echo "|---|---|---:|---:|---:|"
-for w in simple prepared; do
+for w in ${WORKLOADS:-simple prepared tpcb}; do
     base=${PER[$w,none]}
     for cfg in none pg_stat_statements pg_advisor; do
         v=${PER[$w,$cfg]}
