@@ -109,6 +109,8 @@ EXECUTE if_latest(4); EXECUTE if_latest(5); EXECUTE if_latest(6);
 \o
 SELECT * FROM if_candidates();
 SELECT count(*) AS unplannable FROM advisor.index_advice_notes;
+-- The bound values are planned with, but shown to no one (constants would be, to a superuser).
+SELECT quals FROM advisor.scan_shapes WHERE relation = 'if_tasks'::regclass ORDER BY 1;
 SELECT key_columns, status FROM advisor.recommend_indexes('SELECT * FROM if_tasks WHERE project_id = 5');
 SELECT key_columns, include_columns, round(cost_after) AS generic_cost_after, status
   FROM advisor.recommend_indexes('SELECT id, title FROM if_tasks WHERE created_at > $1');
