@@ -165,6 +165,32 @@ ALTER TABLE dr_orders ADD COLUMN note text;
 UPDATE dr_orders SET note = 'x' WHERE id < 10;
 COMMIT;
 SELECT count(*) AS noted FROM dr_orders WHERE note = 'x';
+-- With that rule on: the backfill under the lock is found, and not after ROLLBACK TO SAVEPOINT,
+-- which released the lock (the review follows savepoints; RELEASE keeps what they did).
+SELECT set_config('pg_advisor.disabled_rules', string_agg(rule, ','), false) IS NOT NULL AS only_backfill
+  FROM advisor.rules WHERE rule <> 'backfill_under_ddl_lock';
+BEGIN;
+ALTER TABLE dr_orders ADD COLUMN note2 text;
+UPDATE dr_orders SET status = 'x' WHERE id < 10;
+ROLLBACK;
+BEGIN;
+SAVEPOINT s1;
+ALTER TABLE dr_orders ADD COLUMN note2 text;
+ROLLBACK TO SAVEPOINT s1;
+UPDATE dr_orders SET status = 'x' WHERE id < 10;
+SAVEPOINT s2;
+SAVEPOINT s3;
+ALTER TABLE dr_orders ADD COLUMN note2 text;
+RELEASE SAVEPOINT s3;
+ROLLBACK TO SAVEPOINT s2;
+UPDATE dr_orders SET status = 'y' WHERE id < 10;
+SAVEPOINT s4;
+ALTER TABLE dr_orders ADD COLUMN note2 text;
+RELEASE SAVEPOINT s4;
+UPDATE dr_orders SET status = 'z' WHERE id < 10;
+ROLLBACK;
+SELECT set_config('pg_advisor.disabled_rules', string_agg(rule, ','), false) IS NOT NULL AS only_one
+  FROM advisor.rules WHERE rule <> 'index_not_concurrent';
 
 -- The server's front end: raw parse trees as the neutral model (names as folded, parser type
 -- names, expression slices, functions called, constants), one row per change.

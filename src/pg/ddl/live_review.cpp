@@ -2,6 +2,7 @@
 #include <exception>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "core/ddl/lint.h"
@@ -68,9 +69,61 @@ struct Pending {
 
 Pending pending;
 pg_advisor::ddl::MigrationState *state = nullptr;  // this backend's, reset at transaction end
-bool callback_registered = false;
+
+// Savepoints: the state as it was when each open subtransaction started, restored by ROLLBACK
+// TO SAVEPOINT (which also releases the locks and undoes the tables taken or created since)
+// and dropped by RELEASE. Before this backend reviewed any DDL the state is empty and nothing
+// is copied; a copy that cannot be made (out of memory) leaves that rollback unseen.
+constexpr int kMaxSavepoints = 32;
+struct Savepoint {
+    SubTransactionId id;
+    bool empty;                             // there was no state yet
+    pg_advisor::ddl::MigrationState *copy;  // else the copy (null: not saved)
+};
+Savepoint savepoints[kMaxSavepoints];
+int nsavepoints = 0;
+
+void drop_savepoints(int keep) {
+    while (nsavepoints > keep)
+        delete savepoints[--nsavepoints].copy;
+}
+
+void subxact_callback(SubXactEvent event, SubTransactionId subid, SubTransactionId, void *) {
+    // pg_advisor's own subtransactions (catalog reads while it reviews) change nothing here.
+    if (pga_active_function != NULL) return;
+    if (event == SUBXACT_EVENT_START_SUB) {
+        if (nsavepoints == kMaxSavepoints) return;
+        pg_advisor::ddl::MigrationState *copy = nullptr;
+        if (state != nullptr) {
+            try {
+                copy = new pg_advisor::ddl::MigrationState(*state);
+            } catch (...) {
+                copy = nullptr;
+            }
+        }
+        savepoints[nsavepoints++] = {subid, state == nullptr, copy};
+        return;
+    }
+    if (event != SUBXACT_EVENT_COMMIT_SUB && event != SUBXACT_EVENT_ABORT_SUB) return;
+    int at = nsavepoints - 1;
+    while (at >= 0 && savepoints[at].id != subid)
+        at--;
+    if (at < 0) return;
+    if (event == SUBXACT_EVENT_ABORT_SUB && state != nullptr) {
+        if (savepoints[at].empty)
+            *state = pg_advisor::ddl::MigrationState();
+        else if (savepoints[at].copy != nullptr)
+            std::swap(*state, *savepoints[at].copy);
+        pga_ddl_exclusive_xact = !state->exclusive_tables.empty();
+    }
+    drop_savepoints(at);
+}
 
 void xact_callback(XactEvent event, void *arg) {
+    if (event == XACT_EVENT_COMMIT || event == XACT_EVENT_ABORT ||
+        event == XACT_EVENT_PARALLEL_COMMIT || event == XACT_EVENT_PARALLEL_ABORT ||
+        event == XACT_EVENT_PREPARE)
+        drop_savepoints(0);
     if (state == nullptr) return;
     switch (event) {
         case XACT_EVENT_COMMIT:
@@ -212,6 +265,9 @@ void pga_define_ddl_gucs(void) {
 
 void pga_ddl_install(void) {
     pga_ddl_history_install();
+    // From the start: a savepoint taken before the backend's first DDL must be followed too.
+    RegisterXactCallback(xact_callback, NULL);
+    RegisterSubXactCallback(subxact_callback, NULL);
 }
 
 void pga_ddl_review_before(PlannedStmt *pstmt, const char *query_string) {
@@ -219,11 +275,7 @@ void pga_ddl_review_before(PlannedStmt *pstmt, const char *query_string) {
     if (query_string == NULL || creating_extension || IsParallelWorker() || IsBinaryUpgrade ||
         pga_active_function != NULL)
         return;
-    if (!callback_registered) {
-        RegisterXactCallback(xact_callback, NULL);
-        callback_registered = true;
-    }
-    bool pushed = false;
+    volatile bool pushed = false;
     if (!ActiveSnapshotSet()) {
         PushActiveSnapshot(GetTransactionSnapshot());
         pushed = true;
