@@ -145,6 +145,16 @@ SELECT customer_id FROM dr_orders WHERE id = 2;
 SELECT advisor._ddl_facts('dr_orders', 'status')->'queries' AS status_queries;
 SELECT (advisor._ddl_facts('dr_orders')->>'bytes')::bigint > 8192 AS sized,
        advisor._ddl_facts('dr_orders')->>'rows' AS rows;
+-- Names are read as the server reads them: quoted parts may hold dots, unquoted ones fold.
+CREATE SCHEMA "dr.s";
+CREATE TABLE "dr.s"."Dr.T" (id int PRIMARY KEY);
+SELECT advisor._ddl_facts('"dr.s"."Dr.T"')->'columns' AS quoted,
+       advisor._ddl_facts('DR_TYPED')->'columns'->0 AS folded;
+\set VERBOSITY terse
+SELECT advisor._ddl_facts('a.b.c');
+SELECT advisor._ddl_facts('"unterminated');
+\set VERBOSITY default
+DROP SCHEMA "dr.s" CASCADE;
 -- Function volatility (the most volatile of a name's overloads) and enum labels, in order.
 CREATE TYPE dr_mood AS ENUM ('sad', 'ok', 'happy');
 SELECT advisor._ddl_facts_of($$ALTER TABLE dr_orders ADD COLUMN a timestamptz DEFAULT now(),

@@ -149,6 +149,14 @@ static inline void pga_init_materialized_srf_14(FunctionCallInfo fcinfo, bool sc
 // before 16 on ELF), so PG_FUNCTION_INFO_V1, PG_MODULE_MAGIC and _PG_init stay exported
 // although the module is compiled with -fvisibility=hidden.
 
+// ---- "schema.name" with quoting, as the server reads qualified names: a soft-error context
+//      argument from 16 (NULL: raise).
+#if PG_VERSION_NUM >= 160000
+#define PGA_QUALIFIED_NAME_LIST(s) stringToQualifiedNameList((s), NULL)
+#else
+#define PGA_QUALIFIED_NAME_LIST(s) stringToQualifiedNameList(s)
+#endif
+
 // ---- Tree walkers: untyped callbacks (bool (*)()) before 16, typed from 16.
 #if PG_VERSION_NUM >= 160000
 #define PGA_WALKER(fn) (fn)

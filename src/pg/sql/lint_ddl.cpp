@@ -20,6 +20,7 @@ extern "C" {
 #include "funcapi.h"
 #include "utils/builtins.h"
 #include "utils/jsonb.h"
+#include "utils/regproc.h"
 #include "utils/tuplestore.h"
 }
 
@@ -178,16 +179,27 @@ PGA_SQL_FUNCTION(pg_advisor_ddl_facts, "advisor._ddl_facts") {
     pga_require_shared_state();  // its settings and history exist only when preloaded
     text *rel = PG_GETARG_TEXT_PP(0);
     text *col = PG_GETARG_TEXT_PP(1);
-    std::string name(VARDATA_ANY(rel), VARSIZE_ANY_EXHDR(rel));
+    char *name = text_to_cstring(rel);
     std::string column(VARDATA_ANY(col), VARSIZE_ANY_EXHDR(col));
-    ddl::Name table;
-    size_t dot = name.find('.');
-    if (dot == std::string::npos) {
-        table.name = name;
-    } else {
-        table.schema = name.substr(0, dot);
-        table.name = name.substr(dot + 1);
+    // As the server reads a qualified name: "My.Schema".orders is two parts, not three.
+    List *parts = NIL;
+    char why[256] = "";
+    try {
+        pga_pg_subxact([&] { parts = PGA_QUALIFIED_NAME_LIST(name); });
+    } catch (const PgError &e) {
+        snprintf(why, sizeof why, "%s", e.message);
     }
+    if (why[0] == '\0' && list_length(parts) > 2)
+        snprintf(why, sizeof why, "more than schema.table");
+    if (why[0] != '\0') {
+        char message[1024];
+        snprintf(message, sizeof message, "advisor._ddl_facts: \"%.200s\" is not a table name: %s",
+                 name, why);
+        throw PgError::make(ERRCODE_INVALID_NAME, message);
+    }
+    ddl::Name table;
+    table.name = strVal(llast(parts));
+    if (list_length(parts) == 2) table.schema = strVal(linitial(parts));
     std::string json = facts_json(table, column);
     Datum result = (Datum)0;
     pga_pg_subxact([&] { result = DirectFunctionCall1(jsonb_in, CStringGetDatum(json.c_str())); });
