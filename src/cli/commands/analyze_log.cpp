@@ -16,7 +16,7 @@
 #include "cli/log/analyzer.h"
 #include "cli/log/line_source.h"
 #include "cli/log/readers.h"
-#include "core/common/json.h"
+#include "core/report/json_writer.h"
 #include "core/common/text_buffer.h"
 #include "core/loops/loop_fixes.h"
 
@@ -216,85 +216,60 @@ std::string timestamp(int64_t us) {
 
 // ---- Output.
 
-void put(std::string &out, const char *key, const std::string &value, bool null = false) {
-    out.append(out.back() == '{' ? "" : ",").append("\"").append(key).append("\":");
+// A text member, or null where there is none.
+void text_or_null(report::JsonWriter &w, const char *key, const std::string &value, bool null) {
     if (null)
-        out.append("null");
+        w.key(key).null();
     else
-        json::append_quoted(out, value);
+        w.field(key, value);
 }
 
-void put_number(std::string &out, const char *key, double value) {
-    out.append(",\"").append(key).append("\":").append(json::number(value));
-}
-
-void put_int(std::string &out, const char *key, int64_t value) {
-    out.append(",\"").append(key).append("\":").append(std::to_string(value));
-}
-
-std::string tags_json(const std::string &serialized) {
-    std::string out = "{";
-    size_t pos = 0;
-    std::string_view k, v;
-    while (next_serialized_tag(serialized, pos, k, v)) {
-        if (out.size() > 1) out += ",";
-        json::append_quoted(out, k);
-        out += ":";
-        json::append_quoted(out, v);
-    }
-    return out + "}";
-}
-
-std::string finding_json(const Finding &f, const Described &d) {
+void write_finding(report::JsonWriter &w, const Finding &f, const Described &d) {
     const FindingEntry &e = f.entry;
     auto kind = static_cast<LoopKind>(e.key.kind);
-    std::string o = "{";
     char key[FindingEntry::kFindingKeySize];
     e.finding_key(key);
-    put(o, "finding_key", key);
-    put(o, "kind", loop_kind_name(kind));
     bool parent = e.key.parent_queryid != 0;
+    w.begin_object().field("finding_key", key).field("kind", loop_kind_name(kind));
     if (parent)
-        put_int(o, "parent_queryid", static_cast<int64_t>(e.key.parent_queryid));
+        w.field("parent_queryid", static_cast<int64_t>(e.key.parent_queryid));
     else
-        o += ",\"parent_queryid\":null";
-    put(o, "parent_query", f.parent_text, !parent);
-    put_int(o, "child_queryid", static_cast<int64_t>(e.key.child_queryid));
-    put(o, "child_query", f.child_text);
-    put(o, "child_relation", f.child_relation, f.child_relation.empty());
-    put(o, "parent_relation", f.parent_relation, f.parent_relation.empty() || !parent);
-    put_int(o, "occurrences", static_cast<int64_t>(e.occurrences));
-    put_int(o, "executions", static_cast<int64_t>(e.executions));
-    put_int(o, "max_repeats", static_cast<int64_t>(e.max_repeats));
-    put_int(o, "typical_repeats", static_cast<int64_t>(d.typical_repeats));
-    put_int(o, "distinct_params", static_cast<int64_t>(e.max_distinct));
-    put_number(o, "child_total_ms", static_cast<double>(e.child_total_ns) / 1e6);
-    put(o, "first_seen", timestamp(e.first_seen));
-    put(o, "last_seen", timestamp(e.last_seen));
-    o.append(",\"tags\":").append(tags_json(f.tags));
-    put(o, "framework", f.framework, f.framework.empty());
-    put(o, "suggested_sql", d.suggested_sql);
-    put(o, "orm_fix", d.orm_fix);
-    put(o, "expected_queries", d.expected_queries);
-    put(o, "reason", d.reason);
-    put(o, "scope_kind", scope_kind_name(static_cast<ScopeKind>(e.scope_kind)));
-    put(o, "example_scope", std::string(e.example_scope()));
-    put(o, "user", f.user);
-    put(o, "database", f.database);
-    return o + "}";
+        w.key("parent_queryid").null();
+    text_or_null(w, "parent_query", f.parent_text, !parent);
+    w.field("child_queryid", static_cast<int64_t>(e.key.child_queryid));
+    w.field("child_query", f.child_text);
+    text_or_null(w, "child_relation", f.child_relation, f.child_relation.empty());
+    text_or_null(w, "parent_relation", f.parent_relation, f.parent_relation.empty() || !parent);
+    w.field("occurrences", static_cast<int64_t>(e.occurrences));
+    w.field("executions", static_cast<int64_t>(e.executions));
+    w.field("max_repeats", static_cast<int64_t>(e.max_repeats));
+    w.field("typical_repeats", static_cast<int64_t>(d.typical_repeats));
+    w.field("distinct_params", static_cast<int64_t>(e.max_distinct));
+    w.field("child_total_ms", static_cast<double>(e.child_total_ns) / 1e6);
+    w.field("first_seen", timestamp(e.first_seen)).field("last_seen", timestamp(e.last_seen));
+    w.key("tags").begin_object();
+    size_t pos = 0;
+    std::string_view k, v;
+    while (next_serialized_tag(f.tags, pos, k, v))
+        w.key(k).string(v);
+    w.end_object();
+    text_or_null(w, "framework", f.framework, f.framework.empty());
+    w.field("suggested_sql", d.suggested_sql).field("orm_fix", d.orm_fix);
+    w.field("expected_queries", d.expected_queries).field("reason", d.reason);
+    w.field("scope_kind", scope_kind_name(static_cast<ScopeKind>(e.scope_kind)));
+    w.field("example_scope", std::string(e.example_scope()));
+    w.field("user", f.user).field("database", f.database).end_object();
 }
 
 void print_json(const log::Analyzer &a, size_t skipped) {
-    std::string out = "{\"findings\":[";
-    bool first = true;
-    for (const Finding *f : a.findings()) {
-        if (!first) out += ",";
-        first = false;
-        out += finding_json(*f, describe(*f, a.options().min_repeats));
-    }
-    out += fmt::format("],\"statements\":{},\"sessions\":{},\"skipped_lines\":{}}}\n",
-                       a.statements(), a.sessions(), skipped);
-    fmt::print("{}", out);
+    report::JsonWriter w;
+    w.begin_object().key("findings").begin_array();
+    for (const Finding *f : a.findings())
+        write_finding(w, *f, describe(*f, a.options().min_repeats));
+    w.end_array().field("statements", static_cast<int64_t>(a.statements()));
+    w.field("sessions", static_cast<int64_t>(a.sessions()));
+    w.field("skipped_lines", static_cast<int64_t>(skipped)).end_object();
+    fmt::print("{}\n", w.take());
 }
 
 std::string indent(const std::string &text, const char *pad) {

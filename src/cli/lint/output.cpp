@@ -5,7 +5,8 @@
 
 #include <algorithm>
 
-#include "core/common/json.h"
+#include "core/report/json_reader.h"
+#include "core/report/json_writer.h"
 #include "core/review/registry.h"
 
 namespace pg_advisor::cli {
@@ -54,11 +55,21 @@ std::string artifact_uri(const std::string &file) {
     return f == "<stdin>" ? "stdin" : f;
 }
 
-std::string sarif_location(const std::string &file, int line, int column) {
-    return fmt::format(
-        "[{{\"physicalLocation\": {{\"artifactLocation\": {{\"uri\": {}}}, \"region\": "
-        "{{\"startLine\": {}, \"startColumn\": {}}}}}}}]",
-        json::quote(artifact_uri(file)), line, column);
+void sarif_location(report::JsonWriter &w, const std::string &file, int line, int column) {
+    w.begin_array().begin_object().key("physicalLocation").begin_object();
+    w.key("artifactLocation").begin_object().field("uri", artifact_uri(file)).end_object();
+    w.key("region").begin_object();
+    w.field("startLine", int64_t{line}).field("startColumn", int64_t{column});
+    w.end_object().end_object().end_object().end_array();
+}
+
+// A finding's evidence (JSON text of its own) as a value of the document.
+void evidence_value(report::JsonWriter &w, const std::string &json) {
+    report::JsonValue v;
+    if (report::parse_json(json, &v))
+        w.value(v);
+    else
+        w.null();
 }
 
 }  // namespace
@@ -99,38 +110,33 @@ std::string format_json(const std::vector<LintedFile> &files) {
     size_t statements = 0;
     for (const LintedFile &f : files)
         statements += f.statements.size();
-    std::string out = fmt::format("{{\"files\": {}, \"statements\": {}, \"findings\": [",
-                                  files.size(), statements);
-    bool first = true;
+    report::JsonWriter w;
+    w.begin_object().field("files", files.size()).field("statements", statements);
+    w.key("findings").begin_array();
     for (const LintedFile &f : files)
         for (const ddl::DdlFinding &d : f.result.findings) {
             const review::Finding &x = d.finding;
-            out += first ? "\n  " : ",\n  ";
-            first = false;
-            out += fmt::format(
-                "{{\"file\": {}, \"line\": {}, \"column\": {}, \"rule\": {}, \"severity\": {}, "
-                "\"message\": {}, \"fix_sql\": {}, \"object\": {}, \"title\": {}, "
-                "\"recommendation\": {}, \"evidence\": {}}}",
-                json::quote(f.file), d.line, d.column, json::quote(x.rule),
-                json::quote(review::severity_name(x.severity)), json::quote(finding_message(x)),
-                json::quote(x.fix_sql), json::quote(x.object), json::quote(x.title),
-                json::quote(x.recommendation), x.evidence.json());
+            w.begin_object().field("file", f.file);
+            w.field("line", int64_t{d.line}).field("column", int64_t{d.column});
+            w.field("rule", x.rule).field("severity", review::severity_name(x.severity));
+            w.field("message", finding_message(x)).field("fix_sql", x.fix_sql);
+            w.field("object", x.object).field("title", x.title);
+            w.field("recommendation", x.recommendation).key("evidence");
+            evidence_value(w, x.evidence.json());
+            w.end_object();
         }
-    out += first ? "], \"parse_errors\": [" : "\n], \"parse_errors\": [";
-    first = true;
+    w.end_array().key("parse_errors").begin_array();
     for (const ParseErrorAt &e : parse_errors(files)) {
-        out += first ? "\n  " : ",\n  ";
-        first = false;
-        out += fmt::format("{{\"file\": {}, \"line\": {}, \"column\": {}, \"message\": {}}}",
-                           json::quote(e.file->file), e.line, e.column,
-                           json::quote(e.statement->parse_error));
+        w.begin_object().field("file", e.file->file);
+        w.field("line", int64_t{e.line}).field("column", int64_t{e.column});
+        w.field("message", e.statement->parse_error).end_object();
     }
-    out += first ? "]}\n" : "\n]}\n";
-    return out;
+    w.end_array().end_object();
+    return w.take() + "\n";
 }
 
 std::string format_sarif(const std::vector<LintedFile> &files, const std::string &version) {
-    // the rules that have results, in first-seen order (parse errors as "parse_error")
+    // The rules that have results, in first-seen order (parse errors as "parse_error").
     std::vector<std::string> rules;
     auto rule_index = [&](const std::string &id) {
         auto it = std::find(rules.begin(), rules.end(), id);
@@ -138,17 +144,15 @@ std::string format_sarif(const std::vector<LintedFile> &files, const std::string
         rules.push_back(id);
         return rules.size() - 1;
     };
-    std::string results;
+    report::JsonWriter results;
+    results.begin_array();
     auto add = [&](const std::string &rule, const char *level, const std::string &message,
                    const std::string &file, int line, int column) {
-        size_t index = rule_index(rule);
-        results += results.empty() ? "\n    " : ",\n    ";
-        results += fmt::format(
-            "{{\"ruleId\": {}, \"ruleIndex\": {}, \"level\": \"{}\", \"message\": {{\"text\": "
-            "{}}}, "
-            "\"locations\": {}}}",
-            json::quote(rule), index, level, json::quote(message),
-            sarif_location(file, line, column));
+        results.begin_object().field("ruleId", rule).field("ruleIndex", rule_index(rule));
+        results.field("level", level).key("message").begin_object().field("text", message);
+        results.end_object().key("locations");
+        sarif_location(results, file, line, column);
+        results.end_object();
     };
     for (const LintedFile &f : files)
         for (const ddl::DdlFinding &d : f.result.findings)
@@ -156,24 +160,27 @@ std::string format_sarif(const std::vector<LintedFile> &files, const std::string
                 d.line, d.column);
     for (const ParseErrorAt &e : parse_errors(files))
         add("parse_error", "error", e.statement->parse_error, e.file->file, e.line, e.column);
-    std::string driver_rules;
+    results.end_array();
+    report::JsonValue result_list;
+    report::parse_json(results.take(), &result_list);
+
+    report::JsonWriter w;
+    w.begin_object().field("version", "2.1.0");
+    w.field("$schema", "https://json.schemastore.org/sarif-2.1.0.json");
+    w.key("runs").begin_array().begin_object().key("tool").begin_object().key("driver");
+    w.begin_object().field("name", "pg_advisor").field("version", version).key("rules");
+    w.begin_array();
     for (const std::string &id : rules) {
         const review::RuleInfo *info = review::find_rule(id);
-        std::string title = info ? info->title : "The statement does not parse";
-        std::string level = info ? sarif_level(info->default_severity) : "error";
-        driver_rules += driver_rules.empty() ? "\n        " : ",\n        ";
-        driver_rules += fmt::format(
-            "{{\"id\": {}, \"name\": {}, \"shortDescription\": {{\"text\": {}}}, "
-            "\"defaultConfiguration\": {{\"level\": \"{}\"}}}}",
-            json::quote(id), json::quote(id), json::quote(title), level);
+        w.begin_object().field("id", id).field("name", id).key("shortDescription");
+        w.begin_object().field("text", info ? info->title : "The statement does not parse");
+        w.end_object().key("defaultConfiguration").begin_object();
+        w.field("level", info ? sarif_level(info->default_severity) : "error");
+        w.end_object().end_object();
     }
-    return fmt::format(
-        "{{\"version\": \"2.1.0\", \"$schema\": "
-        "\"https://json.schemastore.org/sarif-2.1.0.json\", \"runs\": [{{\n  \"tool\": "
-        "{{\"driver\": {{\"name\": \"pg_advisor\", \"version\": {}, \"rules\": "
-        "[{}]}}}},\n  \"results\": "
-        "[{}]}}]}}\n",
-        json::quote(version), driver_rules, results);
+    w.end_array().end_object().end_object().key("results").value(result_list);
+    w.end_object().end_array().end_object();
+    return w.take() + "\n";
 }
 
 std::string format_github(const std::vector<LintedFile> &files) {
