@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cctype>
 #include <cmath>
+#include <map>
 #include <set>
 
 #include "core/sql/sql_lexer.h"
@@ -86,7 +87,7 @@ struct Classified {
     std::vector<std::string> unindexable;  // columns without a btree operator class
     std::vector<IndexKey> unindexable_keys;
     // ORs over several columns: per OR (its number), the columns of its arms.
-    std::vector<std::pair<uint16_t, std::vector<int16_t>>> ors;
+    std::map<uint16_t, std::vector<int16_t>> ors;
 };
 
 bool has_key(const std::vector<IndexKey> &keys, const IndexKey &k) {
@@ -131,11 +132,9 @@ Classified classify(const TableInfo &t, const ScanUse &use, const CandidateLimit
             continue;
         }
         if (q.kind == QualKind::OrArm) {
-            auto it = std::find_if(out.ors.begin(), out.ors.end(),
-                                   [&](const auto &o) { return o.first == q.nvalues; });
-            if (it == out.ors.end()) it = out.ors.insert(out.ors.end(), {q.nvalues, {}});
-            if (std::find(it->second.begin(), it->second.end(), q.attnum) == it->second.end())
-                it->second.push_back(q.attnum);
+            std::vector<int16_t> &arms = out.ors[q.nvalues];
+            if (std::find(arms.begin(), arms.end(), q.attnum) == arms.end())
+                arms.push_back(q.attnum);
             continue;
         }
         switch (q.kind) {
@@ -474,6 +473,24 @@ CandidateSet generate_candidates(const TableInfo &t, const std::vector<ScanUse> 
                 made.push_back(c);
             }
         }
+        // An OR over several columns: one index per arm, after the equality columns.
+        for (const auto &[number, columns] : cl.ors) {
+            bool indexable = columns.size() >= 2;
+            for (int16_t a : columns)
+                indexable = indexable && t.column(a) != nullptr && t.column(a)->btree;
+            if (!indexable) continue;
+            for (int16_t a : columns) {
+                IndexKey k;
+                k.attnum = a;
+                std::vector<IndexKey> keys;
+                for (const IndexKey &e : eq)
+                    if (!(e.attnum == a && e.expr.empty())) keys.push_back(e);
+                keys.push_back(k);
+                Candidate c = make(keys, CandidateRule::OrArm);
+                c.or_arm_of = {use.queryid};
+                made.push_back(std::move(c));
+            }
+        }
         if (made.empty()) {
             // Say why nothing could be built from this statement's quals.
             auto reject = [&](const std::vector<IndexKey> &keys, const std::string &reason) {
@@ -495,24 +512,6 @@ CandidateSet generate_candidates(const TableInfo &t, const std::vector<ScanUse> 
             if (!cl.unselective.empty())
                 reject(cl.unselective_keys,
                        "only unselective columns to index: " + join(cl.unselective, ", "));
-        }
-        // An OR over several columns: one index per arm, after the equality columns.
-        for (const auto &[number, columns] : cl.ors) {
-            bool indexable = columns.size() >= 2;
-            for (int16_t a : columns)
-                indexable = indexable && t.column(a) != nullptr && t.column(a)->btree;
-            if (!indexable) continue;
-            for (int16_t a : columns) {
-                IndexKey k;
-                k.attnum = a;
-                std::vector<IndexKey> keys;
-                for (const IndexKey &e : eq)
-                    if (!(e.attnum == a && e.expr.empty())) keys.push_back(e);
-                keys.push_back(k);
-                Candidate c = make(keys, CandidateRule::OrArm);
-                c.or_arm_of = {use.queryid};
-                made.push_back(std::move(c));
-            }
         }
         for (Candidate &c : alternatives)
             add_candidate(set, std::move(c), use.queryid);
@@ -617,13 +616,17 @@ std::vector<std::string> include_column_names(const TableInfo &t, const Candidat
     return out;
 }
 
+std::string candidate_form(const TableInfo &t, const Candidate &c) {
+    std::string form = "(" + join(key_column_names(t, c), ", ") + ")";
+    if (!c.include.empty()) form += " INCLUDE (" + join(include_column_names(t, c), ", ") + ")";
+    if (!c.predicate.empty()) form += " WHERE " + c.predicate;
+    return form;
+}
+
 std::string candidate_ddl(const TableInfo &t, const Candidate &c, bool concurrently) {
     std::string ddl = "CREATE INDEX ";
     if (concurrently && t.relkind != 'p') ddl += "CONCURRENTLY ";
-    ddl += "ON " + t.name_sql + " USING btree (" + join(key_column_names(t, c), ", ") + ")";
-    if (!c.include.empty()) ddl += " INCLUDE (" + join(include_column_names(t, c), ", ") + ")";
-    if (!c.predicate.empty()) ddl += " WHERE " + c.predicate;
-    return ddl;
+    return ddl + "ON " + t.name_sql + " USING btree " + candidate_form(t, c);
 }
 
 double index_data_width(const TableInfo &t, const Candidate &c, SizeModel model) {

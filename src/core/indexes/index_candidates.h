@@ -91,9 +91,10 @@ struct ScanUse {
         std::string expr;   // expression text (attnum 0)
         std::string value;  // constant text (source Const)
         uint16_t nvalues;
-        // The constant is a setting of the statement, not a value it looks up: written in its
-        // text (WHERE active, IS NULL), or a literal that kept its value over enough executions
-        // (PatternEntry::literal_varied). Only such constants become partial predicates.
+        // An equality's constant is a setting of the statement, not a value it looks up:
+        // written in its text (WHERE active), or a literal that kept its value over enough
+        // executions (PatternEntry::literal_varied). Only such constants become partial
+        // predicates (IS [NOT] NULL always may).
         bool recurring = false;
     };
     std::vector<Q> quals;
@@ -183,6 +184,9 @@ CandidateSet generate_candidates(const TableInfo &table, const std::vector<ScanU
 // The existing index that already serves the candidate (its keys start with the candidate's
 // equality columns in any order, then its remaining keys in order and direction), or null.
 const ExistingIndex *serving_index(const TableInfo &table, const Candidate &c);
+
+// "(a, b DESC) INCLUDE (c) WHERE p": the index's form, as DDL and reasons spell it.
+std::string candidate_form(const TableInfo &table, const Candidate &c);
 
 // CREATE INDEX statement; CONCURRENTLY unless the table is partitioned.
 std::string candidate_ddl(const TableInfo &table, const Candidate &c, bool concurrently = true);

@@ -114,18 +114,9 @@ std::vector<IndexDecision> select_indexes(const std::vector<TableInfo> &tables,
     // 2. A wider index keeps a statement only if clearly better than a narrower candidate;
     //    when it is, the narrower one gives the statement up (one index per need, not both).
     std::vector<std::string> dropped(candidates.size());  // why a statement was given up
-    auto names_of = [&](size_t i) {
-        std::string names;
+    auto form_of = [&](size_t i) {
         const TableInfo *t = table_of(tables, candidates[i].relid);
-        if (t == nullptr) return names;
-        for (const std::string &c : key_column_names(*t, candidates[i]))
-            names += (names.empty() ? "" : ", ") + c;
-        std::string include;
-        for (const std::string &c : include_column_names(*t, candidates[i]))
-            include += (include.empty() ? "" : ", ") + c;
-        if (!include.empty()) names += ") INCLUDE (" + include;
-        if (!candidates[i].predicate.empty()) names += ") WHERE (" + candidates[i].predicate;
-        return names;
+        return t ? candidate_form(*t, candidates[i]) : std::string("?");
     };
     auto find_served = [&](size_t i, uint64_t queryid) -> Served * {
         for (Served &s : served[i])
@@ -150,16 +141,16 @@ std::vector<IndexDecision> select_indexes(const std::vector<TableInfo> &tables,
                 if (narrow == nullptr) continue;
                 if (ws.after > narrow->after * (1.0 - settings.wider_margin_pct / 100.0)) {
                     wider_loses.push_back(ws.queryid);
-                    std::string note = "statement " + qid(ws.queryid) + ": the narrower index (" +
-                                       names_of(n) + ") serves it almost as well (" +
+                    std::string note = "statement " + qid(ws.queryid) + ": the narrower index " +
+                                       form_of(n) + " serves it almost as well (" +
                                        fmt_cost(ws.after) + " vs " + fmt_cost(narrow->after) +
                                        ", needs " + fmt_pct(settings.wider_margin_pct) + " better)";
                     decisions[w].notes.push_back(note);
                     dropped[w] = note;
                 } else {
                     narrower_loses.push_back(ws.queryid);
-                    std::string note = "statement " + qid(ws.queryid) + ": the wider index (" +
-                                       names_of(w) + ") serves it clearly better (" +
+                    std::string note = "statement " + qid(ws.queryid) + ": the wider index " +
+                                       form_of(w) + " serves it clearly better (" +
                                        fmt_cost(ws.after) + " vs " + fmt_cost(narrow->after) + ")";
                     decisions[n].notes.push_back(note);
                     dropped[n] = note;
@@ -170,9 +161,9 @@ std::vector<IndexDecision> select_indexes(const std::vector<TableInfo> &tables,
         }
     }
 
-    // 2b. A partial index keeps a statement only if it beats the best full index for it (one
-    //     that serves every value the workload looks up) by the same margin; when it does,
-    //     that full one gives the statement up.
+    // 2b. A partial index keeps a statement only if it beats the best full index still serving
+    //     it (one that serves every value the workload looks up) by the same margin; when it
+    //     does, that full one gives the statement up.
     std::vector<std::string> partial_gain(candidates.size());  // said when chosen
     for (size_t p = 0; p < candidates.size(); p++) {
         if (candidates[p].predicate.empty()) continue;
@@ -183,28 +174,28 @@ std::vector<IndexDecision> select_indexes(const std::vector<TableInfo> &tables,
             for (size_t j = 0; j < candidates.size(); j++) {
                 if (!candidates[j].predicate.empty() || candidates[j].relid != candidates[p].relid)
                     continue;
-                for (const Served &o : all_served[j])
-                    if (o.queryid == ps.queryid && (f == candidates.size() || o.after < full_after))
-                        f = j, full_after = o.after;
+                const Served *o = find_served(j, ps.queryid);
+                if (o != nullptr && (f == candidates.size() || o->after < full_after))
+                    f = j, full_after = o->after;
             }
             if (f == candidates.size()) continue;
             std::string compared = fmt_cost(ps.after) + " vs " + fmt_cost(full_after);
             if (ps.after > full_after * (1.0 - settings.wider_margin_pct / 100.0)) {
                 partial_loses.push_back(ps.queryid);
-                dropped[p] = "statement " + qid(ps.queryid) + ": the full index (" + names_of(f) +
-                             ") serves every value " +
+                dropped[p] = "statement " + qid(ps.queryid) + ": the full index " + form_of(f) +
+                             " serves every value " +
                              (ps.after >= full_after ? "as well or better" : "almost as well") +
                              " (" + compared + ", a partial index needs " +
                              fmt_pct(settings.wider_margin_pct) + " better)";
                 decisions[p].notes.push_back(dropped[p]);
             } else {
-                dropped[f] = "statement " + qid(ps.queryid) + ": the partial index (" +
-                             names_of(p) + ") serves it clearly better (" + compared + ")";
+                dropped[f] = "statement " + qid(ps.queryid) + ": the partial index " + form_of(p) +
+                             " serves it clearly better (" + compared + ")";
                 decisions[f].notes.push_back(dropped[f]);
                 remove(f, {ps.queryid});
                 partial_gain[p] =
                     "partial: " + fmt_pct(100.0 * (1.0 - ps.after / std::max(full_after, 1e-9))) +
-                    " cheaper than the full index (" + names_of(f) + ") (" + compared + ", needs " +
+                    " cheaper than the full index " + form_of(f) + " (" + compared + ", needs " +
                     fmt_pct(settings.wider_margin_pct) + ")";
             }
         }
@@ -354,7 +345,7 @@ std::vector<IndexDecision> select_indexes(const std::vector<TableInfo> &tables,
             std::string others;
             for (size_t o : combo.used) {
                 if (o == c) continue;
-                others += (others.empty() ? "" : " and ") + std::string("(") + names_of(o) + ")";
+                others += (others.empty() ? "" : " and ") + form_of(o);
                 if (const TableInfo *t = table_of(tables, candidates[o].relid))
                     others += " on " + t->name;
             }
@@ -379,7 +370,9 @@ std::vector<IndexDecision> select_indexes(const std::vector<TableInfo> &tables,
         return decisions[a].benefit < decisions[b].benefit;
     });
     // What a chosen index j costs statement q, whether or not the greedy step counted q for
-    // it (an index chosen later serves a statement an earlier one already served); -1: no.
+    // it (an index chosen later serves a statement an earlier one already served), and even
+    // if step 2 gave q to a narrower index: once the wider one is chosen anyway, the narrower
+    // one is a second index for the same need; -1: it does not serve q.
     auto cost_with = [&](size_t j, uint64_t q) {
         for (const ServedStatement &o : decisions[j].served)
             if (o.queryid == q) return o.cost_after;
@@ -421,18 +414,15 @@ std::vector<IndexDecision> select_indexes(const std::vector<TableInfo> &tables,
             for (const ServedStatement &o : decisions[j].served)
                 listed = listed || o.queryid == s.queryid;
             if (listed) continue;
-            decisions[j].served.push_back(
-                {s.queryid, s.calls, s.cost_before, cost_with(j, s.queryid)});
-            if (decisions[j].reason.compare(0, 7, "serves ") == 0 &&
-                decisions[j].reason.find(" together with ") == std::string::npos)
-                describe_chosen(j);
+            double after = cost_with(j, s.queryid);
+            decisions[j].served.push_back({s.queryid, s.calls, s.cost_before, after});
+            decisions[j].benefit += s.calls * (s.cost_before - after);
+            if (!in_combo[j]) describe_chosen(j);  // a set's reason names its statement
         }
         d.chosen = false;
         d.served.clear();
-        d.reason = "not chosen: (" + names_of(better) +
-                   ") serves its statements as well, or "
-                   "almost (within " +
-                   fmt_pct(settings.wider_margin_pct) + ")";
+        d.reason = "not chosen: " + form_of(better) + " serves its statements as well, or almost " +
+                   "(within " + fmt_pct(settings.wider_margin_pct) + ")";
     }
 
     for (size_t i = 0; i < candidates.size(); i++) {

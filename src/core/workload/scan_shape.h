@@ -69,7 +69,8 @@ struct Qual {
     uint16_t nvalues;  // IN-list / ANY array length when known (OrArm: the OR's number), else 0
     uint16_t literal;  // Qual::kLiteralInText, i + 1 for the statement's literal i, else 0
 
-    // The value is written in the statement without a literal (WHERE active, IS NULL).
+    // The value is written in the statement without a literal (WHERE active, WHERE NOT active,
+    // active IS TRUE).
     static constexpr uint16_t kLiteralInText = 0xFFFF;
 };
 

@@ -137,17 +137,7 @@ std::string format_number(double v) {
 std::string form_of(const PgaIndexAdvice &a, size_t i) {
     const Candidate &c = a.candidates[i];
     const TableInfo *t = a.table(c.relid);
-    if (t == nullptr) return "?";
-    auto join = [](const std::vector<std::string> &parts) {
-        std::string out;
-        for (const std::string &p : parts)
-            out += (out.empty() ? "" : ", ") + p;
-        return out;
-    };
-    std::string out = "(" + join(key_column_names(*t, c)) + ")";
-    if (!c.include.empty()) out += " INCLUDE (" + join(include_column_names(*t, c)) + ")";
-    if (!c.predicate.empty()) out += " WHERE " + c.predicate;
-    return out;
+    return t ? candidate_form(*t, c) : "?";
 }
 
 // The competing forms costed for each statement candidate `self` was planned with: every

@@ -290,7 +290,7 @@ TEST(IndexSelection, APartialIndexMustBeatItsFullForm) {
               "rule: partial; partial: 50% cheaper than the full index (c1, c2) (50.00 vs "
               "100.00, needs 20%)");
     EXPECT_EQ(d[0].reason,
-              "not chosen: statement 1: the partial index (c1) WHERE (c2 = 'open') serves it "
+              "not chosen: statement 1: the partial index (c1) WHERE c2 = 'open' serves it "
               "clearly better (50.00 vs 100.00)");
 }
 
