@@ -62,16 +62,16 @@ void record_execution(PatternEntry &e, const ExecutionSample &x) {
     if (x.calls_advisor) e.flags |= kPatternCallsAdvisor;
     if (x.nliterals > 0) {
         uint32_t n = x.nliterals < kTrackedLiterals ? x.nliterals : kTrackedLiterals;
-        if (e.literal_calls == 0) {
+        if (!(e.flags & kPatternLiteralsSeen)) {
             for (uint32_t i = 0; i < kTrackedLiterals; i++)
                 atomic_store(e.literal_first[i], i < n ? x.literals[i] : 0u);
+            e.flags |= kPatternLiteralsSeen;
         } else {
             uint32_t varied = e.literal_varied;
             for (uint32_t i = 0; i < n; i++)
                 if (e.literal_first[i] != x.literals[i]) varied |= 1u << i;
             if (varied != e.literal_varied) atomic_store(e.literal_varied, varied);
         }
-        atomic_store(e.literal_calls, e.literal_calls + 1);
     }
 }
 

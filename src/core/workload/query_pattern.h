@@ -36,6 +36,8 @@ enum PatternFlags : uint8_t {
     // An execution called pg_advisor's own SQL functions (advisor.findings, ...): the
     // reviewer's statement, not the application's workload. Set under the entry's spinlock.
     kPatternCallsAdvisor = 1 << 1,
+    // An execution sent its values inline: literal_first holds them. Set under the spinlock.
+    kPatternLiteralsSeen = 1 << 2,
 };
 
 struct PatternEntry {
@@ -66,14 +68,13 @@ struct PatternEntry {
     // capped at 2^32-1), under the entry's spinlock.
     uint32_t max_offset;
     // The first literals of the text (statement_fingerprint.h), under the entry's spinlock:
-    // each one's value at the first execution that sent values inline, the positions whose
-    // value has differed since (bit i), and how many executions sent them. A literal that kept
-    // its value over many executions is a setting of the application (status = 'open'), not a
-    // value it looks up. Executions of a prepared or cached plan send none: their literals are
+    // each one's value at the first execution that sent values inline (kPatternLiteralsSeen),
+    // and the positions whose value has differed since (bit i). A literal that kept its value
+    // over many executions is a setting of the application (status = 'open'), not a value it
+    // looks up. Later executions of a prepared or cached plan send none: their literals are
     // fixed in the statement.
     uint32_t literal_first[kTrackedLiterals];
     uint32_t literal_varied;
-    uint32_t literal_calls;
     char appname[kAppNameSize];
     char tags[kTagsSize];  // serialize_tags() format
 

@@ -4,6 +4,8 @@
 
 #include "core/workload/query_pattern.h"
 #include "core/sql/query_tags.h"
+#include "core/sql/sql_lexer.h"
+#include "core/sql/tracked_literals.h"
 #include "core/workload/scan_shape.h"
 #include "core/workload/session_tracker.h"
 
@@ -47,10 +49,13 @@ void pga_install_invalidation_callbacks(void);
 struct PgaConstants {
     uint64 fingerprint;
     uint32 nliterals;
-    uint32 literals[8];
+    uint32 literals[pg_advisor::kTrackedLiterals];
 };
 bool pga_take_pending_constants(uint64 queryid, int stmt_location, PgaConstants *out);
 void pga_clear_pending_constants(void);
+
+// How pg_advisor's own scanners read this session's SQL (standard_conforming_strings).
+pg_advisor::sql::LexOptions pga_lex_options(void);
 
 // Computes pga_current_scope from a top-level statement's source text.
 void pga_update_scope(const char *source, int stmt_location, int stmt_len);

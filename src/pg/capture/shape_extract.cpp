@@ -147,11 +147,16 @@ uint16 literal_of(const ExtractContext *cx, Node *value) {
     }
     for (int i = 0; i < lit->n; i++)
         if (lit->offsets[i] == (uint32)at) return (uint16)(i + 1);
+    // 'x'::text: the tracked literal that ends right before the cast, if one does.
     if (text[location] == ':' && text[location + 1] == ':') {
-        int before = -1;
-        for (int i = 0; i < lit->n; i++)
-            if (lit->offsets[i] < (uint32)location) before = i;
-        if (before >= 0) return (uint16)(before + 1);
+        std::string_view all(text);
+        pg_advisor::sql::LexOptions opts = pga_lex_options();
+        for (int i = 0; i < lit->n; i++) {
+            size_t end =
+                lit->offsets[i] + pg_advisor::sql::constant_length(all, lit->offsets[i], opts);
+            if (pg_advisor::sql::skip_space_and_comments(all, end) == (size_t)location)
+                return (uint16)(i + 1);
+        }
     }
     return 0;
 }

@@ -39,8 +39,6 @@ struct PendingConstants {
     int location;
     PgaConstants constants;
 };
-static_assert(sizeof(PgaConstants::literals) / sizeof(uint32) == pg_advisor::kTrackedLiterals,
-              "one hash per tracked literal");
 static PendingConstants pending[4];
 static int pending_next = 0;
 
@@ -53,6 +51,12 @@ bool pga_take_pending_constants(uint64 queryid, int stmt_location, PgaConstants 
         }
     }
     return false;
+}
+
+pg_advisor::sql::LexOptions pga_lex_options(void) {
+    pg_advisor::sql::LexOptions opts;
+    opts.standard_conforming_strings = standard_conforming_strings;
+    return opts;
 }
 
 void pga_clear_pending_constants(void) {
@@ -79,8 +83,7 @@ static char *pattern_text(const char *source, const Query *query, const JumbleSt
     int nconst = jstate ? jstate->clocations_count : 0;
     size_t cap = pg_advisor::normalized_capacity(span, (size_t)nconst);
     char *normalized = static_cast<char *>(palloc(cap));
-    pg_advisor::sql::LexOptions opts;
-    opts.standard_conforming_strings = standard_conforming_strings;
+    pg_advisor::sql::LexOptions opts = pga_lex_options();
     if (nconst > 0) {
         int *locations = static_cast<int *>(palloc(sizeof(int) * nconst));
         for (int i = 0; i < nconst; i++)
@@ -175,8 +178,7 @@ static void pga_post_parse_analyze(PGA_POST_PARSE_PARAMS) {
     std::string_view text(source);
     pg_advisor::StatementSpan span =
         pg_advisor::statement_span(text, query->stmt_location, query->stmt_len);
-    pg_advisor::sql::LexOptions opts;
-    opts.standard_conforming_strings = standard_conforming_strings;
+    pg_advisor::sql::LexOptions opts = pga_lex_options();
     pg_advisor::StatementFingerprint fp = pg_advisor::fingerprint_statement(text, span, opts);
     uint64 queryid = pga_queryid(query->queryId);
     JumbleState *js = jstate;

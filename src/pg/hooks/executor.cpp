@@ -275,8 +275,7 @@ static char *fallback_pattern_text(const QueryDesc *queryDesc, int *len_out) {
                                         queryDesc->plannedstmt->stmt_len);
     size_t cap = normalized_capacity(span, span.size());
     char *normalized = static_cast<char *>(palloc(cap));
-    sql::LexOptions opts;
-    opts.standard_conforming_strings = standard_conforming_strings;
+    sql::LexOptions opts = pga_lex_options();
     normalize_literals(source, span, 1, normalized, cap, opts);
     char *stripped = static_cast<char *>(palloc(cap));
     size_t n = strip_tag_comments(normalized, stripped, cap);

@@ -69,8 +69,7 @@ static void capture_shape(Query *parse, const char *query_string, PlannedStmt *s
     pg_advisor::StatementFingerprint fp;
     if (query_string != NULL) {
         std::string_view text(query_string);
-        pg_advisor::sql::LexOptions opts;
-        opts.standard_conforming_strings = standard_conforming_strings;
+        pg_advisor::sql::LexOptions opts = pga_lex_options();
         fp = pg_advisor::fingerprint_statement(
             text, pg_advisor::statement_span(text, parse->stmt_location, parse->stmt_len), opts);
         literals.offsets = fp.literal_offset;

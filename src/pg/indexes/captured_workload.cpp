@@ -42,7 +42,7 @@ static void merge(PgaStatement &s, const PatternEntry &e, std::string_view text)
         s.text = std::string(text);
         s.toplevel_text = e.key.toplevel != 0;
     }
-    if (e.literal_calls > 0) {
+    if (e.flags & kPatternLiteralsSeen) {
         for (size_t i = 0; i < kTrackedLiterals; i++) {
             if (!s.literals_seen)
                 s.literal_first[i] = e.literal_first[i];
@@ -96,8 +96,9 @@ void PgaCapturedWorkload::read() {
 
 bool PgaStatement::recurring_literal(uint16_t literal, double min_executions) const {
     if (literal == Qual::kLiteralInText) return true;
-    if (literal == 0 || literal > kTrackedLiterals) return false;
-    // Executions of a prepared statement send no values: its literals are fixed in its text.
+    // Values never seen (lost between parse and execution): nothing says they recur. Later
+    // executions of a prepared statement send none: its literals are fixed in its text.
+    if (literal == 0 || literal > kTrackedLiterals || !literals_seen) return false;
     return calls >= min_executions && !(literal_varied & (1u << (literal - 1)));
 }
 

@@ -212,6 +212,7 @@ class AdvisorRun {
     void planning(Fn &&fn);
     bool over_memory_limit() const;
     void note_unplannable(uint64_t q, const std::string &error);
+    uint64_t statement_key(uint64_t q);
 
     PgaIndexAdvice &out_;
     MemoryContext run_;       // analysed statements and hypothetical indexes
@@ -229,6 +230,13 @@ class AdvisorRun {
     std::vector<std::string> invalids_;
     std::set<uint64_t> unplannable_;
 };
+
+// What-if cache key of statement q's own plan: its text, the planner settings and the role
+// it is planned as (another role may not read the same tables: its plan is checked again).
+uint64_t AdvisorRun::statement_key(uint64_t q) {
+    const PgaStatement &s = w_.statements[q];
+    return hash_combine(hash_string(s.text) ^ settings_hash_, static_cast<uint64_t>(s.role));
+}
 
 void AdvisorRun::note_unplannable(uint64_t q, const std::string &error) {
     if (unplannable_.insert(q).second) out_.unplannable.emplace_back(q, error);
@@ -565,7 +573,7 @@ void AdvisorRun::verify_candidates() {
         for (uint64_t q : c.queryids)
             candidates_of_[q].push_back(i);
         for (uint64_t q : c.queryids) {
-            uint64_t text_hash = hash_string(w_.statements[q].text) ^ settings_hash_;
+            uint64_t text_hash = statement_key(q);
             uint64_t key = hash_combine(text_hash, hash_string(signature));
             CachedCost before, after;
             if (whatif_cache.find(text_hash, before) && whatif_cache.find(key, after)) {
@@ -677,7 +685,7 @@ void AdvisorRun::verify_combos() {
 // Plans statement q with the members at once (cached like single candidates): the cost and
 // the members the plan used. False when it could not be planned.
 bool AdvisorRun::plan_combo(uint64_t q, const std::vector<size_t> &members, WhatIfCombo &combo) {
-    uint64_t text_hash = hash_string(w_.statements[q].text) ^ settings_hash_;
+    uint64_t text_hash = statement_key(q);
     uint64_t combo_key = hash_combine(text_hash, hash_string("combo"));
     for (size_t i : members)
         combo_key = hash_combine(combo_key, hash_string(out_.candidates[i].signature()));

@@ -233,7 +233,8 @@ TEST(StatementFingerprint, FirstLiteralsAreHashedWithTheirOffsets) {
     EXPECT_NE(g.literal_hash[3], f.literal_hash[3]);
     for (uint32_t i = 0; i < 4; i++)
         EXPECT_NE(f.literal_hash[i], 0u);
-    // Only the first kTrackedLiterals are followed.
+    // Only the first kTrackedLiterals are followed (the README says 8).
+    static_assert(pg_advisor::kTrackedLiterals == 8, "the README's figure");
     StatementFingerprint many = fp("SELECT 1, 2, 3, 4, 5, 6, 7, 8, 9, 10");
     EXPECT_EQ(many.literals, 10u);
     EXPECT_EQ(many.literal_offset[7], std::string_view("SELECT 1, 2, 3, 4, 5, 6, 7, 8").size() - 1);
