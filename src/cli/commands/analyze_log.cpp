@@ -269,7 +269,7 @@ void print_json(const log::Analyzer &a, size_t skipped) {
     w.end_array().field("statements", static_cast<int64_t>(a.statements()));
     w.field("sessions", static_cast<int64_t>(a.sessions()));
     w.field("skipped_lines", static_cast<int64_t>(skipped)).end_object();
-    fmt::print("{}\n", w.take());
+    fmt::print("{}", w.take());
 }
 
 std::string indent(const std::string &text, const char *pad) {

@@ -13,7 +13,8 @@
 #include "cli/args.h"
 #include "cli/command.h"
 #include "cli/libpq/catalog_loader.h"
-#include "core/common/json.h"
+#include "core/report/json_writer.h"
+#include "core/report/report_model.h"
 #include "core/review/engine.h"
 
 namespace pg_advisor::cli {
@@ -102,23 +103,19 @@ void print_tsv(const review::ReviewResult &r) {
 }
 
 void print_json(const review::ReviewResult &r) {
-    std::string out = "[";
-    for (size_t i = 0; i < r.findings.size(); i++) {
-        const review::Finding &f = r.findings[i];
-        out += i ? ",\n " : "\n ";
-        out += fmt::format(
-            "{{\"finding_key\": {}, \"rule\": {}, \"category\": {}, \"severity\": {}, "
-            "\"object_type\": {}, \"object\": {}, \"title\": {}, \"evidence\": {}, "
-            "\"recommendation\": {}, \"fix_sql\": {}, \"undo_sql\": {}, \"impact\": {}}}",
-            json::quote(f.finding_key), json::quote(f.rule),
-            json::quote(review::category_name(f.category)),
-            json::quote(review::severity_name(f.severity)), json::quote(f.object_type),
-            json::quote(f.object), json::quote(f.title), f.evidence.json(),
-            json::quote(f.recommendation), json::quote(f.fix_sql), json::quote(f.undo_sql),
-            json::number(f.impact));
+    report::JsonWriter w;
+    w.begin_array();
+    for (const review::Finding &f : r.findings) {
+        w.begin_object().field("finding_key", f.finding_key).field("rule", f.rule);
+        w.field("category", review::category_name(f.category));
+        w.field("severity", review::severity_name(f.severity));
+        w.field("object_type", f.object_type).field("object", f.object).field("title", f.title);
+        w.key("evidence").value(report::evidence_json(f.evidence));
+        w.field("recommendation", f.recommendation).field("fix_sql", f.fix_sql);
+        w.field("undo_sql", f.undo_sql).field("impact", f.impact).end_object();
     }
-    out += "\n]\n";
-    fmt::print("{}", out);
+    w.end_array();
+    fmt::print("{}", w.take());
 }
 
 }  // namespace

@@ -5,7 +5,7 @@
 
 #include <algorithm>
 
-#include "core/report/json_reader.h"
+#include "core/report/report_model.h"
 #include "core/report/json_writer.h"
 #include "core/review/registry.h"
 
@@ -63,15 +63,6 @@ void sarif_location(report::JsonWriter &w, const std::string &file, int line, in
     w.end_object().end_object().end_object().end_array();
 }
 
-// A finding's evidence (JSON text of its own) as a value of the document.
-void evidence_value(report::JsonWriter &w, const std::string &json) {
-    report::JsonValue v;
-    if (report::parse_json(json, &v))
-        w.value(v);
-    else
-        w.null();
-}
-
 }  // namespace
 
 std::vector<ParseErrorAt> parse_errors(const std::vector<LintedFile> &files) {
@@ -121,9 +112,8 @@ std::string format_json(const std::vector<LintedFile> &files) {
             w.field("rule", x.rule).field("severity", review::severity_name(x.severity));
             w.field("message", finding_message(x)).field("fix_sql", x.fix_sql);
             w.field("object", x.object).field("title", x.title);
-            w.field("recommendation", x.recommendation).key("evidence");
-            evidence_value(w, x.evidence.json());
-            w.end_object();
+            w.field("recommendation", x.recommendation);
+            w.key("evidence").value(report::evidence_json(x.evidence)).end_object();
         }
     w.end_array().key("parse_errors").begin_array();
     for (const ParseErrorAt &e : parse_errors(files)) {
@@ -132,7 +122,7 @@ std::string format_json(const std::vector<LintedFile> &files) {
         w.field("message", e.statement->parse_error).end_object();
     }
     w.end_array().end_object();
-    return w.take() + "\n";
+    return w.take();
 }
 
 std::string format_sarif(const std::vector<LintedFile> &files, const std::string &version) {
@@ -144,25 +134,10 @@ std::string format_sarif(const std::vector<LintedFile> &files, const std::string
         rules.push_back(id);
         return rules.size() - 1;
     };
-    report::JsonWriter results;
-    results.begin_array();
-    auto add = [&](const std::string &rule, const char *level, const std::string &message,
-                   const std::string &file, int line, int column) {
-        results.begin_object().field("ruleId", rule).field("ruleIndex", rule_index(rule));
-        results.field("level", level).key("message").begin_object().field("text", message);
-        results.end_object().key("locations");
-        sarif_location(results, file, line, column);
-        results.end_object();
-    };
     for (const LintedFile &f : files)
         for (const ddl::DdlFinding &d : f.result.findings)
-            add(d.finding.rule, sarif_level(d.finding.severity), finding_message(d.finding), f.file,
-                d.line, d.column);
-    for (const ParseErrorAt &e : parse_errors(files))
-        add("parse_error", "error", e.statement->parse_error, e.file->file, e.line, e.column);
-    results.end_array();
-    report::JsonValue result_list;
-    report::parse_json(results.take(), &result_list);
+            rule_index(d.finding.rule);
+    if (!parse_errors(files).empty()) rule_index("parse_error");
 
     report::JsonWriter w;
     w.begin_object().field("version", "2.1.0");
@@ -178,9 +153,23 @@ std::string format_sarif(const std::vector<LintedFile> &files, const std::string
         w.field("level", info ? sarif_level(info->default_severity) : "error");
         w.end_object().end_object();
     }
-    w.end_array().end_object().end_object().key("results").value(result_list);
-    w.end_object().end_array().end_object();
-    return w.take() + "\n";
+    w.end_array().end_object().end_object().key("results").begin_array();
+    auto result = [&](const std::string &rule, const char *level, const std::string &message,
+                      const std::string &file, int line, int column) {
+        w.begin_object().field("ruleId", rule).field("ruleIndex", rule_index(rule));
+        w.field("level", level).key("message").begin_object().field("text", message);
+        w.end_object().key("locations");
+        sarif_location(w, file, line, column);
+        w.end_object();
+    };
+    for (const LintedFile &f : files)
+        for (const ddl::DdlFinding &d : f.result.findings)
+            result(d.finding.rule, sarif_level(d.finding.severity), finding_message(d.finding),
+                   f.file, d.line, d.column);
+    for (const ParseErrorAt &e : parse_errors(files))
+        result("parse_error", "error", e.statement->parse_error, e.file->file, e.line, e.column);
+    w.end_array().end_object().end_array().end_object();
+    return w.take();
 }
 
 std::string format_github(const std::vector<LintedFile> &files) {

@@ -56,20 +56,9 @@ std::string display_value(const JsonValue &v) {
 }
 
 void add_evidence(FindingView &v, const Finding &f) {
-    std::string text = f.evidence.json();
-    JsonValue parsed;
-    if (parse_json(text, &parsed) && parsed.is(JsonValue::Type::Object)) {
-        for (const auto &[name, value] : parsed.members)
-            v.evidence.push_back({name, display_value(value)});
-        v.evidence_json = std::move(parsed);
-        return;
-    }
-    v.evidence.push_back({"unparsed", text});
-    v.evidence_json.type = JsonValue::Type::Object;
-    JsonValue raw;
-    raw.type = JsonValue::Type::String;
-    raw.text = text;
-    v.evidence_json.members.emplace_back("unparsed", raw);
+    v.evidence_json = evidence_json(f.evidence);
+    for (const auto &[name, value] : v.evidence_json.members)
+        v.evidence.push_back({name, display_value(value)});
 }
 
 BeforeAfter numbers(const JsonValue &evidence, std::string_view before, std::string_view after) {
@@ -281,6 +270,19 @@ FindingView build_finding_view(const Finding &f, const review::RuleInfo *rule) {
     v.undo = undo_text(v);
     v.action = Rich(first_sentence(f.recommendation.empty() ? f.title : f.recommendation));
     return v;
+}
+
+JsonValue evidence_json(const review::Evidence &e) {
+    std::string text = e.json();
+    JsonValue parsed;
+    if (parse_json(text, &parsed) && parsed.is(JsonValue::Type::Object)) return parsed;
+    JsonValue raw;
+    raw.type = JsonValue::Type::String;
+    raw.text = text;
+    parsed = JsonValue();
+    parsed.type = JsonValue::Type::Object;
+    parsed.members.emplace_back("unparsed", raw);
+    return parsed;
 }
 
 }  // namespace pg_advisor::report

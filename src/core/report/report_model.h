@@ -160,6 +160,8 @@ Report build_report(const ReportInput &in);
 
 // Parts of build_report, one file each.
 FindingView build_finding_view(const review::Finding &f, const review::RuleInfo *rule);
+// A finding's evidence as a JSON object: the rule's, or {"unparsed": text} should it not parse.
+JsonValue evidence_json(const review::Evidence &e);
 void add_wording(Report &r);  // scope .. summary, area lines, capture steps, history text
 void add_metrics(Report &r);  // success metrics
 

@@ -6,7 +6,7 @@
 #include <vector>
 
 #include "core/catalog/catalog_snapshot.h"
-#include "core/common/json.h"
+#include "core/report/json_writer.h"
 #include "core/ddl/facts.h"
 #include "core/sql/sql_tokens.h"
 
@@ -482,22 +482,18 @@ std::vector<std::string> PgaServerFacts::enum_labels(const DName &type) const {
 }
 
 std::string PgaServerFacts::other_json() const {
-    using pg_advisor::json::quote;
-    std::string out =
-        "{\"server_version\": " + std::to_string(server_version_) + ", \"functions\": {";
-    bool first = true;
-    for (const auto &[name, v] : volatility_) {
-        out += (first ? "" : ", ") + quote(name) + ": " + quote(std::string(1, v));
-        first = false;
-    }
-    out += "}, \"enums\": {";
-    first = true;
+    pg_advisor::report::JsonWriter w;
+    w.begin_object().field("server_version", int64_t{server_version_});
+    w.key("functions").begin_object();
+    for (const auto &[name, v] : volatility_)
+        w.field(name, std::string(1, v));
+    w.end_object().key("enums").begin_object();
     for (const auto &[name, labels] : enums_) {
-        out += (first ? "" : ", ") + quote(name) + ": [";
-        for (size_t i = 0; i < labels.size(); i++)
-            out += (i ? ", " : "") + quote(labels[i]);
-        out += "]";
-        first = false;
+        w.key(name).begin_array();
+        for (const std::string &label : labels)
+            w.string(label);
+        w.end_array();
     }
-    return out + "}}";
+    w.end_object().end_object();
+    return w.take();
 }

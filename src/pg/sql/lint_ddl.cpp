@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-#include "core/common/json.h"
+#include "core/report/json_writer.h"
 #include "core/ddl/lint.h"
 #include "core/ddl/migration_state.h"
 #include "core/review/finding.h"
@@ -128,11 +128,11 @@ PGA_SQL_FUNCTION(pg_advisor_lint_ddl, "advisor.lint_ddl") {
 
 namespace {
 
-std::string strings_json(const std::vector<std::string> &items) {
-    std::string out = "[";
-    for (size_t i = 0; i < items.size(); i++)
-        out += (i ? ", " : "") + json::quote(items[i]);
-    return out + "]";
+void strings(report::JsonWriter &w, const std::vector<std::string> &items) {
+    w.begin_array();
+    for (const std::string &item : items)
+        w.string(item);
+    w.end_array();
 }
 
 // What the linter would know about a table (and a column's captured statements), as JSON.
@@ -146,29 +146,30 @@ std::string facts_json(const ddl::Name &table, const std::string &column) {
     facts.prefetch({s});
     std::optional<ddl::TableFacts> t = facts.table(table);
     if (!t) return "null";
-    std::string out = "{\"name\": " + json::quote(t->name.plain()) +
-                      ", \"bytes\": " + json::number((double)t->bytes) +
-                      ", \"rows\": " + json::number(t->rows) + ", \"columns\": [";
-    for (size_t i = 0; i < t->columns.size(); i++)
-        out += std::string(i ? ", " : "") + "{\"name\": " + json::quote(t->columns[i].name) +
-               ", \"type\": " + json::quote(t->columns[i].type.sql()) +
-               ", \"not_null\": " + (t->columns[i].not_null ? "true" : "false") + "}";
-    out += "], \"indexes\": [";
-    for (size_t i = 0; i < t->indexes.size(); i++)
-        out += std::string(i ? ", " : "") +
-               "{\"name\": " + json::quote(t->indexes[i].name.plain()) +
-               ", \"columns\": " + strings_json(t->indexes[i].columns) +
-               ", \"unique\": " + (t->indexes[i].unique ? "true" : "false") +
-               ", \"constraint\": " + json::quote(t->indexes[i].constraint) + "}";
+    report::JsonWriter w;
+    w.begin_object().field("name", t->name.plain()).field("bytes", static_cast<double>(t->bytes));
+    w.field("rows", t->rows).key("columns").begin_array();
+    for (const ddl::ColumnFacts &col : t->columns)
+        w.begin_object()
+            .field("name", col.name)
+            .field("type", col.type.sql())
+            .field("not_null", col.not_null)
+            .end_object();
+    w.end_array().key("indexes").begin_array();
+    for (const ddl::IndexFacts &x : t->indexes) {
+        w.begin_object().field("name", x.name.plain()).key("columns");
+        strings(w, x.columns);
+        w.field("unique", x.unique).field("constraint", x.constraint).end_object();
+    }
     std::vector<std::string> queries;
     for (const ddl::QueryUse &q : facts.queries_using(table, column))
         queries.push_back(q.text);
     std::sort(queries.begin(), queries.end());
-    out += "], \"queries\": " + strings_json(queries);
-    out +=
-        ", \"access_exclusive_conflicts\": " +
-        json::number((double)facts.conflicting_locks(table, ddl::LockMode::AccessExclusive).size());
-    return out + "}";
+    w.end_array().key("queries");
+    strings(w, queries);
+    double conflicts = facts.conflicting_locks(table, ddl::LockMode::AccessExclusive).size();
+    w.field("access_exclusive_conflicts", conflicts).end_object();
+    return w.take();
 }
 
 }  // namespace
@@ -180,21 +181,22 @@ PGA_SQL_FUNCTION(pg_advisor_ddl_facts, "advisor._ddl_facts") {
     text *rel = PG_GETARG_TEXT_PP(0);
     text *col = PG_GETARG_TEXT_PP(1);
     char *name = text_to_cstring(rel);
+    char *shown = pga_clip_input(name, 200);  // before any C++ object exists: it pallocs
     std::string column(VARDATA_ANY(col), VARSIZE_ANY_EXHDR(col));
     // As the server reads a qualified name: "My.Schema".orders is two parts, not three.
     List *parts = NIL;
-    char why[256] = "";
+    std::string why;
     try {
         pga_pg_subxact([&] { parts = PGA_QUALIFIED_NAME_LIST(name); });
+        if (list_length(parts) > 2) why = "more than schema.table";
     } catch (const PgError &e) {
-        snprintf(why, sizeof why, "%s", e.message);
+        if (e.sqlerrcode != ERRCODE_INVALID_NAME) throw;  // not the name's fault
+        why = e.message;
     }
-    if (why[0] == '\0' && list_length(parts) > 2)
-        snprintf(why, sizeof why, "more than schema.table");
-    if (why[0] != '\0') {
+    if (!why.empty()) {
         char message[1024];
-        snprintf(message, sizeof message, "advisor._ddl_facts: \"%.200s\" is not a table name: %s",
-                 name, why);
+        snprintf(message, sizeof message, "advisor._ddl_facts: \"%s\" is not a table name: %s",
+                 shown, why.c_str());
         throw PgError::make(ERRCODE_INVALID_NAME, message);
     }
     ddl::Name table;
@@ -212,86 +214,90 @@ namespace {
 // front ends).
 class ChangeJson {
   public:
+    explicit ChangeJson(report::JsonWriter &w) : w_(w) { w_.begin_object(); }
+    ~ChangeJson() { w_.end_object(); }
     void text(const char *name, const std::string &v) {
-        if (!v.empty()) field(name, json::quote(v));
+        if (!v.empty()) w_.field(name, v);
     }
     void flag(const char *name, bool v) {
-        if (v) field(name, "true");
+        if (v) w_.field(name, true);
     }
-    void raw(const char *name, const std::string &v) { field(name, v); }
+    void names(const char *name, const std::vector<std::string> &v) {
+        if (!v.empty()) strings(w_.key(name), v);
+    }
     void expr(const char *name, const ddl::Expr &e) {
         if (!e.present()) return;
-        field(name, std::string("{\"text\": ") + json::quote(e.text) +
-                        ", \"functions\": " + strings_json(e.functions) +
-                        ", \"constant\": " + (e.constant ? "true" : "false") + "}");
+        w_.key(name).begin_object().field("text", e.text).key("functions");
+        strings(w_, e.functions);
+        w_.field("constant", e.constant).end_object();
     }
-    std::string done() { return out_ + "}"; }
+    report::JsonWriter &key(const char *name) { return w_.key(name); }
 
   private:
-    std::string out_ = "{";
-    void field(const char *name, const std::string &v) {
-        if (out_.size() > 1) out_ += ", ";
-        out_ += json::quote(name) + ": " + v;
-    }
+    report::JsonWriter &w_;
 };
 
-std::string constraint_json(const ddl::Constraint &k) {
-    ChangeJson j;
+std::string type_text(const ddl::TypeSpec &t) {
+    return t.schema.empty() ? t.sql() : t.schema + "." + t.sql();
+}
+
+void constraint_json(report::JsonWriter &w, const ddl::Constraint &k) {
+    ChangeJson j(w);
     j.text("kind", std::string(ddl::constraint_kind_name(k.kind)));
     j.text("name", k.name);
-    if (!k.columns.empty()) j.raw("columns", strings_json(k.columns));
+    j.names("columns", k.columns);
     j.text("references", k.references.table.plain());
-    if (!k.references.columns.empty()) j.raw("ref_columns", strings_json(k.references.columns));
+    j.names("ref_columns", k.references.columns);
     j.expr("check", k.check);
     j.flag("not_valid", k.not_valid);
     j.text("using_index", k.using_index);
-    return j.done();
 }
 
-std::string column_json(const ddl::ColumnSpec &c) {
-    ChangeJson j;
+void constraints_json(ChangeJson &j, const std::vector<ddl::Constraint> &ks) {
+    if (ks.empty()) return;
+    report::JsonWriter &w = j.key("constraints").begin_array();
+    for (const ddl::Constraint &k : ks)
+        constraint_json(w, k);
+    w.end_array();
+}
+
+void column_json(report::JsonWriter &w, const ddl::ColumnSpec &c) {
+    ChangeJson j(w);
     j.text("name", c.name);
-    j.text("type", c.type.schema.empty() ? c.type.sql() : c.type.schema + "." + c.type.sql());
+    j.text("type", type_text(c.type));
     j.flag("not_null", c.not_null);
     j.flag("primary_key", c.primary_key);
     j.flag("unique", c.unique);
     j.expr("default", c.default_value);
     j.flag("generated_stored", c.generated_stored);
     j.flag("identity", c.identity);
-    std::string ks;
-    for (const ddl::Constraint &k : c.constraints)
-        ks += (ks.empty() ? "" : ", ") + constraint_json(k);
-    if (!ks.empty()) j.raw("constraints", "[" + ks + "]");
-    return j.done();
+    constraints_json(j, c.constraints);
 }
 
-std::string change_json(const ddl::Change &c) {
-    ChangeJson j;
+void change_json(report::JsonWriter &w, const ddl::Change &c) {
+    ChangeJson j(w);
     j.text("action", std::string(ddl::action_name(c.action)));
     j.text("target", c.target.plain());
     j.text("column", c.column);
     j.text("object", c.object);
     j.text("new_name", c.new_name);
-    if (c.action == ddl::Action::AddColumn) j.raw("column_def", column_json(c.column_def));
+    if (c.action == ddl::Action::AddColumn) column_json(j.key("column_def"), c.column_def);
     if (c.action == ddl::Action::SetDefault) j.expr("default", c.column_def.default_value);
-    if (!c.new_type.empty())
-        j.text("new_type", c.new_type.schema.empty() ? c.new_type.sql()
-                                                     : c.new_type.schema + "." + c.new_type.sql());
+    if (!c.new_type.empty()) j.text("new_type", type_text(c.new_type));
     j.expr("using", c.using_expr);
     if (c.action == ddl::Action::AddConstraint || c.action == ddl::Action::CreateDomain ||
         c.action == ddl::Action::AlterDomainAddConstraint)
-        j.raw("constraint", constraint_json(c.constraint));
-    std::string cols;
-    for (const ddl::ColumnSpec &col : c.columns)
-        cols += (cols.empty() ? "" : ", ") + column_json(col);
-    if (!cols.empty()) j.raw("columns", "[" + cols + "]");
-    std::string ks;
-    for (const ddl::Constraint &k : c.constraints)
-        ks += (ks.empty() ? "" : ", ") + constraint_json(k);
-    if (!ks.empty()) j.raw("constraints", "[" + ks + "]");
+        constraint_json(j.key("constraint"), c.constraint);
+    if (!c.columns.empty()) {
+        report::JsonWriter &cols = j.key("columns").begin_array();
+        for (const ddl::ColumnSpec &col : c.columns)
+            column_json(cols, col);
+        cols.end_array();
+    }
+    constraints_json(j, c.constraints);
     if (c.action == ddl::Action::CreateIndex) {
-        j.raw("keys", strings_json(c.index.columns));
-        if (!c.index.include.empty()) j.raw("include", strings_json(c.index.include));
+        strings(j.key("keys"), c.index.columns);
+        j.names("include", c.index.include);
         j.flag("unique", c.index.unique);
         j.text("method", c.index.method);
         j.expr("where", c.index.predicate);
@@ -308,7 +314,6 @@ std::string change_json(const ddl::Change &c) {
     j.text("setting", c.setting);
     j.text("value", c.value);
     j.flag("local", c.local);
-    return j.done();
 }
 
 }  // namespace
@@ -323,11 +328,16 @@ PGA_SQL_FUNCTION(pg_advisor_ddl_model, "advisor._ddl_model") {
     std::vector<std::pair<int, std::string>> rows;
     std::vector<ddl::Statement> statements = pga_ddl_parse_script(script);
     for (size_t i = 0; i < statements.size(); i++) {
-        if (!statements[i].parse_error.empty())
-            rows.push_back(
-                {(int)i + 1, "{\"parse_error\": " + json::quote(statements[i].parse_error) + "}"});
-        for (const ddl::Change &c : statements[i].changes)
-            rows.push_back({(int)i + 1, change_json(c)});
+        if (!statements[i].parse_error.empty()) {
+            report::JsonWriter w;
+            w.begin_object().field("parse_error", statements[i].parse_error).end_object();
+            rows.push_back({(int)i + 1, w.take()});
+        }
+        for (const ddl::Change &c : statements[i].changes) {
+            report::JsonWriter w;
+            change_json(w, c);
+            rows.push_back({(int)i + 1, w.take()});
+        }
     }
     pga_pg_subxact([&] {
         for (const auto &r : rows) {
