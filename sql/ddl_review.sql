@@ -10,7 +10,8 @@ CREATE EXTENSION pg_advisor;
 SET pg_advisor.sample_rate = 0;
 SELECT set_config('pg_advisor.disabled_rules', string_agg(rule, ','), false) IS NOT NULL AS only_one
   FROM advisor.rules WHERE rule <> 'index_not_concurrent';
-CREATE TABLE dr_orders (id bigint PRIMARY KEY, customer_id bigint NOT NULL, status text);
+CREATE TABLE dr_orders (id bigint PRIMARY KEY, customer_id bigint NOT NULL, status text)
+  WITH (autovacuum_enabled = off);  -- its size shows in findings
 INSERT INTO dr_orders SELECT g, g % 100, 'new' FROM generate_series(1, 5000) g;
 ANALYZE dr_orders;
 -- Every table is "large enough" for a high finding (the default of 10 MB would make it info).
@@ -251,6 +252,26 @@ $$);
 SELECT count(*) > 0 AS before_reset FROM advisor.findings WHERE category = 'migration';
 SELECT advisor.reset();
 SELECT count(*) AS after_reset FROM advisor.findings WHERE category = 'migration';
+-- In a new session, a savepoint taken before its first DDL is followed too, and so is DDL
+-- that a failed statement rolled back with its savepoint.
+\c regress_ddl
+SET pg_advisor.ddl_review = warning;
+SET pg_advisor.migration_small_table_bytes = 0;
+SELECT set_config('pg_advisor.disabled_rules', string_agg(rule, ','), false) IS NOT NULL AS only_backfill
+  FROM advisor.rules WHERE rule <> 'backfill_under_ddl_lock';
+BEGIN;
+SAVEPOINT s1;
+ALTER TABLE dr_orders ADD COLUMN note3 text;
+ROLLBACK TO SAVEPOINT s1;
+UPDATE dr_orders SET status = 'x' WHERE id < 10;
+SAVEPOINT s2;
+ALTER TABLE dr_orders ADD COLUMN note3 text;
+SELECT 1 / 0;
+ROLLBACK TO SAVEPOINT s2;
+UPDATE dr_orders SET status = 'y' WHERE id < 10;
+ALTER TABLE dr_orders ADD COLUMN note3 text;
+UPDATE dr_orders SET status = 'z' WHERE id < 10;
+ROLLBACK;
 \c :regress_db
 DROP DATABASE regress_ddl;
 DROP ROLE regress_ddl_reader;

@@ -63,6 +63,22 @@ int64_t parse_timeout_ms(const std::string &value) {
     return static_cast<int64_t>(ms);
 }
 
+bool MigrationState::records_nothing() const {
+    return created_tables.empty() && transaction_tables.empty() && created_indexes.empty() &&
+           created_index_names.empty() && dropped_indexes.empty() && exclusive_tables.empty() &&
+           not_valid_in_transaction.empty();
+}
+
+void MigrationState::forget_records() {
+    created_tables.clear();
+    transaction_tables.clear();
+    created_indexes.clear();
+    created_index_names.clear();
+    dropped_indexes.clear();
+    exclusive_tables.clear();
+    not_valid_in_transaction.clear();
+}
+
 bool MigrationState::created(const Name &table) const {
     return contains(created_tables, table) || contains(transaction_tables, table);
 }

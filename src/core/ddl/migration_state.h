@@ -37,6 +37,11 @@ struct MigrationState {
     // Constraints added NOT VALID in the current transaction (table + name).
     std::vector<std::pair<Name, std::string>> not_valid_in_transaction;
 
+    // Whether the migration recorded no table, index, lock or constraint yet; forgets them all
+    // (live: ROLLBACK TO a savepoint taken before any of them).
+    bool records_nothing() const;
+    void forget_records();
+
     bool created(const Name &table) const;  // by this migration (or transaction, live)
     bool holds_exclusive(const Name &table) const;
 

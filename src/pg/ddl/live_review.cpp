@@ -72,12 +72,13 @@ pg_advisor::ddl::MigrationState *state = nullptr;  // this backend's, reset at t
 
 // Savepoints: the state as it was when each open subtransaction started, restored by ROLLBACK
 // TO SAVEPOINT (which also releases the locks and undoes the tables taken or created since)
-// and dropped by RELEASE. Before this backend reviewed any DDL the state is empty and nothing
-// is copied; a copy that cannot be made (out of memory) leaves that rollback unseen.
+// and dropped by RELEASE. A savepoint taken while the migration had recorded nothing (always,
+// before this backend reviewed any DDL) costs no copy. Beyond kMaxSavepoints nested ones, or
+// when a copy cannot be made (out of memory), a rollback to them is not seen.
 constexpr int kMaxSavepoints = 32;
 struct Savepoint {
     SubTransactionId id;
-    bool empty;                             // there was no state yet
+    bool empty;                             // nothing recorded yet
     pg_advisor::ddl::MigrationState *copy;  // else the copy (null: not saved)
 };
 Savepoint savepoints[kMaxSavepoints];
@@ -93,15 +94,16 @@ void subxact_callback(SubXactEvent event, SubTransactionId subid, SubTransaction
     if (pga_active_function != NULL) return;
     if (event == SUBXACT_EVENT_START_SUB) {
         if (nsavepoints == kMaxSavepoints) return;
+        bool empty = state == nullptr || state->records_nothing();
         pg_advisor::ddl::MigrationState *copy = nullptr;
-        if (state != nullptr) {
+        if (!empty) {
             try {
                 copy = new pg_advisor::ddl::MigrationState(*state);
             } catch (...) {
                 copy = nullptr;
             }
         }
-        savepoints[nsavepoints++] = {subid, state == nullptr, copy};
+        savepoints[nsavepoints++] = {subid, empty, copy};
         return;
     }
     if (event != SUBXACT_EVENT_COMMIT_SUB && event != SUBXACT_EVENT_ABORT_SUB) return;
@@ -111,7 +113,7 @@ void subxact_callback(SubXactEvent event, SubTransactionId subid, SubTransaction
     if (at < 0) return;
     if (event == SUBXACT_EVENT_ABORT_SUB && state != nullptr) {
         if (savepoints[at].empty)
-            *state = pg_advisor::ddl::MigrationState();
+            state->forget_records();
         else if (savepoints[at].copy != nullptr)
             std::swap(*state, *savepoints[at].copy);
         pga_ddl_exclusive_xact = !state->exclusive_tables.empty();
@@ -120,18 +122,14 @@ void subxact_callback(SubXactEvent event, SubTransactionId subid, SubTransaction
 }
 
 void xact_callback(XactEvent event, void *arg) {
-    if (event == XACT_EVENT_COMMIT || event == XACT_EVENT_ABORT ||
-        event == XACT_EVENT_PARALLEL_COMMIT || event == XACT_EVENT_PARALLEL_ABORT ||
-        event == XACT_EVENT_PREPARE)
-        drop_savepoints(0);
-    if (state == nullptr) return;
     switch (event) {
         case XACT_EVENT_COMMIT:
         case XACT_EVENT_ABORT:
         case XACT_EVENT_PARALLEL_COMMIT:
         case XACT_EVENT_PARALLEL_ABORT:
         case XACT_EVENT_PREPARE:
-            *state = pg_advisor::ddl::MigrationState();
+            drop_savepoints(0);
+            if (state != nullptr) *state = pg_advisor::ddl::MigrationState();
             pga_ddl_exclusive_xact = false;
             break;
         default:
