@@ -5,6 +5,7 @@ SET client_min_messages = warning;
 CREATE EXTENSION IF NOT EXISTS pg_advisor;
 RESET client_min_messages;
 SET pg_advisor.sample_rate = 0;
+SET max_parallel_workers_per_gather = 0;  -- plans and costs that do not depend on workers
 SET pg_advisor.min_table_rows = 1000;
 
 CREATE TABLE if_accounts (id int PRIMARY KEY, name text NOT NULL);
@@ -39,17 +40,8 @@ $$;
 --    account_id = 3"; the UPDATE gets no index keyed on its own predicate.
 SELECT advisor.reset();
 \o /dev/null
-SELECT count(*) FROM if_tasks WHERE account_id = 3 AND project_id = 8;
-SELECT count(*) FROM if_tasks WHERE account_id = 3 AND project_id = 8;
-SELECT count(*) FROM if_tasks WHERE account_id = 3 AND project_id = 8;
-SELECT count(*) FROM if_tasks WHERE account_id = 3 AND project_id = 8;
-SELECT count(*) FROM if_tasks WHERE account_id = 3 AND project_id = 8;
-SELECT count(*) FROM if_tasks WHERE account_id = 3 AND project_id = 8;
-SELECT count(*) FROM if_tasks WHERE account_id = 3 AND project_id = 8;
-SELECT count(*) FROM if_tasks WHERE account_id = 3 AND project_id = 8;
-SELECT count(*) FROM if_tasks WHERE account_id = 3 AND project_id = 8;
-SELECT count(*) FROM if_tasks WHERE account_id = 3 AND project_id = 8;
-SELECT count(*) FROM if_tasks WHERE account_id = 3 AND project_id = 8;
+SELECT 'SELECT count(*) FROM if_tasks WHERE account_id = 3 AND project_id = 8'
+  FROM generate_series(1, 11) \gexec
 UPDATE if_tasks SET title = title WHERE account_id = 3 AND id < 0;
 \o
 SELECT * FROM if_candidates();
@@ -57,16 +49,9 @@ SELECT * FROM if_candidates();
 -- 2. A status literal that varies between executions is a value too: no partial form.
 SELECT advisor.reset();
 \o /dev/null
-SELECT id FROM if_tasks WHERE state = 'queued' AND project_id = 1 ORDER BY created_at LIMIT 5;
-SELECT id FROM if_tasks WHERE state = 'failed' AND project_id = 2 ORDER BY created_at LIMIT 5;
-SELECT id FROM if_tasks WHERE state = 'queued' AND project_id = 3 ORDER BY created_at LIMIT 5;
-SELECT id FROM if_tasks WHERE state = 'failed' AND project_id = 4 ORDER BY created_at LIMIT 5;
-SELECT id FROM if_tasks WHERE state = 'queued' AND project_id = 5 ORDER BY created_at LIMIT 5;
-SELECT id FROM if_tasks WHERE state = 'failed' AND project_id = 6 ORDER BY created_at LIMIT 5;
-SELECT id FROM if_tasks WHERE state = 'queued' AND project_id = 7 ORDER BY created_at LIMIT 5;
-SELECT id FROM if_tasks WHERE state = 'failed' AND project_id = 8 ORDER BY created_at LIMIT 5;
-SELECT id FROM if_tasks WHERE state = 'queued' AND project_id = 9 ORDER BY created_at LIMIT 5;
-SELECT id FROM if_tasks WHERE state = 'failed' AND project_id = 10 ORDER BY created_at LIMIT 5;
+SELECT format('SELECT id FROM if_tasks WHERE state = %L AND project_id = %s '
+              'ORDER BY created_at LIMIT 5', CASE WHEN n % 2 = 1 THEN 'queued' ELSE 'failed' END, n)
+  FROM generate_series(1, 10) n \gexec
 \o
 SELECT * FROM if_candidates();
 
@@ -75,19 +60,15 @@ SELECT * FROM if_candidates();
 --    Seen fewer than ten times, it is not a setting yet.
 SELECT advisor.reset();
 \o /dev/null
-SELECT id FROM if_tasks WHERE state = 'queued' AND project_id = 1 ORDER BY created_at LIMIT 5;
-SELECT id FROM if_tasks WHERE state = 'queued' AND project_id = 2 ORDER BY created_at LIMIT 5;
-SELECT id FROM if_tasks WHERE state = 'queued' AND project_id = 3 ORDER BY created_at LIMIT 5;
+SELECT format('SELECT id FROM if_tasks WHERE state = ''queued'' AND project_id = %s '
+              'ORDER BY created_at LIMIT 5', n)
+  FROM generate_series(1, 3) n \gexec
 \o
 SELECT * FROM if_candidates() WHERE predicate IS NOT NULL;
 \o /dev/null
-SELECT id FROM if_tasks WHERE state = 'queued' AND project_id = 4 ORDER BY created_at LIMIT 5;
-SELECT id FROM if_tasks WHERE state = 'queued' AND project_id = 5 ORDER BY created_at LIMIT 5;
-SELECT id FROM if_tasks WHERE state = 'queued' AND project_id = 6 ORDER BY created_at LIMIT 5;
-SELECT id FROM if_tasks WHERE state = 'queued' AND project_id = 7 ORDER BY created_at LIMIT 5;
-SELECT id FROM if_tasks WHERE state = 'queued' AND project_id = 8 ORDER BY created_at LIMIT 5;
-SELECT id FROM if_tasks WHERE state = 'queued' AND project_id = 9 ORDER BY created_at LIMIT 5;
-SELECT id FROM if_tasks WHERE state = 'queued' AND project_id = 10 ORDER BY created_at LIMIT 5;
+SELECT format('SELECT id FROM if_tasks WHERE state = ''queued'' AND project_id = %s '
+              'ORDER BY created_at LIMIT 5', n)
+  FROM generate_series(4, 10) n \gexec
 \o
 SELECT * FROM if_candidates();
 
@@ -153,7 +134,7 @@ SELECT s.id FROM if_users u JOIN if_sessions s ON s.user_id = u.id
 SELECT s.id FROM if_users u JOIN if_sessions s ON s.user_id = u.id
  WHERE u.org_id = 3 AND s.revoked_at IS NULL ORDER BY s.created_at DESC LIMIT 20;
 \o
-SELECT relation, key_columns, predicate, status,
+SELECT relation, key_columns, include_columns, predicate, status,
        regexp_replace(reason, '-?[0-9]{7,}', 'Q', 'g') AS reason
   FROM advisor.index_candidates WHERE relation::text LIKE 'if_%'
  ORDER BY status DESC, relation::text, key_columns::text, predicate NULLS FIRST;

@@ -95,6 +95,8 @@ as_pg "$PGBIN/pg_ctl" -D "$BENCH_DIR/data" -l "$BENCH_DIR/setup.log" -w \
 as_pg "$PGBIN/createdb" -h "$BENCH_DIR" -p $PORT pgbench
 as_pg "$PGBIN/pgbench" -h "$BENCH_DIR" -p $PORT -i -s "$SCALE" -q pgbench >/dev/null 2>&1
 as_pg "$PGBIN/pg_ctl" -D "$BENCH_DIR/data" -m fast -w stop >/dev/null
+# TPC-B writes: every run starts from this copy, so that no run sees another's bloat.
+as_pg cp -a "$BENCH_DIR/data" "$BENCH_DIR/pristine"
 
 # Statement files: the same random keys for every configuration.
 /usr/bin/python3 - "$BENCH_DIR" "$SMALL" "$LARGE" "$SCALE" <<'EOF'
@@ -129,6 +131,8 @@ chmod a+r "$BENCH_DIR"/*.sql
 instructions() {
     local preload=$1 out="$BENCH_DIR/cg.$1.$2.$3"
     [[ $1 == none ]] && preload=""
+    as_pg rm -rf "$BENCH_DIR/data"
+    as_pg cp -a "$BENCH_DIR/pristine" "$BENCH_DIR/data"
     as_pg valgrind --tool=callgrind --callgrind-out-file="$out" \
         "$PGBIN/postgres" --single -D "$BENCH_DIR/data" \
         -c shared_preload_libraries="$preload" pgbench \

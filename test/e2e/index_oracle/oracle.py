@@ -168,6 +168,9 @@ def check_group(cur, label, statement, params, hypopg_ok, group, hypo_model):
     plains = [r[0].replace("CREATE INDEX CONCURRENTLY ", "CREATE INDEX ") for r in group]
     predicted = group[0][2]  # a set's members share the set's cost
     what = "; ".join(plains)
+    if len(group) > 1:
+        report(all(r[2] == predicted for r in group),
+               "%s: the set's members predict one cost (%s)" % (label, [r[2] for r in group]))
     # 1. HypoPG.
     if hypopg_ok:
         cur.execute("SELECT hypopg_reset()")
@@ -272,6 +275,10 @@ def main():
            "the session is usable after the cancel (%d recommendations, %d in a new session)"
            % (after, fresh))
 
+    # The README's figures: every comparison ran (a statement whose advice changed would
+    # silently drop out otherwise).
+    report(checked_hypopg == 16 and checked_real == 18,
+           "16 HypoPG and 18 real-index comparisons ran (%d, %d)" % (checked_hypopg, checked_real))
     print("summary: %d HypoPG comparisons (max difference %.3f%%), %d real-index comparisons "
           "(max cost difference %.2f%%, max size difference %.2f%%)"
           % (checked_hypopg, 100 * max_hypo_diff, checked_real, 100 * max_real_diff,
