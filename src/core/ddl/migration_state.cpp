@@ -69,6 +69,12 @@ bool MigrationState::records_nothing() const {
            not_valid_in_transaction.empty();
 }
 
+bool MigrationState::is_initial() const {
+    return records_nothing() && lock_timeout_ms == -1 && statement_timeout_ms == -1 &&
+           lock_timeout_outside_ms == -1 && statement_timeout_outside_ms == -1 &&
+           !lock_timeout_local && !statement_timeout_local;
+}
+
 void MigrationState::forget_records() {
     created_tables.clear();
     transaction_tables.clear();

@@ -41,6 +41,8 @@ struct MigrationState {
     // (live: ROLLBACK TO a savepoint taken before any of them).
     bool records_nothing() const;
     void forget_records();
+    // Whether it is as constructed (nothing recorded, no timeout seen).
+    bool is_initial() const;
 
     bool created(const Name &table) const;  // by this migration (or transaction, live)
     bool holds_exclusive(const Name &table) const;

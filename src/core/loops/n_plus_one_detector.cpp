@@ -1,6 +1,7 @@
 #include "core/loops/n_plus_one_detector.h"
 
 #include <cmath>
+#include <cstddef>
 #include <cstring>
 
 #include "core/common/hash.h"
@@ -128,31 +129,29 @@ LoopDetector::Scope &LoopDetector::scope_for(ScopeKind kind, uint64_t key,
     s.kind = kind;
     s.nstatements = 0;
     s.nrecent = 0;
+    s.nshapes = 0;
     s.trace = ev.trace;
     s.request_key = ev.request_key;
-    for (size_t i = 0; i < kMaxShapes; i++) {
-        s.shape_ids[i] = 0;
-        s.shapes[i].queryid = 0;
-        s.shapes[i].executions = 0;
-    }
     return s;
 }
 
 LoopDetector::ShapeStat &LoopDetector::shape_for(Scope &s, uint64_t queryid) {
     // The ids sit together in one array: the common case (a shape already tracked) reads a few
     // cache lines instead of one per ShapeStat.
-    for (size_t i = 0; i < kMaxShapes; i++)
+    for (size_t i = 0; i < s.nshapes; i++)
         if (s.shape_ids[i] == queryid) return s.shapes[i];
-    size_t victim = 0;
-    for (size_t i = 0; i < kMaxShapes; i++) {
-        if (s.shape_ids[i] == 0) {
-            victim = i;
-            break;
-        }
-        if (s.shapes[i].last_used < s.shapes[victim].last_used) victim = i;
+    size_t victim = s.nshapes;
+    if (victim < kMaxShapes) {
+        s.nshapes++;
+    } else {
+        victim = 0;
+        for (size_t i = 1; i < kMaxShapes; i++)
+            if (s.shapes[i].last_used < s.shapes[victim].last_used) victim = i;
     }
     ShapeStat &st = s.shapes[victim];
-    std::memset(&st, 0, sizeof st);
+    // params[] is read only below nparams: a new scope's first statements zero no more than
+    // they use.
+    std::memset(&st, 0, offsetof(ShapeStat, params));
     st.queryid = queryid;
     s.shape_ids[victim] = queryid;
     return st;

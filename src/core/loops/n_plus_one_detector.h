@@ -154,9 +154,10 @@ class LoopDetector {
         uint64_t last_used = 0;
         uint32_t nstatements;
         uint32_t nrecent;
+        uint32_t nshapes;  // shapes[0..nshapes) are in use
         TraceId trace;
         uint64_t request_key;
-        uint64_t shape_ids[kMaxShapes];  // query id of shapes[i], 0 when the slot is free
+        uint64_t shape_ids[kMaxShapes];  // query id of shapes[i]
         Recent recent[kRecent];
         ShapeStat shapes[kMaxShapes];
     };

@@ -202,7 +202,7 @@ LiteralClass classify_number(std::string_view t) {
 }
 
 StatementFingerprint fingerprint_statement(std::string_view text, StatementSpan span,
-                                           const sql::LexOptions &opts) {
+                                           const sql::LexOptions &opts, bool nul_terminated) {
     StatementFingerprint fp;
     uint64_t h = kShapeSeed;  // the shape
     const char *limit = text.data() + text.size();
@@ -210,6 +210,9 @@ StatementFingerprint fingerprint_statement(std::string_view text, StatementSpan 
     const bool plain_escapes = !opts.standard_conforming_strings;
     const char *data = text.data();
     const size_t end = span.end;
+    // Identifiers and numbers are scanned without a bound check when the byte at `end` can
+    // continue neither (a ';', a space or the terminating NUL): they stop there by themselves.
+    const bool stops_at_end = end < text.size() ? !ident_char(data[end]) : nul_terminated;
 
     int depth = 0;
     int list_depth = -1;      // inside ORDER BY / GROUP BY / DISTINCT ON (...) at this depth
@@ -270,8 +273,13 @@ StatementFingerprint fingerprint_statement(std::string_view text, StatementSpan 
                 continue;
             case kDigit: {
                 size_t e = pos + 1;
-                while (e < end && char_class(data[e]) == kDigit)
-                    e++;
+                if (stops_at_end) {
+                    while (char_class(data[e]) == kDigit)
+                        e++;
+                } else {
+                    while (e < end && char_class(data[e]) == kDigit)
+                        e++;
+                }
                 if (e < end && (ident_char(data[e]) || data[e] == '.')) {
                     // A fraction, an exponent, a 0x / 0o / 0b prefix or '_' separators.
                     e = sql::number_end(text, pos);
@@ -372,8 +380,13 @@ StatementFingerprint fingerprint_statement(std::string_view text, StatementSpan 
                     }
                 }
                 size_t e = pos + 1;
-                while (e < end && ident_char(data[e]))
-                    e++;
+                if (stops_at_end) {
+                    while (ident_char(data[e]))
+                        e++;
+                } else {
+                    while (e < end && ident_char(data[e]))
+                        e++;
+                }
                 std::string_view word(data + pos, e - pos);
                 token(pos, e);
                 bool type_position =
@@ -399,7 +412,8 @@ StatementFingerprint fingerprint_statement(std::string_view text, StatementSpan 
                 last_ident = word;
                 last_ident_is_type = type_position;
                 minus_before = false;
-                pos = e;
+                // Most words are followed by one space: skip it without another dispatch.
+                pos = e < end && data[e] == ' ' ? e + 1 : e;
                 continue;
             }
             case kOperator: {

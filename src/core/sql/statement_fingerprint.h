@@ -60,7 +60,9 @@ enum class LiteralClass : uint8_t {
 // fraction, exponent).
 LiteralClass classify_number(std::string_view number);
 
+// nul_terminated: source.data()[source.size()] is readable and '\0' (a C string).
 StatementFingerprint fingerprint_statement(std::string_view source, StatementSpan span,
-                                           const sql::LexOptions &opts = {});
+                                           const sql::LexOptions &opts = {},
+                                           bool nul_terminated = false);
 
 }  // namespace pg_advisor

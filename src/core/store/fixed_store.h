@@ -5,7 +5,9 @@
 // Locking contract, kept by the caller (src/pg):
 //   - find(), counters updated through shared_atomic.h, snapshot():  shared lock
 //   - insert(), evict(), reset(), restore():                          exclusive lock
-// Nothing here allocates, throws or blocks, so it is safe to run while holding an LWLock.
+//   - an entry with a spinlock (`uint32_t lock`) may also be updated under that spinlock
+//     alone, by code that found it in the current generation (see insert()).
+// Nothing here allocates, throws or sleeps, so it is safe to run while holding an LWLock.
 //
 // Entry requirements: trivially copyable; members `Key key` and `uint64_t usage` (decayed use
 // count, updated atomically); `static uint64_t hash_key(const Key &)`; and
@@ -30,6 +32,12 @@ struct StoreStats {
     uint64_t generation = 0;   // changes whenever entries disappear (evict / reset)
     int64_t reset_time = 0;    // caller-supplied timestamp of the last reset
 };
+
+// Entries with a `uint32_t lock` member (a SpinGuard word).
+template <class Entry, class = void>
+struct HasSpinlock : std::false_type {};
+template <class Entry>
+struct HasSpinlock<Entry, std::void_t<decltype(Entry::lock)>> : std::true_type {};
 
 template <class Entry>
 class FixedStore {
@@ -116,6 +124,8 @@ class FixedStore {
     uint64_t arena_used() const { return header().arena_used; }
     const StoreStats &stats() const { return header().stats; }
     uint64_t generation() const { return atomic_load(header().stats.generation); }
+    // The generation's word, for code that checks it without the store's lock (see insert()).
+    const uint64_t &generation_word() const { return header().stats.generation; }
 
     Entry *find(const Key &key) const {
         uint64_t h = Entry::hash_key(key);
@@ -154,6 +164,14 @@ class FixedStore {
         Slot &s = slots()[idx];
         h.free_head = s.next;
         uint64_t hv = Entry::hash_key(key);
+        // An entry with a spinlock may be updated without the store's lock by a backend that
+        // found it in an earlier generation and checks the generation under that spinlock
+        // (query_pattern.h, record_if_current). Every removal changes the generation before
+        // the slot can be reused here; taking the spinlock once waits for an update begun
+        // before the removal, and any later one sees the new generation and writes nothing.
+        if constexpr (HasSpinlock<Entry>::value) {
+            SpinGuard drain(s.entry.lock);
+        }
         std::memset(&s.entry, 0, sizeof(Entry));
         s.entry.key = key;
         // A newcomer starts with one call's worth of usage, or the median when that is lower:
@@ -218,7 +236,7 @@ class FixedStore {
         StoreStats kept = h.stats;
         clear_entries();
         h.stats = kept;
-        h.stats.generation = generation + 1;
+        atomic_store(h.stats.generation, generation + 1);
         h.stats.reset_time = now;
     }
 

@@ -44,12 +44,11 @@ PatternEntry *insert_pattern(PatternStore &store, const PatternKey &key, std::st
     return e;
 }
 
-void record_execution(PatternEntry &e, const ExecutionSample &x) {
-    // One short critical section on the entry's spinlock: two locked instructions per call
-    // instead of one per counter when several backends run the same statement (the line
-    // holding the entry moves between their caches once, not seven times). Relaxed atomic
-    // stores keep lock-free readers from ever seeing a torn value.
-    SpinGuard guard(e.lock);
+namespace {
+
+// The counters of one execution (the entry's spinlock held). Relaxed atomic stores keep
+// lock-free readers from ever seeing a torn value.
+void add_execution(PatternEntry &e, const ExecutionSample &x) {
     atomic_store(e.calls, e.calls + 1);
     atomic_store(e.total_ns, e.total_ns + x.elapsed_ns);
     atomic_store(e.rows, e.rows + x.rows);
@@ -75,27 +74,63 @@ void record_execution(PatternEntry &e, const ExecutionSample &x) {
     }
 }
 
-void record_context(PatternEntry &e, uint64_t tags_fp, std::string_view serialized_tags,
-                    uint64_t appname_fp, std::string_view appname) {
-    // Untagged calls keep the last tags: they tell where the pattern was last seen from.
-    bool tags_changed = tags_fp != 0 && atomic_load(e.tags_fp) != tags_fp;
-    bool app_changed = atomic_load(e.appname_fp) != appname_fp;
-    if (!tags_changed && !app_changed) return;
-    SpinGuard guard(e.lock);
+// Replaces the remembered tags / application name that changed (the entry's spinlock held).
+void replace_context(PatternEntry &e, const ExecutionContext &cx, bool tags_changed,
+                     bool app_changed) {
     if (tags_changed) {
-        size_t n = serialized_tags.size();
+        size_t n = cx.tags.size();
         if (n > PatternEntry::kTagsSize) n = 0;  // callers serialise within the limit
-        std::memcpy(e.tags, serialized_tags.data(), n);
+        std::memcpy(e.tags, cx.tags.data(), n);
         e.tags_len = static_cast<uint16_t>(n);
-        atomic_store(e.tags_fp, tags_fp);
+        atomic_store(e.tags_fp, cx.tags_fp);
     }
     if (app_changed) {
-        size_t n = appname.size();
+        size_t n = cx.appname.size();
         if (n > PatternEntry::kAppNameSize) n = PatternEntry::kAppNameSize;
-        std::memcpy(e.appname, appname.data(), n);
+        std::memcpy(e.appname, cx.appname.data(), n);
         e.appname_len = static_cast<uint16_t>(n);
-        atomic_store(e.appname_fp, appname_fp);
+        atomic_store(e.appname_fp, cx.appname_fp);
     }
+}
+
+// Untagged calls keep the last tags: they tell where the pattern was last seen from.
+bool tags_changed(const PatternEntry &e, const ExecutionContext &cx) {
+    return cx.tags_fp != 0 && atomic_load(e.tags_fp) != cx.tags_fp;
+}
+
+}  // namespace
+
+void record_execution(PatternEntry &e, const ExecutionSample &x) {
+    // One short critical section on the entry's spinlock: two locked instructions per call
+    // instead of one per counter when several backends run the same statement (the line
+    // holding the entry moves between their caches once, not seven times).
+    SpinGuard guard(e.lock);
+    add_execution(e, x);
+}
+
+void record_context(PatternEntry &e, uint64_t tags_fp, std::string_view serialized_tags,
+                    uint64_t appname_fp, std::string_view appname) {
+    ExecutionContext cx{tags_fp, serialized_tags, appname_fp, appname};
+    bool tags = tags_changed(e, cx);
+    bool app = atomic_load(e.appname_fp) != appname_fp;
+    if (!tags && !app) return;
+    SpinGuard guard(e.lock);
+    replace_context(e, cx, tags, app);
+}
+
+bool record_if_current(PatternEntry &e, const PatternKey &key, const uint64_t &store_generation,
+                       uint64_t generation, const ExecutionSample &x, const ExecutionContext &cx) {
+    SpinGuard guard(e.lock);
+    // Entries leave the store only in a new generation, and a freed entry is reused only
+    // after its spinlock was taken once (FixedStore::insert): holding the lock with the
+    // generation unchanged, the entry is still this key's.
+    if (atomic_load(store_generation) != generation || std::memcmp(&e.key, &key, sizeof key) != 0)
+        return false;
+    add_execution(e, x);
+    bool tags = tags_changed(e, cx);
+    bool app = e.appname_fp != cx.appname_fp;
+    if (tags || app) replace_context(e, cx, tags, app);
+    return true;
 }
 
 }  // namespace pg_advisor

@@ -112,4 +112,21 @@ void record_execution(PatternEntry &e, const ExecutionSample &x);
 void record_context(PatternEntry &e, uint64_t tags_fp, std::string_view serialized_tags,
                     uint64_t appname_fp, std::string_view appname);
 
+// Where an execution came from: its tags (tags_fp 0: untagged, the previous tags are kept)
+// and its application name, each with its fingerprint.
+struct ExecutionContext {
+    uint64_t tags_fp;
+    std::string_view tags;
+    uint64_t appname_fp;
+    std::string_view appname;
+};
+
+// The per-statement path without the store's lock: adds one execution and its context to e in
+// one critical section of the entry's spinlock, if e still holds key in the store generation
+// `generation` (found under the store's lock in that generation; store_generation is the
+// store's generation word). False when the store has lost entries since: nothing is recorded,
+// and the caller looks the key up again under the store's lock.
+bool record_if_current(PatternEntry &e, const PatternKey &key, const uint64_t &store_generation,
+                       uint64_t generation, const ExecutionSample &x, const ExecutionContext &cx);
+
 }  // namespace pg_advisor

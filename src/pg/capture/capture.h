@@ -2,6 +2,7 @@
 // records. Include after postgres.h (and after the core headers it names).
 #pragma once
 
+#include "core/store/entry_cache.h"
 #include "core/workload/query_pattern.h"
 #include "core/sql/query_tags.h"
 #include "core/sql/sql_lexer.h"
@@ -14,6 +15,9 @@ extern int pga_nesting_level;
 
 // This backend's recent statements.
 extern pg_advisor::SessionTracker pga_session;
+
+// Where the pattern store keeps the patterns this backend records (entry_cache.h).
+extern pg_advisor::EntryCache<pg_advisor::PatternEntry, 256> pga_pattern_cache;
 
 // Whether the current transaction is an explicit block: opened by BEGIN / START TRANSACTION,
 // or chained to one by COMMIT / ROLLBACK AND CHAIN. IsTransactionBlock() alone is also true for

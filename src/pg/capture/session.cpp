@@ -22,6 +22,7 @@ extern "C" {
 
 int pga_nesting_level = 0;
 pg_advisor::SessionTracker pga_session;
+pg_advisor::EntryCache<pg_advisor::PatternEntry, 256> pga_pattern_cache;
 PgaScope pga_current_scope;
 
 pg_advisor::CommandKind pga_command_kind(CmdType cmd) {

@@ -128,8 +128,10 @@ void xact_callback(XactEvent event, void *arg) {
         case XACT_EVENT_PARALLEL_COMMIT:
         case XACT_EVENT_PARALLEL_ABORT:
         case XACT_EVENT_PREPARE:
-            drop_savepoints(0);
-            if (state != nullptr) *state = pg_advisor::ddl::MigrationState();
+            // Every transaction ends here: nothing to do unless it recorded DDL.
+            if (nsavepoints > 0) drop_savepoints(0);
+            if (state != nullptr && !state->is_initial())
+                *state = pg_advisor::ddl::MigrationState();
             pga_ddl_exclusive_xact = false;
             break;
         default:

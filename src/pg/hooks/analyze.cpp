@@ -5,7 +5,6 @@
 #include <exception>
 #include <string_view>
 
-#include "core/workload/known_keys.h"
 #include "core/sql/query_normalizer.h"
 #include "core/workload/query_pattern.h"
 #include "core/sql/query_tags.h"
@@ -104,17 +103,15 @@ static char *pattern_text(const char *source, const Query *query, const JumbleSt
     return stripped;
 }
 
-// Pattern keys this backend knows to be stored (forgotten when the store evicts or resets).
-static pg_advisor::KnownKeys<2048> known_patterns;
-
 // Stores the pattern of a statement not seen before (or evicted since).
 static void note_new_pattern(const char *source, Query *query, JumbleState *jstate,
-                             const pg_advisor::PatternKey &key) {
+                             const pg_advisor::PatternKey &key, uint64 hash) {
     pg_advisor::PatternStore store = pga_pattern_store();
-    uint64 generation = store.generation();
     LWLockAcquire(pga_shared->patterns_lock, LW_SHARED);
-    bool exists = store.find(key) != nullptr;
+    uint64 generation = store.generation();
+    pg_advisor::PatternEntry *found = store.find(key);
     LWLockRelease(pga_shared->patterns_lock);
+    bool exists = found != nullptr;
     if (!exists) {
         // A reused query id comes without the jumble's constant locations: jumble now.
         if (jstate == NULL) jstate = pga_jumble(query, source);
@@ -124,15 +121,16 @@ static void note_new_pattern(const char *source, Query *query, JumbleState *jsta
         TimestampTz now = GetCurrentTimestamp();
         bool literals = jstate != NULL && jstate->clocations_count > 0;
         LWLockAcquire(pga_shared->patterns_lock, LW_EXCLUSIVE);
-        pg_advisor::PatternEntry *e = pg_advisor::insert_pattern(
-            store, key, std::string_view(text, (size_t)len), command, now);
-        if (e != nullptr && literals) e->flags |= pg_advisor::kPatternHasLiterals;
-        exists = e != nullptr;
+        found = pg_advisor::insert_pattern(store, key, std::string_view(text, (size_t)len), command,
+                                           now);
+        generation = store.generation();  // after the insert, which may have evicted
+        if (found != nullptr && literals) found->flags |= pg_advisor::kPatternHasLiterals;
+        exists = found != nullptr;
         LWLockRelease(pga_shared->patterns_lock);
         pfree(text);
         if (!exists) pga_capture_failed("storing a new query pattern", "no room in shared memory");
     }
-    if (exists) known_patterns.add(pg_advisor::PatternEntry::hash_key(key), generation);
+    if (exists) pga_pattern_cache.put(key, hash, found, generation);
 }
 
 // The query a utility statement runs for the client, analysed with it; NULL for others.
@@ -179,7 +177,7 @@ static void pga_post_parse_analyze(PGA_POST_PARSE_PARAMS) {
     pg_advisor::StatementSpan span =
         pg_advisor::statement_span(text, query->stmt_location, query->stmt_len);
     pg_advisor::sql::LexOptions opts = pga_lex_options();
-    pg_advisor::StatementFingerprint fp = pg_advisor::fingerprint_statement(text, span, opts);
+    pg_advisor::StatementFingerprint fp = pg_advisor::fingerprint_statement(text, span, opts, true);
     uint64 queryid = pga_queryid(query->queryId);
     JumbleState *js = jstate;
     if (queryid == 0) {
@@ -190,11 +188,13 @@ static void pga_post_parse_analyze(PGA_POST_PARSE_PARAMS) {
 
     pg_advisor::PatternKey key =
         pg_advisor::make_pattern_key(GetUserId(), MyDatabaseId, queryid, pga_nesting_level == 0);
-    if (known_patterns.contains(pg_advisor::PatternEntry::hash_key(key),
-                                pga_pattern_store().generation()))
+    uint64 hash = pg_advisor::PatternEntry::hash_key(key);
+    uint64 generation;
+    if (pga_pattern_cache.find(key, hash, &generation) != nullptr &&
+        generation == pga_pattern_store().generation())
         return;
     pga_run_protected("recording a parsed statement",
-                      [&] { note_new_pattern(source, query, js, key); });
+                      [&] { note_new_pattern(source, query, js, key, hash); });
 }
 
 void pga_install_analyze_hook(void) {

@@ -8,6 +8,7 @@
 #include "core/sql/query_normalizer.h"
 #include "core/workload/query_pattern.h"
 #include "core/sql/query_tags.h"
+#include "core/workload/sampling.h"
 #include "core/workload/scan_shape.h"
 #include "core/workload/session_tracker.h"
 #include "core/workload/shape_cache.h"
@@ -302,6 +303,42 @@ static uint32 executed_offset(const QueryDesc *queryDesc) {
     return offset <= 0 ? 0 : offset >= (int64)PG_UINT32_MAX ? PG_UINT32_MAX : (uint32)offset;
 }
 
+// Adds an execution to its pattern: without the store's lock when this backend knows where the
+// entry is (entry_cache.h), under it otherwise, storing the pattern if it is missing (evicted or
+// reset since the statement was parsed).
+static void record_pattern(const QueryDesc *queryDesc, const PatternKey &key,
+                           const ExecutionSample &sample, const ExecutionContext &context) {
+    PatternStore store = pga_pattern_store();
+    uint64 hash = PatternEntry::hash_key(key);
+    uint64 generation;
+    PatternEntry *e = pga_pattern_cache.find(key, hash, &generation);
+    if (e != nullptr &&
+        record_if_current(*e, key, store.generation_word(), generation, sample, context))
+        return;
+
+    LWLock *lock = pga_patterns_lock();
+    LWLockAcquire(lock, LW_SHARED);
+    generation = store.generation();
+    e = store.find(key);
+    if (e) record_if_current(*e, key, store.generation_word(), generation, sample, context);
+    LWLockRelease(lock);
+    if (e == nullptr) {
+        int len;
+        char *text = fallback_pattern_text(queryDesc, &len);
+        const PlannedStmt *stmt = queryDesc->plannedstmt;
+        uint8 command = static_cast<uint8>(pga_command_kind(stmt->commandType));
+        LWLockAcquire(lock, LW_EXCLUSIVE);
+        e = insert_pattern(store, key, std::string_view(text, (size_t)len), command, sample.now);
+        generation = store.generation();
+        if (e) record_if_current(*e, key, store.generation_word(), generation, sample, context);
+        LWLockRelease(lock);
+        pfree(text);
+        if (e == nullptr)
+            pga_capture_failed("storing a new query pattern", "no room in shared memory");
+    }
+    if (e != nullptr) pga_pattern_cache.put(key, hash, e, generation);
+}
+
 static void record_one_execution(QueryDesc *queryDesc, const ExecutionTiming *timer) {
     const PlannedStmt *stmt = queryDesc->plannedstmt;
     uint64 queryid = pga_queryid(stmt->queryId);
@@ -352,11 +389,7 @@ static void record_one_execution(QueryDesc *queryDesc, const ExecutionTiming *ti
     if (pga_in_explicit_block()) flags |= kEventExplicitXact;
 
     const AppName &app_name = current_application_name();
-    const char *appname = app_name.text;
-    size_t appname_len = app_name.len;
-    uint64 appname_fp = app_name.fp;
 
-    PatternStore store = pga_pattern_store();
     PatternKey key = make_pattern_key(GetUserId(), MyDatabaseId, queryid, toplevel);
     ExecutionSample sample{elapsed_ns,
                            rows,
@@ -366,32 +399,10 @@ static void record_one_execution(QueryDesc *queryDesc, const ExecutionTiming *ti
                            toplevel && pga_advisor_called,
                            constants.literals,
                            constants.nliterals};
-    std::string_view tags(pga_current_scope.tags, pga_current_scope.tags_len);
-    std::string_view app(appname, appname_len);
-
-    LWLock *lock = pga_patterns_lock();
-    LWLockAcquire(lock, LW_SHARED);
-    PatternEntry *e = store.find(key);
-    if (e) {
-        pg_advisor::record_execution(*e, sample);
-        record_context(*e, pga_current_scope.tags_fp, tags, appname_fp, app);
-    }
-    LWLockRelease(lock);
-    if (e == nullptr) {
-        int len;
-        char *text = fallback_pattern_text(queryDesc, &len);
-        uint8 command = static_cast<uint8>(pga_command_kind(stmt->commandType));
-        LWLockAcquire(pga_shared->patterns_lock, LW_EXCLUSIVE);
-        e = insert_pattern(store, key, std::string_view(text, (size_t)len), command, now);
-        if (e) {
-            pg_advisor::record_execution(*e, sample);
-            record_context(*e, pga_current_scope.tags_fp, tags, appname_fp, app);
-        }
-        LWLockRelease(pga_shared->patterns_lock);
-        pfree(text);
-        if (e == nullptr)
-            pga_capture_failed("storing a new query pattern", "no room in shared memory");
-    }
+    ExecutionContext context{pga_current_scope.tags_fp,
+                             std::string_view(pga_current_scope.tags, pga_current_scope.tags_len),
+                             app_name.fp, std::string_view(app_name.text, app_name.len)};
+    record_pattern(queryDesc, key, sample, context);
 
     StatementEvent ev{};
     ev.queryid = queryid;
@@ -416,6 +427,24 @@ static void record_one_execution(QueryDesc *queryDesc, const ExecutionTiming *ti
 }
 
 // ---- Hooks.
+
+// Whether to sample the row counts of this execution, with probability pg_advisor.sample_rate:
+// one random draw per sample, not one per execution (sampling.h).
+static bool sample_this_execution(void) {
+    static double rate = 0.0;  // the rate `skip` was drawn for
+    static int64 skip = 0;
+    if (unlikely(rate != pga_sample_rate)) {
+        rate = pga_sample_rate;
+        skip = sample_gap(rate, 1.0 - pga_random_fraction());
+    }
+    if (rate <= 0.0) return false;
+    if (skip > 0) {
+        skip--;
+        return false;
+    }
+    skip = sample_gap(rate, 1.0 - pga_random_fraction());
+    return true;
+}
 
 static bool tracked_at(const QueryDesc *queryDesc, int nesting) {
     return pga_shared != NULL && pga_tracking(nesting) && !IsParallelWorker() &&
@@ -460,8 +489,7 @@ static void pga_ExecutorStart(QueryDesc *queryDesc, int eflags) {
     if (nesting == 0)
         pga_update_scope(queryDesc->sourceText, queryDesc->plannedstmt->stmt_location,
                          queryDesc->plannedstmt->stmt_len);
-    if (pga_sample_rate > 0 && (pga_sample_rate >= 1.0 || pga_random_fraction() < pga_sample_rate))
-        queryDesc->instrument_options |= INSTRUMENT_ROWS;
+    if (sample_this_execution()) queryDesc->instrument_options |= INSTRUMENT_ROWS;
     // When pg_advisor is the only executor hook it times the execution itself
     // (execution_timer.h), and the executor's start is a tail call.
     bool alone = ExecutorStart_hook == pga_ExecutorStart && prev_ExecutorStart == NULL &&
@@ -491,12 +519,15 @@ static void pga_ExecutorRun(PGA_EXECUTOR_RUN_PARAMS) {
 }
 
 static void pga_ExecutorFinish(QueryDesc *queryDesc) {
-    // A SELECT without data-modifying WITH queries has nothing to finish (no AFTER triggers
-    // can be queued): not worth two clock readings.
+    // A SELECT without data-modifying WITH queries has nothing to finish: no AFTER triggers
+    // (the executor skips them, EXEC_FLAG_SKIP_TRIGGERS), so nothing nested runs and nothing
+    // is worth two clock readings.
+    if (queryDesc->operation == CMD_SELECT && queryDesc->estate->es_auxmodifytables == NIL) {
+        if (prev_ExecutorFinish) return prev_ExecutorFinish(queryDesc);
+        return standard_ExecutorFinish(queryDesc);
+    }
     instr_time start;
-    bool timed =
-        !(queryDesc->operation == CMD_SELECT && queryDesc->estate->es_auxmodifytables == NIL) &&
-        pga_timer_find(queryDesc) >= 0;
+    bool timed = pga_timer_find(queryDesc) >= 0;
     if (timed) INSTR_TIME_SET_CURRENT(start);
     pga_nesting_level++;
     PG_TRY();

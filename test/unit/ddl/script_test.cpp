@@ -112,5 +112,16 @@ TEST(Lint, CreateIndexOnATableOfThisMigrationIsNoRisk) {
     EXPECT_EQ(r.findings[0].finding.evidence.get("lock"), "\"SHARE\"");
 }
 
+TEST(MigrationState, IsInitialUntilSomethingIsRecordedOrSet) {
+    MigrationState state;
+    EXPECT_TRUE(state.is_initial());
+    state.lock_timeout_ms = 2000;
+    EXPECT_FALSE(state.is_initial());
+    EXPECT_TRUE(state.records_nothing());
+    state = MigrationState();
+    state.exclusive_tables.push_back({"public", "orders"});
+    EXPECT_FALSE(state.is_initial());
+}
+
 }  // namespace
 }  // namespace pg_advisor::ddl

@@ -497,3 +497,23 @@ TEST(LoopDetector, RowsUnknownWritesAreSingleRowUnlessMultiRow) {
     multi.commit();
     EXPECT_TRUE(multi.verdicts.empty());
 }
+
+TEST(LoopDetector, AScopeWithMoreShapesThanItTracksRecyclesTheLeastRecent) {
+    // A transaction runs more distinct statements than a scope tracks, then a page of
+    // children: the recycled shape slots start from zero, so the loop and its counts are exact.
+    Session s;
+    s.begin();
+    for (uint64_t q = 0; q < LoopDetector::kMaxShapes + 6; q++)
+        s.stmt(10000 + q, q, 1, CommandKind::Select, 0, 43);
+    s.n_plus_one_page(20);
+    s.commit();
+    auto f = s.first();
+    ASSERT_EQ(f.size(), 1u);
+    EXPECT_EQ(f[0].scope_kind, ScopeKind::Transaction);
+    EXPECT_EQ(f[0].parent_queryid, kParent);
+    EXPECT_EQ(f[0].parent_rows, 20u);
+    EXPECT_EQ(f[0].repeats, 5u);
+    EXPECT_EQ(f[0].distinct_params, 5u);
+    EXPECT_EQ(s.executions_of(kChild), 20u);
+    EXPECT_EQ(s.verdicts.back().distinct_params, 20u);
+}

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <cstring>
 #include <string>
 
 using pg_advisor::classify_number;
@@ -12,10 +13,19 @@ using pg_advisor::StatementSpan;
 
 namespace {
 
+// Every text here is NUL-terminated: both scans (with and without bound checks) must agree.
 StatementFingerprint fp(std::string_view sql, bool standard_conforming_strings = true) {
     pg_advisor::sql::LexOptions opts;
     opts.standard_conforming_strings = standard_conforming_strings;
-    return fingerprint_statement(sql, StatementSpan{0, sql.size()}, opts);
+    StatementFingerprint f = fingerprint_statement(sql, StatementSpan{0, sql.size()}, opts);
+    StatementFingerprint c = fingerprint_statement(sql, StatementSpan{0, sql.size()}, opts, true);
+    EXPECT_EQ(f.shape, c.shape) << sql.substr(0, 200);
+    EXPECT_EQ(f.values, c.values) << sql.substr(0, 200);
+    EXPECT_EQ(f.literals, c.literals) << sql.substr(0, 200);
+    EXPECT_EQ(0, std::memcmp(f.literal_hash, c.literal_hash, sizeof f.literal_hash));
+    EXPECT_EQ(0, std::memcmp(f.literal_offset, c.literal_offset, sizeof f.literal_offset));
+    EXPECT_EQ(f.complete, c.complete);
+    return f;
 }
 
 uint64_t shape(std::string_view sql) {
@@ -192,6 +202,20 @@ TEST(StatementFingerprint, OnlyTheSpanCounts) {
                                                    pg_advisor::sql::LexOptions{});
     EXPECT_EQ(f.shape, shape("SELECT 9 FROM b WHERE x = 9"));
     EXPECT_EQ(f.literals, 2u);
+}
+
+TEST(StatementFingerprint, WordsAndNumbersStopAtTheSpanEnd) {
+    // The byte after the span continues the last word or number: the scan must not read on.
+    std::string text = "SELECT abc FROM t WHERE x = 12xyz";
+    size_t end = text.find("xyz");
+    for (bool nul : {false, true}) {
+        StatementFingerprint f = fingerprint_statement(text, StatementSpan{0, end}, {}, nul);
+        EXPECT_EQ(f.shape, shape("SELECT abc FROM t WHERE x = 99"));
+        EXPECT_EQ(f.literal_hash[0], fp("SELECT abc FROM t WHERE x = 12").literal_hash[0]);
+        size_t word_end = text.find("c FROM") + 1;
+        StatementFingerprint w = fingerprint_statement(text, StatementSpan{0, word_end}, {}, nul);
+        EXPECT_EQ(w.shape, shape("SELECT abc"));
+    }
 }
 
 TEST(StatementFingerprint, JunkIsScannedToItsEnd) {

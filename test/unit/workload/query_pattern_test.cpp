@@ -354,3 +354,70 @@ TEST(QueryPattern, LiteralsThatVaryAreMarked) {
     EXPECT_EQ(e->literal_varied, 2u);
     EXPECT_EQ(e->literal_first[1], 21u);
 }
+
+TEST(QueryPattern, RecordIfCurrentChecksGenerationAndKeyUnderTheSpinlock) {
+    PatternBlock b(16);
+    PatternKey k1 = make_pattern_key(1, 1, 101, true);
+    PatternKey k2 = make_pattern_key(1, 1, 202, true);
+    PatternEntry *e = insert_pattern(b.store, k1, "SELECT 1", 1, 100);
+    uint64_t generation = b.store.generation();
+    ExecutionContext cx{7, "route=/a", 9, "app"};
+    ASSERT_TRUE(record_if_current(*e, k1, b.store.generation_word(), generation,
+                                  sample(50, 2, 200, true), cx));
+    EXPECT_EQ(e->calls, 1u);
+    EXPECT_EQ(e->total_ns, 50u);
+    EXPECT_EQ(e->rows, 2u);
+    EXPECT_EQ(e->sampled_calls, 1u);
+    EXPECT_EQ(e->serialized_tags(), "route=/a");
+    EXPECT_EQ(e->application_name(), "app");
+    // Another key at this address: nothing recorded.
+    EXPECT_FALSE(record_if_current(*e, k2, b.store.generation_word(), generation,
+                                   sample(50, 2, 200, true), cx));
+    // The store lost entries since: the entry may now be another key's, nothing recorded.
+    b.store.reset(300);
+    PatternEntry *reused = insert_pattern(b.store, k2, "SELECT 2", 1, 300);
+    ASSERT_EQ(reused, e);  // the freed slot came back for the new key
+    EXPECT_FALSE(record_if_current(*e, k1, b.store.generation_word(), generation,
+                                   sample(70, 1, 400, false), cx));
+    EXPECT_FALSE(record_if_current(*e, k2, b.store.generation_word(), generation,
+                                   sample(70, 1, 400, false), cx));
+    EXPECT_EQ(reused->calls, 0u);
+    EXPECT_EQ(reused->serialized_tags(), "");
+    // Found again in the new generation: recorded.
+    EXPECT_TRUE(record_if_current(*e, k2, b.store.generation_word(), b.store.generation(),
+                                  sample(70, 1, 400, false), ExecutionContext{0, "", 9, "app"}));
+    EXPECT_EQ(reused->calls, 1u);
+    EXPECT_EQ(reused->total_ns, 70u);
+    EXPECT_EQ(reused->serialized_tags(), "");  // untagged: no tags to keep
+}
+
+TEST(QueryPattern, StaleWritersNeverTouchAReusedEntry) {
+    // Writers with an entry found in generation G race an evictor that resets the store and
+    // reuses the slot for another key: the new key's counters are its own calls only.
+    PatternBlock b(16);
+    PatternKey old_key = make_pattern_key(1, 1, 1, true);
+    PatternEntry *e = insert_pattern(b.store, old_key, "old", 1, 1);
+    uint64_t generation = b.store.generation();
+    std::atomic<bool> stop{false};
+    std::atomic<uint64_t> recorded{0};
+    std::thread writer([&] {
+        ExecutionContext cx{0, "", 0, ""};
+        while (!stop.load())
+            if (record_if_current(*e, old_key, b.store.generation_word(), generation,
+                                  sample(1, 1, 2, false), cx))
+                recorded++;
+    });
+    while (recorded.load() < 1000)
+        std::this_thread::yield();
+    b.store.reset(5);  // a new generation (under the exclusive lock, in the server)
+    PatternKey new_key = make_pattern_key(1, 1, 2, true);
+    PatternEntry *n = insert_pattern(b.store, new_key, "new", 1, 5);
+    ASSERT_EQ(n, e);
+    for (int i = 0; i < 1000; i++)
+        record_if_current(*n, new_key, b.store.generation_word(), b.store.generation(),
+                          sample(1, 1, 6, false), ExecutionContext{0, "", 0, ""});
+    stop = true;
+    writer.join();
+    EXPECT_EQ(n->calls, 1000u);
+    EXPECT_EQ(std::memcmp(&n->key, &new_key, sizeof new_key), 0);
+}
