@@ -152,9 +152,27 @@ constexpr std::string_view kModifiedTypes[] = {
     "decimal", "dec",    "float",     "bit",         "varbit",  "varying",
     "time",    "timetz", "timestamp", "timestamptz", "interval"};
 
+// Whether a word may be one of kModifiedTypes, from its first letter (most words before a
+// parenthesis are function and table names: they are turned away without a comparison).
+inline bool may_be_modified_type(std::string_view word) {
+    constexpr uint32_t kFirstLetters =
+        (1u << ('v' - 'a')) | (1u << ('c' - 'a')) | (1u << ('b' - 'a')) | (1u << ('n' - 'a')) |
+        (1u << ('d' - 'a')) | (1u << ('f' - 'a')) | (1u << ('t' - 'a')) | (1u << ('i' - 'a'));
+    if (word.size() < 3 || word.size() > 11) return false;
+    unsigned letter = static_cast<unsigned>((word[0] | 0x20) - 'a');
+    return letter < 26 && ((kFirstLetters >> letter) & 1) != 0;
+}
+
 enum class Prev : uint8_t { None, Ident, Operator, Punct, Literal, Cast };
 
 }  // namespace
+
+size_t line_comment_end(std::string_view text, size_t pos, size_t end) {
+    size_t nl = text.find('\n', pos);
+    return nl == std::string_view::npos || nl >= end ? end : nl + 1;
+}
+
+namespace {}  // namespace
 
 LiteralClass classify_number(std::string_view t) {
     unsigned base = 10;
@@ -201,8 +219,45 @@ LiteralClass classify_number(std::string_view t) {
     return LiteralClass::BigInteger;
 }
 
+LiteralClass lex_number(std::string_view text, size_t pos, size_t end, bool stops_at_end,
+                        size_t *number_end) {
+    const char *data = text.data();
+    size_t e = pos + 1;
+    if (stops_at_end) {
+        while (char_class(data[e]) == kDigit)
+            e++;
+    } else {
+        while (e < end && char_class(data[e]) == kDigit)
+            e++;
+    }
+    if (e < end && (ident_char(data[e]) || data[e] == '.')) {
+        // A fraction, an exponent, a 0x / 0o / 0b prefix or '_' separators.
+        e = sql::number_end(text, pos);
+        *number_end = e;
+        return classify_number(text.substr(pos, e - pos));
+    }
+    *number_end = e;
+    return decimal_integer_class(data + pos, e - pos);
+}
+
+bool stops_at(std::string_view text, size_t end, bool nul_terminated) {
+    return end < text.size() ? !ident_char(text[end]) : nul_terminated;
+}
+
+uint64_t literal_value(std::string_view text, size_t b, size_t e, bool negated) {
+    uint64_t v =
+        hash_token(0x243f6a8885a308d3ULL, text.data() + b, e - b, text.data() + text.size());
+    return negated ? ~v : v;
+}
+
+uint32_t literal_hash32(uint64_t value) {
+    uint32_t h32 = static_cast<uint32_t>(mix64(value) >> 32);
+    return h32 == 0 ? 1 : h32;
+}
+
 StatementFingerprint fingerprint_statement(std::string_view text, StatementSpan span,
-                                           const sql::LexOptions &opts, bool nul_terminated) {
+                                           const sql::LexOptions &opts, bool nul_terminated,
+                                           FingerprintRegions *regions) {
     StatementFingerprint fp;
     uint64_t h = kShapeSeed;  // the shape
     const char *limit = text.data() + text.size();
@@ -212,7 +267,7 @@ StatementFingerprint fingerprint_statement(std::string_view text, StatementSpan 
     const size_t end = span.end;
     // Identifiers and numbers are scanned without a bound check when the byte at `end` can
     // continue neither (a ';', a space or the terminating NUL): they stop there by themselves.
-    const bool stops_at_end = end < text.size() ? !ident_char(data[end]) : nul_terminated;
+    const bool stops_at_end = stops_at(text, end, nul_terminated);
 
     int depth = 0;
     int list_depth = -1;      // inside ORDER BY / GROUP BY / DISTINCT ON (...) at this depth
@@ -223,24 +278,40 @@ StatementFingerprint fingerprint_statement(std::string_view text, StatementSpan 
     bool last_ident_is_type = false;  // ... in a type position (after :: or AS)
     bool minus_before = false;        // the previous token was an operator ending in '-'
 
+    if (regions) regions->n = 0, regions->overflow = false;
+    auto region = [&](RegionKind kind, size_t b, size_t e, LiteralClass cls, bool structural,
+                      uint64_t v) {
+        if (regions == nullptr) return;
+        if (regions->n == FingerprintRegions::kMax) {
+            regions->overflow = true;
+            return;
+        }
+        regions->r[regions->n++] = {static_cast<uint32_t>(b - span.begin),
+                                    static_cast<uint32_t>(e - span.begin),
+                                    kind,
+                                    cls,
+                                    structural,
+                                    minus_before,
+                                    v};
+    };
     auto token = [&](size_t b, size_t e) { h = hash_token(h, data + b, e - b, limit); };
     // One more literal value starting at b: the values fingerprint and the tracked literals.
     auto value = [&](uint64_t v, size_t b) {
         if (fp.literals < kTrackedLiterals) {
-            uint32_t h32 = static_cast<uint32_t>(mix64(v) >> 32);
-            fp.literal_hash[fp.literals] = h32 == 0 ? 1 : h32;
+            fp.literal_hash[fp.literals] = literal_hash32(v);
             fp.literal_offset[fp.literals] = static_cast<uint32_t>(b);
         }
         fp.literals++;
         values = hash_combine(values, v);
     };
-    auto literal = [&](LiteralClass cls, size_t b, size_t e) {
-        if ((list_depth >= 0 && depth >= list_depth) ||
-            (modifier_depth >= 0 && depth >= modifier_depth))
-            token(b, e);  // a position or a type modifier: the value counts
+    auto literal = [&](LiteralClass cls, size_t b, size_t e, RegionKind kind = RegionKind::Other) {
+        bool structural = (list_depth >= 0 && depth >= list_depth) ||
+                          (modifier_depth >= 0 && depth >= modifier_depth);
+        if (structural) token(b, e);  // a position or a type modifier: the value counts
         h = word_step(h, (0x40ULL << 56) | static_cast<uint64_t>(cls));
-        uint64_t v = hash_token(0x243f6a8885a308d3ULL, data + b, e - b, limit);
-        value(minus_before ? ~v : v, b);
+        uint64_t v = literal_value(text, b, e, minus_before);
+        region(kind, b, e, cls, structural, v);
+        value(v, b);
         prev = Prev::Literal;
         minus_before = false;
     };
@@ -272,21 +343,9 @@ StatementFingerprint fingerprint_statement(std::string_view text, StatementSpan 
                 while (pos < end && char_class(data[pos]) == kSpace);
                 continue;
             case kDigit: {
-                size_t e = pos + 1;
-                if (stops_at_end) {
-                    while (char_class(data[e]) == kDigit)
-                        e++;
-                } else {
-                    while (e < end && char_class(data[e]) == kDigit)
-                        e++;
-                }
-                if (e < end && (ident_char(data[e]) || data[e] == '.')) {
-                    // A fraction, an exponent, a 0x / 0o / 0b prefix or '_' separators.
-                    e = sql::number_end(text, pos);
-                    literal(classify_number(text.substr(pos, e - pos)), pos, e);
-                } else {
-                    literal(decimal_integer_class(data + pos, e - pos), pos, e);
-                }
+                size_t e;
+                LiteralClass cls = lex_number(text, pos, end, stops_at_end, &e);
+                literal(cls, pos, e, RegionKind::Number);
                 pos = e;
                 continue;
             }
@@ -304,7 +363,7 @@ StatementFingerprint fingerprint_statement(std::string_view text, StatementSpan 
                 bool closed;
                 size_t e = sql::string_constant_end(text, pos, plain_escapes, &closed);
                 if (!closed || e > end) fp.complete = false;
-                literal(LiteralClass::String, pos, e);
+                literal(LiteralClass::String, pos, e, RegionKind::String);
                 pos = e;
                 continue;
             }
@@ -406,7 +465,9 @@ StatementFingerprint fingerprint_statement(std::string_view text, StatementSpan 
                 if ((word.size() == 4 || word.size() == 5) && has_flag(word[0], kConstantWord) &&
                     (is_keyword(word, "true") || is_keyword(word, "false") ||
                      is_keyword(word, "null"))) {
-                    value(mix64((word[0] | 0x20) ^ (word.size() << 8)), pos);
+                    uint64_t v = mix64((word[0] | 0x20) ^ (word.size() << 8));
+                    region(RegionKind::Other, pos, e, LiteralClass::String, false, v);
+                    value(v, pos);
                 }
                 prev = Prev::Ident;
                 last_ident = word;
@@ -419,8 +480,9 @@ StatementFingerprint fingerprint_statement(std::string_view text, StatementSpan 
             case kOperator: {
                 // A run of operator characters; "--" and "/*" start comments, also inside it.
                 if (c == '-' && pos + 1 < end && data[pos + 1] == '-') {
-                    size_t nl = text.find('\n', pos);
-                    pos = nl == std::string_view::npos || nl >= end ? end : nl + 1;
+                    size_t e = line_comment_end(text, pos, end);
+                    region(RegionKind::Comment, pos, e, LiteralClass::String, false, 0);
+                    pos = e;
                     continue;
                 }
                 if (c == '/' && pos + 1 < end && data[pos + 1] == '*') {
@@ -430,6 +492,7 @@ StatementFingerprint fingerprint_statement(std::string_view text, StatementSpan 
                         fp.complete = false;
                         pos = end;
                     } else {
+                        region(RegionKind::Comment, pos, e, LiteralClass::String, false, 0);
                         pos = e;
                     }
                     continue;
@@ -451,7 +514,8 @@ StatementFingerprint fingerprint_statement(std::string_view text, StatementSpan 
                     if (prev == Prev::Ident && is_keyword(last_ident, "on")) list_depth = depth + 1;
                 }
                 if (prev == Prev::Ident && modifier_depth < 0 &&
-                    (last_ident_is_type || is_any_keyword(last_ident, kModifiedTypes)))
+                    (last_ident_is_type || (may_be_modified_type(last_ident) &&
+                                            is_any_keyword(last_ident, kModifiedTypes))))
                     modifier_depth = depth + 1;
                 depth++;
                 punct(pos, pos + 1);

@@ -60,9 +60,46 @@ enum class LiteralClass : uint8_t {
 // fraction, exponent).
 LiteralClass classify_number(std::string_view number);
 
+// Where the literals and comments of a statement are (fingerprint_cache.h replays a statement
+// that differs from an earlier one only inside them).
+enum class RegionKind : uint8_t {
+    Number,   // a number starting with a digit
+    String,   // a plain '...' string
+    Comment,  // -- ... or /* ... */
+    Other,    // any other literal (E'', $$, TRUE, ...): never replayed
+};
+struct Region {
+    uint32_t begin, end;  // from the span's start
+    RegionKind kind;
+    LiteralClass cls;
+    bool structural;  // a literal whose value is part of the shape (ORDER BY 2, varchar(5))
+    bool negated;     // after an operator ending in '-'
+    uint64_t value;   // the literal's value hash (literal_value)
+};
+struct FingerprintRegions {
+    static constexpr uint32_t kMax = 32;
+    uint32_t n = 0;
+    bool overflow = false;  // more than kMax: not all recorded
+    Region r[kMax];
+};
+
 // nul_terminated: source.data()[source.size()] is readable and '\0' (a C string).
+// regions: if given, where the literals and comments are (in text order).
 StatementFingerprint fingerprint_statement(std::string_view source, StatementSpan span,
                                            const sql::LexOptions &opts = {},
-                                           bool nul_terminated = false);
+                                           bool nul_terminated = false,
+                                           FingerprintRegions *regions = nullptr);
+
+// The scanner's pieces, for the replay (fingerprint_cache.cpp):
+// a number token starting with a digit at pos: its class, and where it ends;
+LiteralClass lex_number(std::string_view text, size_t pos, size_t end, bool stops_at_end,
+                        size_t *number_end);
+// whether words and numbers stop at `end` by themselves (see fingerprint_statement);
+bool stops_at(std::string_view text, size_t end, bool nul_terminated);
+// a literal's value hash, its 32-bit form (StatementFingerprint::literal_hash), and where a
+// "--" comment starting at pos ends.
+uint64_t literal_value(std::string_view text, size_t b, size_t e, bool negated);
+uint32_t literal_hash32(uint64_t value);
+size_t line_comment_end(std::string_view text, size_t pos, size_t end);
 
 }  // namespace pg_advisor

@@ -1,0 +1,73 @@
+// The statement fingerprint of a backend's statements, scanned once per statement text and then
+// replayed. An application sends the same statements again and again with other values: the
+// text differs from the one sent before only inside its literals (and its tag comments). The
+// cache keeps recent texts with where their literals and comments are (FingerprintRegions);
+// a new text is compared with the kept one a word at a time, and only the literals and comments
+// in which they differ are scanned again. The result is the one fingerprint_statement() gives
+// for the new text, or the text is scanned in full:
+//
+//   - the scanner reads a text left to right, its state at a byte depending on the bytes
+//     before it only, so up to a literal where the texts first differ both are in one state;
+//   - the literal there is scanned again in the new text with the scanner's own functions,
+//     from a character of the same kind (a digit, a quote, a comment's opener), and must keep
+//     its class (int4, int8, numeric, string) and not be part of the shape (ORDER BY 2);
+//   - after it the scanner is again in one state for both texts (after a literal of that
+//     class), and the comparison goes on from the two literals' ends.
+//
+// Anything else (a difference outside a literal or comment, E'', $$, TRUE, a number after a
+// '.', a text longer than kMaxText, more than FingerprintRegions::kMax literals and comments)
+// scans the text in full and keeps it for next time.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <string_view>
+
+#include "core/sql/statement_fingerprint.h"
+
+namespace pg_advisor {
+
+class FingerprintCache {
+  public:
+    static constexpr size_t kMaxText = 2048;
+    static constexpr size_t kSets = 16;
+    static constexpr size_t kWays = 4;
+
+    // fingerprint_statement(source, span, opts, nul_terminated), from a kept text when it
+    // can be replayed.
+    StatementFingerprint fingerprint(std::string_view source, StatementSpan span,
+                                     const sql::LexOptions &opts, bool nul_terminated);
+
+    struct Stats {
+        uint64_t replayed = 0;
+        uint64_t scanned = 0;
+    };
+    const Stats &stats() const { return stats_; }
+
+  private:
+    struct Entry {
+        uint64_t key = 0;  // 0: empty
+        uint64_t last_used = 0;
+        uint32_t len = 0;
+        bool standard_conforming_strings = true;
+        StatementFingerprint fp;  // with offsets from the span's start
+        FingerprintRegions regions;
+        char text[kMaxText];
+    };
+
+    static uint64_t key_of(std::string_view stmt, const sql::LexOptions &opts);
+    bool replay(const Entry &e, std::string_view source, StatementSpan span,
+                const sql::LexOptions &opts, bool nul_terminated, StatementFingerprint *out) const;
+    void keep(Entry &e, uint64_t key, std::string_view stmt, const sql::LexOptions &opts,
+              const StatementFingerprint &fp, const FingerprintRegions &r);
+
+    Entry entries_[kSets * kWays];
+    uint8_t mru_[kSets] = {};  // the way of each set used last
+    uint64_t clock_ = 0;
+    Stats stats_;
+};
+
+// Length of the common prefix of a and b (n bytes each at most).
+size_t common_prefix(const char *a, const char *b, size_t n);
+
+}  // namespace pg_advisor
