@@ -108,6 +108,37 @@ SELECT calls - :nested_before AS nested_calls_added FROM advisor.query_patterns
 SELECT calls AS capture_f_calls FROM advisor.query_patterns
   WHERE query = 'SELECT capture_f($1)';
 
+-- The executor's nesting level survives errors without a try block per execution: an aborted
+-- subtransaction restores the level it began at, an aborted transaction the top level, and a
+-- procedure's own ROLLBACK keeps the procedure's level. Breaking any of them turns one of the
+-- marker statements below into a nested one.
+SET pg_advisor.track = 'all';
+CREATE FUNCTION capture_catch() RETURNS bigint LANGUAGE plpgsql AS $$
+BEGIN
+  BEGIN
+    PERFORM 1 / (id - id) FROM capture_t WHERE id = 3;
+  EXCEPTION WHEN division_by_zero THEN NULL;
+  END;
+  RETURN (SELECT count(*) FROM capture_t WHERE id > 100);
+END $$;
+SELECT capture_catch();
+SELECT id FROM capture_t WHERE id = 4 AND name <> 'after the caught error';
+CREATE PROCEDURE capture_p() LANGUAGE plpgsql AS $$
+BEGIN
+  PERFORM id FROM capture_t WHERE id > 200;
+  ROLLBACK;
+  PERFORM id FROM capture_t WHERE id > 300;
+END $$;
+CALL capture_p();
+SELECT id FROM capture_t WHERE id = 4 AND name <> 'after the procedure';
+SELECT 1 / (id - id) FROM capture_t WHERE id = 5;
+SELECT id FROM capture_t WHERE id = 4 AND name <> 'after the failed statement';
+RESET pg_advisor.track;
+SELECT query, calls, toplevel FROM advisor.query_patterns
+  WHERE query LIKE '%id > $1%' OR query LIKE '%name <> $2%' OR query LIKE '%capture_catch%'
+     OR query LIKE 'CALL capture_p%'
+  ORDER BY query COLLATE "C", toplevel;
+
 -- Utility statements are not patterns.
 SELECT count(*) AS utility_patterns FROM advisor.query_patterns WHERE command = 'UTILITY';
 

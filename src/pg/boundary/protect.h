@@ -4,6 +4,8 @@
 //   statement: a C++ exception or a PostgreSQL ERROR raised inside skips recording of this
 //   statement, is counted, and is logged once per backend. Query cancel and shutdown requests
 //   are re-raised: they are the user's, not ours.
+// - pga_run_cpp_only(): the same for capture code that calls nothing of PostgreSQL's that can
+//   raise (it protects those calls itself): C++ exceptions only, no sigsetjmp.
 // - pga_sql_call(): SQL-callable functions. A C++ exception is caught, its message copied out of
 //   the handler, and raised as a PostgreSQL ERROR after the try block has been left.
 //
@@ -99,6 +101,34 @@ static inline void pga_run_protected(const char *what, Fn &&fn) {
         FreeErrorData(edata);
     }
     PG_END_TRY();
+    if (interrupted) ereport(ERROR, (errcode(interrupt_code), errmsg("%s", interrupt_message)));
+    if (cpp_failed) pga_capture_failed(what, cpp_message);
+}
+
+// Capture code that calls nothing of PostgreSQL's that can raise an ERROR (what of it can, it
+// wraps in pga_run_protected itself): only C++ exceptions can leave it, and they are handled
+// as pga_run_protected handles them, without its sigsetjmp (nothing is paid unless one is
+// thrown). For the per-execution path, whose rare slow parts are protected one by one.
+template <class Fn>
+static inline void pga_run_cpp_only(const char *what, Fn &&fn) {
+    bool cpp_failed = false;
+    char cpp_message[256];
+    bool interrupted = false;
+    char interrupt_message[sizeof(PgError::message)];
+    int interrupt_code = 0;
+    try {
+        fn();
+    } catch (const PgInterrupt &i) {
+        pga_copy_message(interrupt_message, sizeof interrupt_message, i.error.message);
+        interrupt_code = i.error.sqlerrcode;
+        interrupted = true;
+    } catch (const std::exception &e) {
+        pga_copy_message(cpp_message, sizeof cpp_message, e.what());
+        cpp_failed = true;
+    } catch (...) {
+        pga_copy_message(cpp_message, sizeof cpp_message, "unknown C++ exception");
+        cpp_failed = true;
+    }
     if (interrupted) ereport(ERROR, (errcode(interrupt_code), errmsg("%s", interrupt_message)));
     if (cpp_failed) pga_capture_failed(what, cpp_message);
 }

@@ -10,8 +10,14 @@
 #include "core/workload/scan_shape.h"
 #include "core/workload/session_tracker.h"
 
-// Executor nesting depth of the current backend (0 = a statement sent by the client).
+// Executor nesting depth of the current backend (0 = a statement sent by the client). The
+// executor hooks raise and lower it without a try block: an error that skips their exits is
+// recovered from by a (sub)transaction's abort, whose callback (session.cpp) restores the level
+// the subtransaction began at, or pga_nesting_base for the transaction.
 extern int pga_nesting_level;
+// The nesting level inside the innermost CALL or DO running (0 outside any): where a
+// procedure's transaction control happens, and where an aborted transaction leaves the level.
+extern int pga_nesting_base;
 
 // This backend's recent statements.
 extern pg_advisor::SessionTracker pga_session;

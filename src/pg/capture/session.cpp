@@ -17,10 +17,12 @@ extern "C" {
 
 #include "pg/compat.h"
 #include "pg/capture/capture.h"
+#include "pg/ddl/live_review.h"
 #include "pg/hooks/execution_timer.h"
 #include "pg/shmem/shared_state.h"
 
 int pga_nesting_level = 0;
+int pga_nesting_base = 0;
 pg_advisor::SessionTracker pga_session;
 pg_advisor::EntryCache<pg_advisor::PatternEntry, 256> pga_pattern_cache;
 PgaScope pga_current_scope;
@@ -101,7 +103,9 @@ bool pga_in_explicit_block(void) {
     return explicit_lxid == now;
 }
 
+// pg_advisor's one transaction callback (each one registered costs every transaction a call).
 static void pga_xact_callback(XactEvent event, void *arg) {
+    pga_ddl_transaction_event(event);
     switch (event) {
         case XACT_EVENT_COMMIT:
         case XACT_EVENT_ABORT:
@@ -110,6 +114,10 @@ static void pga_xact_callback(XactEvent event, void *arg) {
             if (event == XACT_EVENT_ABORT && !chain_survives_abort)
                 chain_origin = InvalidLocalTransactionId;
             if (!IsParallelWorker()) pga_session.transaction_ended();
+            // An error skipped the executor hooks' exits: back to the level of the procedure
+            // that ends the transaction, or the top (a procedure's own ROLLBACK or COMMIT
+            // happens at that level anyway).
+            if (event == XACT_EVENT_ABORT) pga_nesting_level = pga_nesting_base;
             pga_clear_pending_constants();
             pga_timer_reset();
             break;
@@ -118,10 +126,22 @@ static void pga_xact_callback(XactEvent event, void *arg) {
     }
 }
 
+// The executor's nesting level when each open subtransaction began, by subtransaction depth:
+// an error that a subtransaction's abort recovers from (a PL/pgSQL exception block, ROLLBACK TO
+// SAVEPOINT) skipped the executor hooks' exits, and the level they would have restored is the
+// one the subtransaction began at.
+static constexpr int kNestingDepths = 1024;
+static int nesting_at_subxact_start[kNestingDepths];
+
 static void pga_subxact_callback(SubXactEvent event, SubTransactionId mySubid,
                                  SubTransactionId parentSubid, void *arg) {
-    if (event == SUBXACT_EVENT_ABORT_SUB)
-        pga_timer_subxact_aborted(GetCurrentTransactionNestLevel());
+    int depth = GetCurrentTransactionNestLevel();
+    if (event == SUBXACT_EVENT_START_SUB) {
+        if (depth < kNestingDepths) nesting_at_subxact_start[depth] = pga_nesting_level;
+    } else if (event == SUBXACT_EVENT_ABORT_SUB) {
+        if (depth < kNestingDepths) pga_nesting_level = nesting_at_subxact_start[depth];
+        pga_timer_subxact_aborted(depth);
+    }
 }
 
 void pga_install_session_callbacks(void) {

@@ -121,7 +121,9 @@ void subxact_callback(SubXactEvent event, SubTransactionId subid, SubTransaction
     drop_savepoints(at);
 }
 
-void xact_callback(XactEvent event, void *arg) {
+}  // namespace
+
+void pga_ddl_transaction_event(XactEvent event) {
     switch (event) {
         case XACT_EVENT_COMMIT:
         case XACT_EVENT_ABORT:
@@ -138,6 +140,8 @@ void xact_callback(XactEvent event, void *arg) {
             break;
     }
 }
+
+namespace {
 
 void copy(char *dst, size_t cap, const std::string &s) {
     pga_copy_message(dst, cap, s.c_str());
@@ -266,7 +270,7 @@ void pga_define_ddl_gucs(void) {
 void pga_ddl_install(void) {
     pga_ddl_history_install();
     // From the start: a savepoint taken before the backend's first DDL must be followed too.
-    RegisterXactCallback(xact_callback, NULL);
+    // (Transaction ends come through pga_ddl_transaction_event.)
     RegisterSubXactCallback(subxact_callback, NULL);
 }
 

@@ -12,6 +12,7 @@
 
 extern "C" {
 #include "executor/execdesc.h"
+#include "access/xact.h"
 #include "nodes/plannodes.h"
 }
 
@@ -21,8 +22,10 @@ extern bool pga_allow_unsafe_ddl;
 
 // Defines the settings above (from pga_define_gucs).
 void pga_define_ddl_gucs(void);
-// Shared memory of the history and the transaction-end callback (from _PG_init).
+// Shared memory of the history and the savepoint callback (from _PG_init).
 void pga_ddl_install(void);
+// A transaction event, from pg_advisor's one transaction callback (capture/session.cpp).
+void pga_ddl_transaction_event(XactEvent event);
 
 // Before a reviewed statement runs: reviews it and reports its findings (LOG / WARNING), or
 // raises ERROR for a blocking one.

@@ -150,8 +150,7 @@ static Query *runnable_query(Node *utility) {
 // of backend memory, touched as it fills).
 static pg_advisor::FingerprintCache fingerprint_cache;
 
-static void pga_post_parse_analyze(PGA_POST_PARSE_PARAMS) {
-    if (prev_post_parse_analyze_hook) prev_post_parse_analyze_hook(PGA_POST_PARSE_ARGS);
+static __attribute__((noinline)) void analyze_statement(PGA_POST_PARSE_PARAMS) {
     if (pga_shared == NULL || IsParallelWorker()) return;
     // pg_advisor's own statements (catalog reads, what-if planning): no id, no shape, no record.
     if (pga_active_function != NULL) return;
@@ -200,6 +199,16 @@ static void pga_post_parse_analyze(PGA_POST_PARSE_PARAMS) {
         return;
     pga_run_protected("recording a parsed statement",
                       [&] { note_new_pattern(source, query, js, key, hash); });
+}
+
+static void pga_post_parse_analyze(PGA_POST_PARSE_PARAMS) {
+    if (prev_post_parse_analyze_hook) prev_post_parse_analyze_hook(PGA_POST_PARSE_ARGS);
+    // Utility statements that run no query of the client's (EXECUTE, SET, BEGIN, DDL): nothing
+    // to do, decided before the work's frame is set up.
+    Node *utility = query->utilityStmt;
+    if (utility != NULL && !IsA(utility, DeclareCursorStmt) && !IsA(utility, CreateTableAsStmt))
+        return;
+    analyze_statement(PGA_POST_PARSE_ARGS);
 }
 
 void pga_install_analyze_hook(void) {

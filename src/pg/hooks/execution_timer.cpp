@@ -10,18 +10,10 @@ extern "C" {
 
 #include "pg/hooks/execution_timer.h"
 
+PgaTimer pga_timers[kPgaTimers];
+int pga_ntimers = 0;
+
 namespace {
-
-struct Timer {
-    const QueryDesc *query;
-    int64 elapsed_ns;
-    int64 last_end_ns;  // monotonic
-    int xact_level;     // (sub)transaction nesting level at the start
-};
-
-constexpr int kTimers = 16;
-Timer timers[kTimers];
-int ntimers = 0;
 
 // Wall clock = monotonic + offset, the offset read again every kCalibrateEvery stops.
 constexpr int kCalibrateEvery = 256;
@@ -36,34 +28,11 @@ int64 now_ns() {
 
 }  // namespace
 
-bool pga_timer_start(const QueryDesc *queryDesc) {
-    int i = pga_timer_find(queryDesc);  // a stale timer of a freed descriptor at this address
-    if (i < 0) {
-        if (ntimers == kTimers) return false;
-        i = ntimers++;
-    }
-    timers[i] = {queryDesc, 0, 0, GetCurrentTransactionNestLevel()};
-    return true;
-}
-
-int pga_timer_find(const QueryDesc *queryDesc) {
-    for (int i = ntimers - 1; i >= 0; i--)
-        if (timers[i].query == queryDesc) return i;
-    return -1;
-}
-
-void pga_timer_add(int timer, const instr_time &since) {
-    if (timer < 0) return;
-    int64 end = now_ns();
-    timers[timer].elapsed_ns += end - PGA_INSTR_TIME_NS(since);
-    timers[timer].last_end_ns = end;
-}
-
 bool pga_timer_stop(const QueryDesc *queryDesc, uint64 *elapsed_ns, TimestampTz *end) {
     int i = pga_timer_find(queryDesc);
     if (i < 0) return false;
-    Timer t = timers[i];
-    timers[i] = timers[--ntimers];
+    PgaTimer t = pga_timers[i];
+    pga_timers[i] = pga_timers[--pga_ntimers];
     *elapsed_ns = (uint64)Max(t.elapsed_ns, 0);
     if (t.last_end_ns == 0) t.last_end_ns = now_ns();  // never ran (no ExecutorRun)
     if (--stops_until_calibration < 0) {
@@ -76,10 +45,10 @@ bool pga_timer_stop(const QueryDesc *queryDesc, uint64 *elapsed_ns, TimestampTz 
 }
 
 void pga_timer_reset(void) {
-    ntimers = 0;
+    pga_ntimers = 0;
 }
 
 void pga_timer_subxact_aborted(int xact_level) {
-    for (int i = ntimers - 1; i >= 0; i--)
-        if (timers[i].xact_level >= xact_level) timers[i] = timers[--ntimers];
+    for (int i = pga_ntimers - 1; i >= 0; i--)
+        if (pga_timers[i].xact_level >= xact_level) pga_timers[i] = pga_timers[--pga_ntimers];
 }

@@ -11,17 +11,52 @@
 #pragma once
 
 extern "C" {
+#include "access/xact.h"
 #include "executor/execdesc.h"
+#include "portability/instr_time.h"
 }
 
 #include "pg/compat.h"
 
-// Starts timing queryDesc (ExecutorStart); false when no timer is free.
-bool pga_timer_start(const QueryDesc *queryDesc);
+// The timers (execution_timer.cpp), read by the inline functions below: every execution
+// calls them.
+struct PgaTimer {
+    const QueryDesc *query;
+    int64 elapsed_ns;
+    int64 last_end_ns;  // monotonic
+    int xact_level;     // (sub)transaction nesting level at the start
+};
+constexpr int kPgaTimers = 16;
+extern PgaTimer pga_timers[kPgaTimers];
+extern int pga_ntimers;
 
-// The timer of queryDesc, or -1; and adding the time since `since` to a timer (-1: none).
-int pga_timer_find(const QueryDesc *queryDesc);
-void pga_timer_add(int timer, const instr_time &since);
+// The timer of queryDesc, or -1 (the newest first: the execution that runs).
+static inline int pga_timer_find(const QueryDesc *queryDesc) {
+    for (int i = pga_ntimers - 1; i >= 0; i--)
+        if (pga_timers[i].query == queryDesc) return i;
+    return -1;
+}
+
+// Starts timing queryDesc (ExecutorStart); false when no timer is free.
+static inline bool pga_timer_start(const QueryDesc *queryDesc) {
+    int i = pga_timer_find(queryDesc);  // a stale timer of a freed descriptor at this address
+    if (i < 0) {
+        if (pga_ntimers == kPgaTimers) return false;
+        i = pga_ntimers++;
+    }
+    pga_timers[i] = {queryDesc, 0, 0, GetCurrentTransactionNestLevel()};
+    return true;
+}
+
+// Adds the time since `since` to a timer (-1: none).
+static inline void pga_timer_add(int timer, const instr_time &since) {
+    if (timer < 0) return;
+    instr_time now;
+    INSTR_TIME_SET_CURRENT(now);
+    int64 end = PGA_INSTR_TIME_NS(now);
+    pga_timers[timer].elapsed_ns += end - PGA_INSTR_TIME_NS(since);
+    pga_timers[timer].last_end_ns = end;
+}
 
 // Stops the timer of queryDesc (ExecutorEnd): executor nanoseconds and the wall-clock time of
 // its last return from the executor. False when queryDesc had no timer.

@@ -61,14 +61,20 @@ struct TypeFacts {
 };
 static TypeFacts type_cache[32];
 
-static const TypeFacts &type_facts(Oid type) {
+// NULL when the type cannot be read (the lookup, which can raise, is protected).
+static const TypeFacts *type_facts(Oid type) {
     TypeFacts &slot = type_cache[type % 32];
-    if (slot.type != type) {
-        slot.type = type;
-        get_typlenbyval(type, &slot.typlen, &slot.byval);
-        slot.is_array = slot.typlen == -1 && get_element_type(type) != InvalidOid;
-    }
-    return slot;
+    if (likely(slot.type == type)) return &slot;
+    TypeFacts facts{type, 0, false, false};
+    bool read = false;
+    pga_run_protected("reading a parameter's type", [&] {
+        get_typlenbyval(type, &facts.typlen, &facts.byval);
+        facts.is_array = facts.typlen == -1 && get_element_type(type) != InvalidOid;
+        read = true;
+    });
+    if (!read) return NULL;
+    slot = facts;
+    return &slot;
 }
 
 // Values longer than this are fingerprinted by their length and first bytes only.
@@ -98,7 +104,10 @@ static uint64 datum_fingerprint(Datum value, const TypeFacts &tf, uint32 *array_
     return hash_combine(len, hash_bytes(p, Min(len, kMaxHashedBytes)));
 }
 
-// Fingerprint of the bound parameters; never raises for a lazily fetched parameter list.
+static const TypeFacts null_facts = {InvalidOid, 0, false, false};
+
+// Fingerprint of the bound parameters; never raises (a lazily fetched parameter list is read
+// speculatively, a type's facts under protection).
 static uint64 params_fingerprint(ParamListInfo params, uint32 *array_items, bool *unknown) {
     if (params == NULL || params->numParams == 0) return 0;
     uint64 h = 0x452821e638d01377ULL;
@@ -110,7 +119,10 @@ static uint64 params_fingerprint(ParamListInfo params, uint32 *array_items, bool
         } else {
             prm = &params->params[i];
         }
-        if (prm == NULL || !OidIsValid(prm->ptype)) {
+        const TypeFacts *tf = prm == NULL || !OidIsValid(prm->ptype) ? NULL
+                              : prm->isnull                          ? &null_facts
+                                                                     : type_facts(prm->ptype);
+        if (tf == NULL) {
             *unknown = true;
             h = hash_combine(h, 0x1234);
             continue;
@@ -119,7 +131,7 @@ static uint64 params_fingerprint(ParamListInfo params, uint32 *array_items, bool
             h = hash_combine(h, 0x9e37);
             continue;
         }
-        h = hash_combine(h, datum_fingerprint(prm->value, type_facts(prm->ptype), array_items));
+        h = hash_combine(h, datum_fingerprint(prm->value, *tf, array_items));
     }
     return h == 0 ? 1 : h;
 }
@@ -303,42 +315,64 @@ static uint32 executed_offset(const QueryDesc *queryDesc) {
     return offset <= 0 ? 0 : offset >= (int64)PG_UINT32_MAX ? PG_UINT32_MAX : (uint32)offset;
 }
 
+// Adds an execution to its pattern under the store's lock, storing the pattern if it is missing
+// (evicted or reset since the statement was parsed); returns the entry and its generation.
+static PatternEntry *record_pattern_locked(const QueryDesc *queryDesc, const PatternKey &key,
+                                           const ExecutionSample &sample,
+                                           const ExecutionContext &context, uint64 *generation) {
+    PatternStore store = pga_pattern_store();
+    LWLock *lock = pga_patterns_lock();
+    LWLockAcquire(lock, LW_SHARED);
+    *generation = store.generation();
+    PatternEntry *e = store.find(key);
+    if (e) record_if_current(*e, key, store.generation_word(), *generation, sample, context);
+    LWLockRelease(lock);
+    if (e != nullptr) return e;
+    int len;
+    char *text = fallback_pattern_text(queryDesc, &len);
+    const PlannedStmt *stmt = queryDesc->plannedstmt;
+    uint8 command = static_cast<uint8>(pga_command_kind(stmt->commandType));
+    LWLockAcquire(lock, LW_EXCLUSIVE);
+    e = insert_pattern(store, key, std::string_view(text, (size_t)len), command, sample.now);
+    *generation = store.generation();
+    if (e) record_if_current(*e, key, store.generation_word(), *generation, sample, context);
+    LWLockRelease(lock);
+    pfree(text);
+    if (e == nullptr) pga_capture_failed("storing a new query pattern", "no room in shared memory");
+    return e;
+}
+
 // Adds an execution to its pattern: without the store's lock when this backend knows where the
-// entry is (entry_cache.h), under it otherwise, storing the pattern if it is missing (evicted or
-// reset since the statement was parsed).
+// entry is (the pattern it recorded last, or entry_cache.h), under it otherwise.
 static void record_pattern(const QueryDesc *queryDesc, const PatternKey &key,
                            const ExecutionSample &sample, const ExecutionContext &context) {
+    static PatternKey last_key;
+    static PatternEntry *last_entry = nullptr;
+    static uint64 last_generation = 0;
     PatternStore store = pga_pattern_store();
+    if (last_entry != nullptr && memcmp(&last_key, &key, sizeof key) == 0 &&
+        record_if_current(*last_entry, key, store.generation_word(), last_generation, sample,
+                          context))
+        return;
     uint64 hash = PatternEntry::hash_key(key);
     uint64 generation;
     PatternEntry *e = pga_pattern_cache.find(key, hash, &generation);
-    if (e != nullptr &&
-        record_if_current(*e, key, store.generation_word(), generation, sample, context))
-        return;
-
-    LWLock *lock = pga_patterns_lock();
-    LWLockAcquire(lock, LW_SHARED);
-    generation = store.generation();
-    e = store.find(key);
-    if (e) record_if_current(*e, key, store.generation_word(), generation, sample, context);
-    LWLockRelease(lock);
-    if (e == nullptr) {
-        int len;
-        char *text = fallback_pattern_text(queryDesc, &len);
-        const PlannedStmt *stmt = queryDesc->plannedstmt;
-        uint8 command = static_cast<uint8>(pga_command_kind(stmt->commandType));
-        LWLockAcquire(lock, LW_EXCLUSIVE);
-        e = insert_pattern(store, key, std::string_view(text, (size_t)len), command, sample.now);
-        generation = store.generation();
-        if (e) record_if_current(*e, key, store.generation_word(), generation, sample, context);
-        LWLockRelease(lock);
-        pfree(text);
-        if (e == nullptr)
-            pga_capture_failed("storing a new query pattern", "no room in shared memory");
+    if (e == nullptr ||
+        !record_if_current(*e, key, store.generation_word(), generation, sample, context)) {
+        e = nullptr;
+        pga_run_protected("recording an execution", [&] {
+            e = record_pattern_locked(queryDesc, key, sample, context, &generation);
+        });
+        if (e == nullptr) return;
+        pga_pattern_cache.put(key, hash, e, generation);
     }
-    if (e != nullptr) pga_pattern_cache.put(key, hash, e, generation);
+    last_key = key;
+    last_entry = e;
+    last_generation = generation;
 }
 
+// Calls nothing of PostgreSQL's that can raise but through pga_run_protected (type lookups, the
+// pattern store's slow path, loop verdicts, row counts): see record_end.
 static void record_one_execution(QueryDesc *queryDesc, const ExecutionTiming *timer) {
     const PlannedStmt *stmt = queryDesc->plannedstmt;
     uint64 queryid = pga_queryid(stmt->queryId);
@@ -423,7 +457,8 @@ static void record_one_execution(QueryDesc *queryDesc, const ExecutionTiming *ti
     pga_session.record_stamped(ev);
     if (toplevel) pga_detect_statement(ev);
 
-    if (sampled) record_scan_samples(queryDesc, queryid);
+    if (sampled)
+        pga_run_protected("recording row counts", [&] { record_scan_samples(queryDesc, queryid); });
 }
 
 // ---- Hooks.
@@ -499,23 +534,20 @@ static void pga_ExecutorStart(QueryDesc *queryDesc, int eflags) {
     start_with_instrumentation(queryDesc, eflags, alone);
 }
 
+// The nesting level is raised and lowered without a try block: an error that skips the lowering
+// is recovered from by a (sub)transaction's abort, which restores it (capture.h).
 static void pga_ExecutorRun(PGA_EXECUTOR_RUN_PARAMS) {
     instr_time start;
     bool timed = pga_timer_find(queryDesc) >= 0;
     if (timed) INSTR_TIME_SET_CURRENT(start);
     pga_nesting_level++;
-    PG_TRY();
-    {
-        if (prev_ExecutorRun)
-            prev_ExecutorRun(PGA_EXECUTOR_RUN_ARGS);
-        else
-            standard_ExecutorRun(PGA_EXECUTOR_RUN_ARGS);
-        // Found again: nested executions may have started and stopped other timers.
-        if (timed) pga_timer_add(pga_timer_find(queryDesc), start);
-    }
-    PG_FINALLY();
-    { pga_nesting_level--; }
-    PG_END_TRY();
+    if (prev_ExecutorRun)
+        prev_ExecutorRun(PGA_EXECUTOR_RUN_ARGS);
+    else
+        standard_ExecutorRun(PGA_EXECUTOR_RUN_ARGS);
+    pga_nesting_level--;
+    // Found again: nested executions may have started and stopped other timers.
+    if (timed) pga_timer_add(pga_timer_find(queryDesc), start);
 }
 
 static void pga_ExecutorFinish(QueryDesc *queryDesc) {
@@ -530,17 +562,12 @@ static void pga_ExecutorFinish(QueryDesc *queryDesc) {
     bool timed = pga_timer_find(queryDesc) >= 0;
     if (timed) INSTR_TIME_SET_CURRENT(start);
     pga_nesting_level++;
-    PG_TRY();
-    {
-        if (prev_ExecutorFinish)
-            prev_ExecutorFinish(queryDesc);
-        else
-            standard_ExecutorFinish(queryDesc);
-        if (timed) pga_timer_add(pga_timer_find(queryDesc), start);
-    }
-    PG_FINALLY();
-    { pga_nesting_level--; }
-    PG_END_TRY();
+    if (prev_ExecutorFinish)
+        prev_ExecutorFinish(queryDesc);
+    else
+        standard_ExecutorFinish(queryDesc);
+    pga_nesting_level--;
+    if (timed) pga_timer_add(pga_timer_find(queryDesc), start);
 }
 
 static void end_executor(QueryDesc *queryDesc) {
@@ -558,8 +585,8 @@ static __attribute__((noinline)) void record_end(QueryDesc *queryDesc) {
     bool timed = pga_timer_stop(queryDesc, &timing.elapsed_ns, &timing.end);
     if (timed || (queryDesc->totaltime != NULL && tracked(queryDesc) &&
                   !(queryDesc->estate->es_top_eflags & EXEC_FLAG_EXPLAIN_ONLY)))
-        pga_run_protected("recording an execution",
-                          [&] { record_one_execution(queryDesc, timed ? &timing : NULL); });
+        pga_run_cpp_only("recording an execution",
+                         [&] { record_one_execution(queryDesc, timed ? &timing : NULL); });
 }
 
 static void pga_ExecutorEnd(QueryDesc *queryDesc) {

@@ -69,7 +69,7 @@ static bool runs_client_statement(const Node *parsetree) {
     }
 }
 
-static void pga_ProcessUtility(PGA_PROCESS_UTILITY_PARAMS) {
+static __attribute__((noinline)) void process_utility(PGA_PROCESS_UTILITY_PARAMS) {
     Node *parsetree = pstmt->utilityStmt;
     // DDL review: the node tag decides first; other statements pay nothing more.
     volatile bool reviewed = pga_ddl_reviewed_tag(nodeTag(parsetree)) &&
@@ -103,7 +103,9 @@ static void pga_ProcessUtility(PGA_PROCESS_UTILITY_PARAMS) {
         if (reviewed) pga_ddl_review_after();
         return;
     }
+    volatile int outer_base = pga_nesting_base;
     pga_nesting_level++;
+    pga_nesting_base = pga_nesting_level;
     PG_TRY();
     {
         if (prev_ProcessUtility)
@@ -112,9 +114,25 @@ static void pga_ProcessUtility(PGA_PROCESS_UTILITY_PARAMS) {
             standard_ProcessUtility(PGA_PROCESS_UTILITY_ARGS);
     }
     PG_FINALLY();
-    { pga_nesting_level--; }
+    {
+        pga_nesting_level--;
+        pga_nesting_base = outer_base;
+    }
     PG_END_TRY();
     if (reviewed) pga_ddl_review_after();
+}
+
+static void pga_ProcessUtility(PGA_PROCESS_UTILITY_PARAMS) {
+    // EXECUTE, FETCH, SET, ...: run at the client's level with nothing to record, passed on
+    // before the work's frame is set up (a transaction statement is a boundary to record, DDL
+    // may be reviewed).
+    Node *parsetree = pstmt->utilityStmt;
+    if (runs_client_statement(parsetree) && !IsA(parsetree, TransactionStmt) &&
+        !pga_ddl_reviewed_tag(nodeTag(parsetree))) {
+        if (prev_ProcessUtility) return prev_ProcessUtility(PGA_PROCESS_UTILITY_ARGS);
+        return standard_ProcessUtility(PGA_PROCESS_UTILITY_ARGS);
+    }
+    process_utility(PGA_PROCESS_UTILITY_ARGS);
 }
 
 void pga_install_utility_hook(void) {

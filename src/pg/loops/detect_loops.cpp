@@ -43,7 +43,7 @@ static char guard_hint[4096];
 
 // ---- Facts only the planner knows, for candidate children.
 
-static ShapeFacts shape_facts(void *, uint64_t queryid) {
+static ShapeFacts shape_facts_locked(uint64_t queryid) {
     ShapeFacts f{};
     ShapeStore store = pga_shape_store();
     LWLockAcquire(pga_shared->shapes_lock, LW_SHARED);
@@ -69,6 +69,14 @@ static ShapeFacts shape_facts(void *, uint64_t queryid) {
         }
     }
     LWLockRelease(pga_shared->shapes_lock);
+    return f;
+}
+
+// The detector asks for a candidate child's facts from the executor's path, which calls nothing
+// that can raise unprotected (executor.cpp, record_end).
+static ShapeFacts shape_facts(void *, uint64_t queryid) {
+    ShapeFacts f{};
+    pga_run_protected("reading a scan shape", [&] { f = shape_facts_locked(queryid); });
     return f;
 }
 
@@ -225,7 +233,7 @@ void pga_detect_statement(const StatementEvent &ev) {
     configure_detector();
     LoopVerdict out[LoopDetector::kMaxVerdicts];
     size_t n = detector.observe(ev, out, shape_facts, nullptr);
-    apply_verdicts(out, n, true);
+    if (n > 0) pga_run_protected("recording a loop", [&] { apply_verdicts(out, n, true); });
 }
 
 void pga_detect_transaction_end(uint64 xact_seq, bool allow_guard) {

@@ -7,7 +7,8 @@
 // implementation-defined; "N1001" reads as "N+1".
 #define ERRCODE_PGA_N_PLUS_ONE MAKE_SQLSTATE('N', '1', '0', '0', '1')
 
-// A recorded top-level statement; may arm the guard.
+// A recorded top-level statement; may arm the guard. Raises nothing: what can raise (scan
+// shapes, findings) runs under pga_run_protected.
 void pga_detect_statement(const pg_advisor::StatementEvent &ev);
 // The session's transaction xact_seq ends (COMMIT, ROLLBACK). allow_guard: the transaction is
 // healthy and the guard may act (catalog access); false for rollbacks and failed transactions.
