@@ -106,8 +106,9 @@ size_t LoopDetector::transaction_ended(uint64_t xact_seq, LoopVerdict *out, Shap
                 facts_context);
 }
 
-LoopDetector::Scope &LoopDetector::scope_for(ScopeKind kind, uint64_t key,
-                                             const StatementEvent &ev) {
+// Inlined into feed(), their one caller.
+__attribute__((always_inline)) inline LoopDetector::Scope &LoopDetector::scope_for(
+    ScopeKind kind, uint64_t key, const StatementEvent &ev) {
     Scope &last = scopes_[last_scope_];  // consecutive statements mostly share their scope
     if (last.in_use && last.key == key && last.kind == kind) return last;
     Scope *victim = &scopes_[0];
@@ -135,7 +136,8 @@ LoopDetector::Scope &LoopDetector::scope_for(ScopeKind kind, uint64_t key,
     return s;
 }
 
-LoopDetector::ShapeStat &LoopDetector::shape_for(Scope &s, uint64_t queryid) {
+__attribute__((always_inline)) inline LoopDetector::ShapeStat &LoopDetector::shape_for(
+    Scope &s, uint64_t queryid) {
     // The ids sit together in one array: the common case (a shape already tracked) reads a few
     // cache lines instead of one per ShapeStat.
     for (size_t i = 0; i < s.nshapes; i++)

@@ -7,26 +7,14 @@
 
 namespace pg_advisor {
 
-size_t common_prefix(const char *a, const char *b, size_t n) {
-    size_t i = 0;
-#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-    for (; i + 8 <= n; i += 8) {
-        uint64_t x, y;
-        std::memcpy(&x, a + i, 8);
-        std::memcpy(&y, b + i, 8);
-        if (x != y) return i + static_cast<size_t>(__builtin_ctzll(x ^ y)) / 8;
-    }
-#endif
-    for (; i < n; i++)
-        if (a[i] != b[i]) return i;
-    return n;
-}
-
 uint64_t FingerprintCache::key_of(std::string_view stmt, const sql::LexOptions &opts) {
     // The first 16 bytes: statements of one application differ there rarely, and their values
     // seldom come that early.
     uint64_t w[2] = {0, 0};
-    std::memcpy(w, stmt.data(), stmt.size() < 16 ? stmt.size() : 16);
+    if (stmt.size() >= 16)
+        std::memcpy(w, stmt.data(), 16);
+    else
+        std::memcpy(w, stmt.data(), stmt.size());
     uint64_t k = mix64(w[0] * 0x9e3779b97f4a7c15ULL ^ w[1] ^ (opts.standard_conforming_strings));
     return k == 0 ? 1 : k;
 }
@@ -109,7 +97,12 @@ bool FingerprintCache::replay(const Entry &e, std::string_view source, Statement
         r++;
     }
 
-    *out = e.fp;
+    // out was zeroed by the caller: the kept fingerprint's fields but the literals'.
+    out->shape = e.fp.shape;
+    out->literals = e.fp.literals;
+    out->has_params = e.fp.has_params;
+    out->has_block_comment = e.fp.has_block_comment;
+    out->complete = e.fp.complete;
     uint64_t values = 0x13198a2e03707344ULL;
     uint32_t literals = 0;
     int64_t delta = static_cast<int64_t>(span.begin);  // new position - kept offset
@@ -168,8 +161,9 @@ StatementFingerprint FingerprintCache::fingerprint(std::string_view source, Stat
     size_t mru = mru_[set_index];
     for (size_t i = 0; i < kWays; i++) {
         size_t w = (mru + i) % kWays;
+        if (set[w].key != key) continue;
         StatementFingerprint out;
-        if (set[w].key == key && replay(set[w], source, span, opts, nul_terminated, &out)) {
+        if (replay(set[w], source, span, opts, nul_terminated, &out)) {
             set[w].last_used = ++clock_;
             mru_[set_index] = static_cast<uint8_t>(w);
             stats_.replayed++;

@@ -21,6 +21,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <string_view>
 
 #include "core/sql/statement_fingerprint.h"
@@ -68,6 +69,19 @@ class FingerprintCache {
 };
 
 // Length of the common prefix of a and b (n bytes each at most).
-size_t common_prefix(const char *a, const char *b, size_t n);
+inline size_t common_prefix(const char *a, const char *b, size_t n) {
+    size_t i = 0;
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    for (; i + 8 <= n; i += 8) {
+        uint64_t x, y;
+        std::memcpy(&x, a + i, 8);
+        std::memcpy(&y, b + i, 8);
+        if (x != y) return i + static_cast<size_t>(__builtin_ctzll(x ^ y)) / 8;
+    }
+#endif
+    for (; i < n; i++)
+        if (a[i] != b[i]) return i;
+    return n;
+}
 
 }  // namespace pg_advisor

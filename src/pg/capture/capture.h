@@ -67,8 +67,22 @@ void pga_clear_pending_constants(void);
 // How pg_advisor's own scanners read this session's SQL (standard_conforming_strings).
 pg_advisor::sql::LexOptions pga_lex_options(void);
 
-// Computes pga_current_scope from a top-level statement's source text.
-void pga_update_scope(const char *source, int stmt_location, int stmt_len);
+// Computes pga_current_scope from a top-level statement's source text: empty without a block
+// comment (most statements: one pass, no strlen first), else from its tags.
+void pga_scope_from_comments(const char *source, int stmt_location, int stmt_len);
+static inline void pga_update_scope(const char *source, int stmt_location, int stmt_len) {
+    PgaScope &s = pga_current_scope;
+    s.trace = {};
+    s.request_key = 0;
+    s.tags_fp = 0;
+    s.tags_len = 0;
+    s.framework[0] = '\0';
+    if (source == NULL) return;
+    const char *slash = strchr(source, '/');
+    while (slash != NULL && slash[1] != '*')
+        slash = strchr(slash + 1, '/');
+    if (slash != NULL) pga_scope_from_comments(source, stmt_location, stmt_len);
+}
 
 // Maps a command type to the core's CommandKind.
 pg_advisor::CommandKind pga_command_kind(CmdType cmd);

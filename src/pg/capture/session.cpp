@@ -49,19 +49,8 @@ pg_advisor::CommandKind pga_command_kind(CmdType cmd) {
     }
 }
 
-void pga_update_scope(const char *source, int stmt_location, int stmt_len) {
+void pga_scope_from_comments(const char *source, int stmt_location, int stmt_len) {
     PgaScope &s = pga_current_scope;
-    s.trace = {};
-    s.request_key = 0;
-    s.tags_fp = 0;
-    s.tags_len = 0;
-    s.framework[0] = '\0';
-    if (source == NULL) return;
-    // Fast path: most statements carry no comment at all (one pass, no strlen first).
-    const char *slash = strchr(source, '/');
-    while (slash != NULL && slash[1] != '*')
-        slash = strchr(slash + 1, '/');
-    if (slash == NULL) return;
     std::string_view text(source);
     pg_advisor::StatementSpan span = pg_advisor::statement_span(text, stmt_location, stmt_len);
     // The span excludes a trailing ';' but the statement's own comment may follow it.

@@ -123,6 +123,12 @@ void subxact_callback(SubXactEvent event, SubTransactionId subid, SubTransaction
 
 }  // namespace
 
+// A transaction that recorded DDL ends (noinline: the common case below stays a few loads).
+static __attribute__((noinline)) void end_ddl_transaction(void) {
+    if (nsavepoints > 0) drop_savepoints(0);
+    if (state != nullptr && !state->is_initial()) *state = pg_advisor::ddl::MigrationState();
+}
+
 void pga_ddl_transaction_event(XactEvent event) {
     switch (event) {
         case XACT_EVENT_COMMIT:
@@ -131,9 +137,7 @@ void pga_ddl_transaction_event(XactEvent event) {
         case XACT_EVENT_PARALLEL_ABORT:
         case XACT_EVENT_PREPARE:
             // Every transaction ends here: nothing to do unless it recorded DDL.
-            if (nsavepoints > 0) drop_savepoints(0);
-            if (state != nullptr && !state->is_initial())
-                *state = pg_advisor::ddl::MigrationState();
+            if (nsavepoints > 0 || state != nullptr) end_ddl_transaction();
             pga_ddl_exclusive_xact = false;
             break;
         default:

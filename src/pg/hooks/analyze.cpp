@@ -41,11 +41,14 @@ struct PendingConstants {
 };
 static PendingConstants pending[4];
 static int pending_next = 0;
+static int pending_count = 0;  // slots with a queryid: most executions find none to look at
 
 bool pga_take_pending_constants(uint64 queryid, int stmt_location, PgaConstants *out) {
+    if (pending_count == 0) return false;
     for (PendingConstants &p : pending) {
         if (p.queryid == queryid && p.location == stmt_location) {
             p.queryid = 0;
+            pending_count--;
             *out = p.constants;
             return true;
         }
@@ -60,13 +63,16 @@ pg_advisor::sql::LexOptions pga_lex_options(void) {
 }
 
 void pga_clear_pending_constants(void) {
+    if (pending_count == 0) return;
     for (PendingConstants &p : pending)
         p.queryid = 0;
+    pending_count = 0;
 }
 
 static void remember_constants(uint64 queryid, int location,
                                const pg_advisor::StatementFingerprint &fp) {
     PendingConstants &p = pending[pending_next++ % 4];
+    if (p.queryid == 0) pending_count++;
     p.queryid = queryid;
     p.location = location;
     p.constants.fingerprint = fp.values;
