@@ -21,15 +21,32 @@ uint64_t FingerprintCache::key_of(std::string_view stmt, const sql::LexOptions &
 
 namespace {
 
+// Whether a character after digits makes them more than a plain integer (a fraction, an
+// exponent, a prefix, '_' separators) or runs on into other characters: lex_number decides.
+inline bool continues_number(char c) {
+    unsigned char u = static_cast<unsigned char>(c);
+    unsigned char lower = u | 0x20;
+    return (lower >= 'a' && lower <= 'z') || u == '_' || u == '$' || u == '.' || u >= 0x80;
+}
+
 // Scans the region `g` again in the new text, from b (a position in it): where it ends, or
 // false when the text there is not a literal or comment of the same kind and class.
 bool rescan(const Region &g, char first, std::string_view source, size_t b, size_t end, bool stops,
             bool plain_escapes, size_t *e) {
     const char *t = source.data();
     switch (g.kind) {
-        case RegionKind::Number:
+        case RegionKind::Number: {
             if (b >= end || t[b] < '0' || t[b] > '9') return false;
+            // Most numbers are a few plain digits: an int4 whatever they are.
+            size_t d = b + 1;
+            while (d < end && t[d] >= '0' && t[d] <= '9')
+                d++;
+            if (d - b < 10 && (d == end || !continues_number(t[d]))) {
+                *e = d;
+                return g.cls == LiteralClass::Int4;
+            }
             return lex_number(source, b, end, stops, e) == g.cls;
+        }
         case RegionKind::String: {
             if (b >= end || t[b] != '\'') return false;
             bool closed;

@@ -36,16 +36,21 @@ void SessionTracker::advance_burst(int64_t start_us, uint16_t nesting) {
     any_ = true;
 }
 
-void SessionTracker::record_stamped(StatementEvent &ev) {
+void SessionTracker::record_in_place(StatementEvent &ev) {
     advance_burst(ev.start_us, ev.nesting);
     ev.seq = next_seq_++;
     ev.xact_seq = xact_seq_;
     ev.burst_seq = burst_seq_;
     if (ev.nesting == 0 && ev.end_us > last_end_us_) last_end_us_ = ev.end_us;
-    ring_[(ev.seq - 1) % kCapacity] = ev;
     // The slot the next statement writes has not been touched for 255 statements: fetch it
     // now, while this one's work goes on.
     __builtin_prefetch(&ring_[ev.seq % kCapacity], 1);
+}
+
+void SessionTracker::record_stamped(StatementEvent &ev) {
+    StatementEvent &slot = ring_[(next_seq_ - 1) % kCapacity];
+    record_in_place(ev);
+    slot = ev;
 }
 
 const StatementEvent &SessionTracker::record(const StatementEvent &ev) {

@@ -70,6 +70,14 @@ class SessionTracker {
     // The same, stamping the caller's event (sequence, transaction and burst numbers) so that
     // it can read its own copy, still in cache, rather than the ring's slot.
     void record_stamped(StatementEvent &ev);
+    // The same without a copy: the caller fills the slot the next statement goes to (zeroed
+    // here), then records it there.
+    StatementEvent &next_slot() {
+        StatementEvent &slot = ring_[(next_seq_ - 1) % kCapacity];
+        slot = StatementEvent{};
+        return slot;
+    }
+    void record_in_place(StatementEvent &slot);
     // A transaction-control statement (BEGIN/COMMIT/SAVEPOINT...).
     const StatementEvent &record_boundary(Boundary b, int64_t now_us, bool explicit_xact);
     // Any transaction (explicit or implicit) committed or aborted.

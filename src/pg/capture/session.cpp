@@ -94,6 +94,9 @@ bool pga_in_explicit_block(void) {
 
 // pg_advisor's one transaction callback (each one registered costs every transaction a call).
 static void pga_xact_callback(XactEvent event, void *arg) {
+    if (event == XACT_EVENT_PRE_COMMIT || event == XACT_EVENT_PARALLEL_PRE_COMMIT ||
+        event == XACT_EVENT_PRE_PREPARE)
+        return;
     pga_ddl_transaction_event(event);
     switch (event) {
         case XACT_EVENT_COMMIT:

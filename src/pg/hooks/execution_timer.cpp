@@ -13,35 +13,16 @@ extern "C" {
 PgaTimer pga_timers[kPgaTimers];
 int pga_ntimers = 0;
 
-namespace {
-
 // Wall clock = monotonic + offset, the offset read again every kCalibrateEvery stops.
 constexpr int kCalibrateEvery = 256;
-int64 wall_offset_us = 0;
-int stops_until_calibration = 0;
+int64 pga_wall_offset_us = 0;
+int pga_stops_until_calibration = 0;
 
-int64 now_ns() {
+void pga_timer_calibrate(void) {
     instr_time t;
     INSTR_TIME_SET_CURRENT(t);
-    return PGA_INSTR_TIME_NS(t);
-}
-
-}  // namespace
-
-bool pga_timer_stop(const QueryDesc *queryDesc, uint64 *elapsed_ns, TimestampTz *end) {
-    int i = pga_timer_find(queryDesc);
-    if (i < 0) return false;
-    PgaTimer t = pga_timers[i];
-    pga_timers[i] = pga_timers[--pga_ntimers];
-    *elapsed_ns = (uint64)Max(t.elapsed_ns, 0);
-    if (t.last_end_ns == 0) t.last_end_ns = now_ns();  // never ran (no ExecutorRun)
-    if (--stops_until_calibration < 0) {
-        int64 mono = now_ns();
-        wall_offset_us = GetCurrentTimestamp() - mono / 1000;
-        stops_until_calibration = kCalibrateEvery;
-    }
-    *end = wall_offset_us + t.last_end_ns / 1000;
-    return true;
+    pga_wall_offset_us = GetCurrentTimestamp() - PGA_INSTR_TIME_NS(t) / 1000;
+    pga_stops_until_calibration = kCalibrateEvery;
 }
 
 void pga_timer_reset(void) {

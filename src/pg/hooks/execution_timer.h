@@ -58,9 +58,30 @@ static inline void pga_timer_add(int timer, const instr_time &since) {
     pga_timers[timer].last_end_ns = end;
 }
 
+// Wall clock = monotonic + this offset (microseconds), read again every 256 stops.
+extern int64 pga_wall_offset_us;
+extern int pga_stops_until_calibration;
+void pga_timer_calibrate(void);
+
 // Stops the timer of queryDesc (ExecutorEnd): executor nanoseconds and the wall-clock time of
 // its last return from the executor. False when queryDesc had no timer.
-bool pga_timer_stop(const QueryDesc *queryDesc, uint64 *elapsed_ns, TimestampTz *end);
+static inline bool pga_timer_stop(const QueryDesc *queryDesc, uint64 *elapsed_ns,
+                                  TimestampTz *end) {
+    int i = pga_timer_find(queryDesc);
+    if (i < 0) return false;
+    int64 elapsed = pga_timers[i].elapsed_ns;
+    int64 last_end = pga_timers[i].last_end_ns;
+    pga_timers[i] = pga_timers[--pga_ntimers];
+    *elapsed_ns = elapsed > 0 ? (uint64)elapsed : 0;
+    if (last_end == 0) {  // never ran (no ExecutorRun)
+        instr_time now;
+        INSTR_TIME_SET_CURRENT(now);
+        last_end = PGA_INSTR_TIME_NS(now);
+    }
+    if (unlikely(--pga_stops_until_calibration < 0)) pga_timer_calibrate();
+    *end = pga_wall_offset_us + last_end / 1000;
+    return true;
+}
 
 // Drops every timer (transaction end).
 void pga_timer_reset(void);

@@ -438,7 +438,8 @@ static void record_one_execution(QueryDesc *queryDesc, const ExecutionTiming *ti
                              app_name.fp, std::string_view(app_name.text, app_name.len)};
     record_pattern(queryDesc, key, sample, context);
 
-    StatementEvent ev{};
+    // Filled where the session keeps it (no copy).
+    StatementEvent &ev = pga_session.next_slot();
     ev.queryid = queryid;
     ev.param_fp = value_fp;
     ev.rows = rows;
@@ -454,7 +455,7 @@ static void record_one_execution(QueryDesc *queryDesc, const ExecutionTiming *ti
     ev.flags = flags;
     ev.command = static_cast<uint8>(pga_command_kind(stmt->commandType));
     pga_session.set_idle_gap_us((int64)pga_idle_gap_ms * 1000);
-    pga_session.record_stamped(ev);
+    pga_session.record_in_place(ev);
     if (toplevel) pga_detect_statement(ev);
 
     if (sampled)

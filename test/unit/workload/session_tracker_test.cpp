@@ -230,3 +230,28 @@ TEST_F(SessionTrackerTest, Clear) {
     EXPECT_EQ(t_->at(0).seq, 1u);
     EXPECT_EQ(t_->last(), &ev);
 }
+
+TEST_F(SessionTrackerTest, RecordingInPlaceIsRecordingACopy) {
+    // The executor fills the ring's next slot and records it there; a copy of the same events
+    // recorded the usual way gives the same ring, across the ring's wrap-around.
+    auto copy = std::make_unique<SessionTracker>();
+    for (int i = 0; i < 600; i++) {
+        int64_t start = 1000 + i * (i % 7 == 0 ? 900'000 : 100);
+        StatementEvent ev = stmt(start, start + 50, static_cast<uint16_t>(i % 3 == 0), 40 + i % 5);
+        StatementEvent &slot = t_->next_slot();
+        EXPECT_EQ(slot.queryid, 0u);  // zeroed
+        slot = ev;
+        t_->record_in_place(slot);
+        const StatementEvent &kept = copy->record(ev);
+        if (i % 50 == 0) {
+            t_->transaction_ended();
+            copy->transaction_ended();
+        }
+        EXPECT_EQ(slot.seq, kept.seq);
+        EXPECT_EQ(slot.burst_seq, kept.burst_seq);
+        EXPECT_EQ(slot.xact_seq, kept.xact_seq);
+    }
+    ASSERT_EQ(t_->size(), copy->size());
+    for (size_t i = 0; i < t_->size(); i++)
+        EXPECT_EQ(0, std::memcmp(&t_->at(i), &copy->at(i), sizeof(StatementEvent))) << i;
+}
