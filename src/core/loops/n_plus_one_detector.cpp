@@ -94,7 +94,11 @@ size_t LoopDetector::observe(const StatementEvent &ev, LoopVerdict *out, ShapeFa
         held_event_ = ev;
         return n;
     }
-    return feed(ev, ScopeKind::Burst, mix64(ev.burst_seq ^ 0xb5), out, facts, facts_context);
+    if (ev.burst_seq != burst_seq_ || burst_key_ == 0) {
+        burst_seq_ = ev.burst_seq;
+        burst_key_ = mix64(ev.burst_seq ^ 0xb5);
+    }
+    return feed(ev, ScopeKind::Burst, burst_key_, out, facts, facts_context);
 }
 
 size_t LoopDetector::transaction_ended(uint64_t xact_seq, LoopVerdict *out, ShapeFactsLookup facts,

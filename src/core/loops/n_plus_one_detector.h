@@ -178,6 +178,8 @@ class LoopDetector {
     size_t last_scope_ = 0;  // index of the scope found last
     uint64_t clock_ = 0;
     uint64_t multi_xact_ = 0;  // explicit transaction known to hold several statements
+    uint64_t burst_seq_ = 0;   // the burst whose scope key is burst_key_ (0: none yet)
+    uint64_t burst_key_ = 0;
     // The first statement of an untagged explicit transaction, held until we know whether the
     // transaction has more.
     bool held_ = false;

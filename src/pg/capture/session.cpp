@@ -97,7 +97,7 @@ static void pga_xact_callback(XactEvent event, void *arg) {
     if (event == XACT_EVENT_PRE_COMMIT || event == XACT_EVENT_PARALLEL_PRE_COMMIT ||
         event == XACT_EVENT_PRE_PREPARE)
         return;
-    pga_ddl_transaction_event(event);
+    if (pga_ddl_transaction_touched) pga_ddl_transaction_event(event);
     switch (event) {
         case XACT_EVENT_COMMIT:
         case XACT_EVENT_ABORT:

@@ -104,6 +104,7 @@ void subxact_callback(SubXactEvent event, SubTransactionId subid, SubTransaction
             }
         }
         savepoints[nsavepoints++] = {subid, empty, copy};
+        pga_ddl_transaction_touched = true;
         return;
     }
     if (event != SUBXACT_EVENT_COMMIT_SUB && event != SUBXACT_EVENT_ABORT_SUB) return;
@@ -129,6 +130,8 @@ static __attribute__((noinline)) void end_ddl_transaction(void) {
     if (state != nullptr && !state->is_initial()) *state = pg_advisor::ddl::MigrationState();
 }
 
+bool pga_ddl_transaction_touched = false;
+
 void pga_ddl_transaction_event(XactEvent event) {
     switch (event) {
         case XACT_EVENT_COMMIT:
@@ -139,6 +142,7 @@ void pga_ddl_transaction_event(XactEvent event) {
             // Every transaction ends here: nothing to do unless it recorded DDL.
             if (nsavepoints > 0 || state != nullptr) end_ddl_transaction();
             pga_ddl_exclusive_xact = false;
+            pga_ddl_transaction_touched = state != nullptr;
             break;
         default:
             break;
@@ -188,6 +192,7 @@ pg_advisor::ddl::Statement dml_statement(const PlannedStmt *pstmt, const char *q
 
 void review(pg_advisor::ddl::Statement statement) {
     if (state == nullptr) state = new pg_advisor::ddl::MigrationState();
+    pga_ddl_transaction_touched = true;
     std::vector<pg_advisor::ddl::Statement> statements{std::move(statement)};
     if (statements[0].text.empty()) return;
     pga_ddl_session_state(*state);

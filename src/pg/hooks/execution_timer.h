@@ -25,6 +25,7 @@ struct PgaTimer {
     int64 elapsed_ns;
     int64 last_end_ns;  // monotonic
     int xact_level;     // (sub)transaction nesting level at the start
+    int nesting;        // executor nesting level of the execution (pga_nesting_level's sense)
 };
 constexpr int kPgaTimers = 16;
 extern PgaTimer pga_timers[kPgaTimers];
@@ -37,14 +38,14 @@ static inline int pga_timer_find(const QueryDesc *queryDesc) {
     return -1;
 }
 
-// Starts timing queryDesc (ExecutorStart); false when no timer is free.
-static inline bool pga_timer_start(const QueryDesc *queryDesc) {
+// Starts timing queryDesc (ExecutorStart) at this nesting level; false when no timer is free.
+static inline bool pga_timer_start(const QueryDesc *queryDesc, int nesting) {
     int i = pga_timer_find(queryDesc);  // a stale timer of a freed descriptor at this address
     if (i < 0) {
         if (pga_ntimers == kPgaTimers) return false;
         i = pga_ntimers++;
     }
-    pga_timers[i] = {queryDesc, 0, 0, GetCurrentTransactionNestLevel()};
+    pga_timers[i] = {queryDesc, 0, 0, GetCurrentTransactionNestLevel(), nesting};
     return true;
 }
 
@@ -64,11 +65,12 @@ extern int pga_stops_until_calibration;
 void pga_timer_calibrate(void);
 
 // Stops the timer of queryDesc (ExecutorEnd): executor nanoseconds and the wall-clock time of
-// its last return from the executor. False when queryDesc had no timer.
-static inline bool pga_timer_stop(const QueryDesc *queryDesc, uint64 *elapsed_ns,
-                                  TimestampTz *end) {
+// its last return from the executor, and its nesting level. False when queryDesc had no timer.
+static inline bool pga_timer_stop(const QueryDesc *queryDesc, uint64 *elapsed_ns, TimestampTz *end,
+                                  int *nesting) {
     int i = pga_timer_find(queryDesc);
     if (i < 0) return false;
+    *nesting = pga_timers[i].nesting;
     int64 elapsed = pga_timers[i].elapsed_ns;
     int64 last_end = pga_timers[i].last_end_ns;
     pga_timers[i] = pga_timers[--pga_ntimers];

@@ -259,7 +259,10 @@ struct AppName {
 static const AppName &current_application_name(void) {
     static AppName cached = {{'\0'}, 0, 0};
     const char *appname = application_name ? application_name : "";
-    if (strncmp(appname, cached.text, sizeof cached.text) == 0) return cached;
+    // Most clients keep one name, many none at all (no call for that).
+    if (appname[0] == cached.text[0] &&
+        (appname[0] == '\0' || strncmp(appname, cached.text, sizeof cached.text) == 0))
+        return cached;
     size_t len = strnlen(appname, PatternEntry::kAppNameSize);
     len = (size_t)pg_mbcliplen(appname, (int)len, (int)PatternEntry::kAppNameSize);
     // The clipped name is what is compared next time, so a name longer than the limit is
@@ -304,6 +307,7 @@ static char *fallback_pattern_text(const QueryDesc *queryDesc, int *len_out) {
 struct ExecutionTiming {
     uint64 elapsed_ns;
     TimestampTz end;
+    int nesting;  // at ExecutorStart
 };
 
 // The OFFSET the execution skipped: what the plan's top Limit node computed (a constant, or a
@@ -376,7 +380,7 @@ static void record_pattern(const QueryDesc *queryDesc, const PatternKey &key,
 static void record_one_execution(QueryDesc *queryDesc, const ExecutionTiming *timer) {
     const PlannedStmt *stmt = queryDesc->plannedstmt;
     uint64 queryid = pga_queryid(stmt->queryId);
-    int nesting = nesting_of(queryDesc);
+    int nesting = timer != NULL ? timer->nesting : nesting_of(queryDesc);
     bool toplevel = nesting == 0;
 
     uint64 elapsed_ns;
@@ -530,7 +534,7 @@ static void pga_ExecutorStart(QueryDesc *queryDesc, int eflags) {
     // (execution_timer.h), and the executor's start is a tail call.
     bool alone = ExecutorStart_hook == pga_ExecutorStart && prev_ExecutorStart == NULL &&
                  ExecutorEnd_hook == pga_ExecutorEnd && prev_ExecutorEnd == NULL;
-    if (alone && queryDesc->totaltime == NULL && pga_timer_start(queryDesc))
+    if (alone && queryDesc->totaltime == NULL && pga_timer_start(queryDesc, nesting))
         return start_executor(queryDesc, eflags);
     start_with_instrumentation(queryDesc, eflags, alone);
 }
@@ -583,7 +587,7 @@ static void end_executor(QueryDesc *queryDesc) {
 static __attribute__((noinline)) void record_end(QueryDesc *queryDesc) {
     ExecutionTiming timing;
     // A timer was started only for a tracked execution (not EXPLAIN without ANALYZE).
-    bool timed = pga_timer_stop(queryDesc, &timing.elapsed_ns, &timing.end);
+    bool timed = pga_timer_stop(queryDesc, &timing.elapsed_ns, &timing.end, &timing.nesting);
     if (timed || (queryDesc->totaltime != NULL && tracked(queryDesc) &&
                   !(queryDesc->estate->es_top_eflags & EXEC_FLAG_EXPLAIN_ONLY)))
         pga_run_cpp_only("recording an execution",

@@ -224,6 +224,7 @@ static void apply_verdicts(const LoopVerdict *v, size_t n, bool allow_guard) {
 }
 
 static void configure_detector(void) {
+    if (detector.config().min_repeats == (uint32_t)pga_n_plus_one_min_repeats) return;
     DetectorConfig c = detector.config();
     c.min_repeats = (uint32_t)pga_n_plus_one_min_repeats;
     detector.configure(c);
