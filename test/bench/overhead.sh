@@ -72,6 +72,8 @@
 #                OUT (test/bench/results/overhead-YYYY-MM-DD.md),
 #                PGBIN (/usr/lib/postgresql/15/bin), QUICK=1 (= --quick).
 #   --quick / QUICK=1: ROUNDS=1 DURATION=3 WARMUP=2 (smoke test).
+#   Contention (many backends updating the same statement's counters):
+#     CLIENTS=32 PROTOCOLS=prepared ATTRIBUTION=0 ROUNDS=3 test/bench/overhead.sh
 #   Default run: 5 rounds x 4 combinations x 3 configurations x 10 s ~ 10 min.
 #
 #   Requires pg_advisor to be installed (make install) and pg_stat_statements
@@ -130,8 +132,10 @@ read -r -a CLIENTS <<< "${CLIENTS:-1 2}"
 for p in "${PROTOCOLS[@]}"; do
     [[ "$p" == prepared || "$p" == simple ]] || die "PROTOCOLS: '$p' is neither prepared nor simple"
 done
+MAX_CONNECTIONS=20  # room for the largest client count, psql and the attribution's probes
 for c in "${CLIENTS[@]}"; do
     [[ "$c" =~ ^[1-9][0-9]?$ ]] || die "CLIENTS: '$c' is not a client count (1-99)"
+    (( c + 10 > MAX_CONNECTIONS )) && MAX_CONNECTIONS=$(( c + 10 ))
 done
 DB=pgbench
 
@@ -251,7 +255,7 @@ for cfg in "${CONFIGS[@]}"; do
         echo "unix_socket_directories = '$BENCH_DIR'"
         echo "fsync = off"
         echo "shared_buffers = 256MB"
-        echo "max_connections = 20"
+        echo "max_connections = $MAX_CONNECTIONS"
         echo "shared_preload_libraries = '${PRELOAD[$cfg]}'"
     } | as_pg tee -a "$d/postgresql.conf" >/dev/null
     log "[$cfg] start"
@@ -470,7 +474,7 @@ PYEOF
     echo "- PostgreSQL: $SERVER_VERSION"
     echo "- Workload: pgbench -S (select-only), -n, -c N -j N, scale $SCALE, duration ${DURATION}s per run, $ROUNDS round(s), warm-up ${WARMUP}s per cluster and protocol"
     echo "- CPU pinning: servers '${SERVER_PIN:-none}', pgbench '${CLIENT_PIN:-none}'"
-    echo "- Settings: fsync = off, shared_buffers = 256MB, max_connections = 20, Unix sockets; extensions with default settings"
+    echo "- Settings: fsync = off, shared_buffers = 256MB, max_connections = $MAX_CONNECTIONS, Unix sockets; extensions with default settings"
     echo "- Order of configurations rotated per round and combination; ratios are per-round (side by side), then median over rounds"
     echo "- TPS ratio < 1.0 = slower than \`none\`; CPU ratio > 1.0 = more backend CPU per transaction than \`none\`"
     echo "- Backend CPU = postmaster's reaped children CPU (cutime + cstime) delta per run / transactions; CLK_TCK = $CLK_TCK"
