@@ -30,6 +30,11 @@ extern "C" {
 
 static bool logged_failure = false;
 
+void pga_report_cpp_failure(const char *what, const PgaCppFailure &f) {
+    if (f.interrupted) ereport(ERROR, (errcode(f.code), errmsg("%s", f.message)));
+    if (f.failed) pga_capture_failed(what, f.message);
+}
+
 void pga_capture_failed(const char *what, const char *detail) {
     if (pga_shared) pg_atomic_fetch_add_u64(&pga_shared->capture_failures, 1);
     if (logged_failure) return;

@@ -64,30 +64,45 @@ void pga_capture_failed(const char *what, const char *detail);
 // True for errors pg_advisor must never swallow (cancel, termination, FATAL).
 bool pga_error_must_propagate(const ErrorData *edata);
 
+// What a C++ exception that left capture code said, copied out of its handler.
+struct PgaCppFailure {
+    bool failed = false;       // a C++ exception: the statement is not recorded
+    bool interrupted = false;  // a PgInterrupt: raised again once the boundary is left
+    int code = 0;
+    char message[sizeof(PgError::message)];
+};
+
+// Runs fn, catching into *f whatever C++ exception leaves it.
+template <class Fn>
+static inline void pga_catch_cpp(Fn &&fn, PgaCppFailure *f) {
+    try {
+        fn();
+    } catch (const PgInterrupt &i) {
+        pga_copy_message(f->message, sizeof f->message, i.error.message);
+        f->code = i.error.sqlerrcode;
+        f->interrupted = true;
+    } catch (const std::exception &e) {
+        pga_copy_message(f->message, sizeof f->message, e.what());
+        f->failed = true;
+    } catch (...) {
+        pga_copy_message(f->message, sizeof f->message, "unknown C++ exception");
+        f->failed = true;
+    }
+}
+
+// Once out of the boundary: an interrupt is raised again, a C++ failure counted and logged.
+void pga_report_cpp_failure(const char *what, const PgaCppFailure &f);
+static inline void pga_after_cpp(const char *what, const PgaCppFailure &f) {
+    if (unlikely(f.failed || f.interrupted)) pga_report_cpp_failure(what, f);
+}
+
 template <class Fn>
 static inline void pga_run_protected(const char *what, Fn &&fn) {
     MemoryContext oldcxt = CurrentMemoryContext;
-    volatile bool cpp_failed = false;
-    char cpp_message[256];
-    volatile bool interrupted = false;
-    char interrupt_message[sizeof(PgError::message)];
-    volatile int interrupt_code = 0;
+    // Set only on the path that leaves PG_TRY normally (a C++ handler raises nothing).
+    PgaCppFailure failure;
     PG_TRY();
-    {
-        try {
-            fn();
-        } catch (const PgInterrupt &i) {
-            pga_copy_message(interrupt_message, sizeof interrupt_message, i.error.message);
-            interrupt_code = i.error.sqlerrcode;
-            interrupted = true;
-        } catch (const std::exception &e) {
-            pga_copy_message(cpp_message, sizeof cpp_message, e.what());
-            cpp_failed = true;
-        } catch (...) {
-            pga_copy_message(cpp_message, sizeof cpp_message, "unknown C++ exception");
-            cpp_failed = true;
-        }
-    }
+    { pga_catch_cpp(fn, &failure); }
     PG_CATCH();
     {
         MemoryContextSwitchTo(oldcxt);
@@ -101,8 +116,7 @@ static inline void pga_run_protected(const char *what, Fn &&fn) {
         FreeErrorData(edata);
     }
     PG_END_TRY();
-    if (interrupted) ereport(ERROR, (errcode(interrupt_code), errmsg("%s", interrupt_message)));
-    if (cpp_failed) pga_capture_failed(what, cpp_message);
+    pga_after_cpp(what, failure);
 }
 
 // Capture code that calls nothing of PostgreSQL's that can raise an ERROR (what of it can, it
@@ -111,26 +125,9 @@ static inline void pga_run_protected(const char *what, Fn &&fn) {
 // thrown). For the per-execution path, whose rare slow parts are protected one by one.
 template <class Fn>
 static inline void pga_run_cpp_only(const char *what, Fn &&fn) {
-    bool cpp_failed = false;
-    char cpp_message[256];
-    bool interrupted = false;
-    char interrupt_message[sizeof(PgError::message)];
-    int interrupt_code = 0;
-    try {
-        fn();
-    } catch (const PgInterrupt &i) {
-        pga_copy_message(interrupt_message, sizeof interrupt_message, i.error.message);
-        interrupt_code = i.error.sqlerrcode;
-        interrupted = true;
-    } catch (const std::exception &e) {
-        pga_copy_message(cpp_message, sizeof cpp_message, e.what());
-        cpp_failed = true;
-    } catch (...) {
-        pga_copy_message(cpp_message, sizeof cpp_message, "unknown C++ exception");
-        cpp_failed = true;
-    }
-    if (interrupted) ereport(ERROR, (errcode(interrupt_code), errmsg("%s", interrupt_message)));
-    if (cpp_failed) pga_capture_failed(what, cpp_message);
+    PgaCppFailure failure;
+    pga_catch_cpp(fn, &failure);
+    pga_after_cpp(what, failure);
 }
 
 template <class Fn>

@@ -539,20 +539,28 @@ static void pga_ExecutorStart(QueryDesc *queryDesc, int eflags) {
     start_with_instrumentation(queryDesc, eflags, alone);
 }
 
-// The nesting level is raised and lowered without a try block: an error that skips the lowering
-// is recovered from by a (sub)transaction's abort, which restores it (capture.h).
-static void pga_ExecutorRun(PGA_EXECUTOR_RUN_PARAMS) {
+// Runs a part of the executor (run, finish) one nesting level down, adding its time to the
+// execution's timer. The level is raised and lowered without a try block: an error that skips
+// the lowering is recovered from by a (sub)transaction's abort, which restores it (capture.h).
+template <class Fn>
+static inline void nested_and_timed(QueryDesc *queryDesc, Fn &&run) {
     instr_time start;
     bool timed = pga_timer_find(queryDesc) >= 0;
     if (timed) INSTR_TIME_SET_CURRENT(start);
     pga_nesting_level++;
-    if (prev_ExecutorRun)
-        prev_ExecutorRun(PGA_EXECUTOR_RUN_ARGS);
-    else
-        standard_ExecutorRun(PGA_EXECUTOR_RUN_ARGS);
+    run();
     pga_nesting_level--;
     // Found again: nested executions may have started and stopped other timers.
     if (timed) pga_timer_add(pga_timer_find(queryDesc), start);
+}
+
+static void pga_ExecutorRun(PGA_EXECUTOR_RUN_PARAMS) {
+    nested_and_timed(queryDesc, [&] {
+        if (prev_ExecutorRun)
+            prev_ExecutorRun(PGA_EXECUTOR_RUN_ARGS);
+        else
+            standard_ExecutorRun(PGA_EXECUTOR_RUN_ARGS);
+    });
 }
 
 static void pga_ExecutorFinish(QueryDesc *queryDesc) {
@@ -563,16 +571,12 @@ static void pga_ExecutorFinish(QueryDesc *queryDesc) {
         if (prev_ExecutorFinish) return prev_ExecutorFinish(queryDesc);
         return standard_ExecutorFinish(queryDesc);
     }
-    instr_time start;
-    bool timed = pga_timer_find(queryDesc) >= 0;
-    if (timed) INSTR_TIME_SET_CURRENT(start);
-    pga_nesting_level++;
-    if (prev_ExecutorFinish)
-        prev_ExecutorFinish(queryDesc);
-    else
-        standard_ExecutorFinish(queryDesc);
-    pga_nesting_level--;
-    if (timed) pga_timer_add(pga_timer_find(queryDesc), start);
+    nested_and_timed(queryDesc, [&] {
+        if (prev_ExecutorFinish)
+            prev_ExecutorFinish(queryDesc);
+        else
+            standard_ExecutorFinish(queryDesc);
+    });
 }
 
 static void end_executor(QueryDesc *queryDesc) {
