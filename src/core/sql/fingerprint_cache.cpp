@@ -3,21 +3,10 @@
 #include <cstring>
 
 #include "core/common/hash.h"
+#include "core/sql/literal_hash.h"
 #include "core/common/no_postgres.h"
 
 namespace pg_advisor {
-
-uint64_t FingerprintCache::key_of(std::string_view stmt, const sql::LexOptions &opts) {
-    // The first 16 bytes: statements of one application differ there rarely, and their values
-    // seldom come that early.
-    uint64_t w[2] = {0, 0};
-    if (stmt.size() >= 16)
-        std::memcpy(w, stmt.data(), 16);
-    else
-        std::memcpy(w, stmt.data(), stmt.size());
-    uint64_t k = mix64(w[0] * 0x9e3779b97f4a7c15ULL ^ w[1] ^ (opts.standard_conforming_strings));
-    return k == 0 ? 1 : k;
-}
 
 namespace {
 
@@ -29,29 +18,75 @@ inline bool continues_number(char c) {
     return (lower >= 'a' && lower <= 'z') || u == '_' || u == '$' || u == '.' || u >= 0x80;
 }
 
-// Scans the region `g` again in the new text, from b (a position in it): where it ends, or
-// false when the text there is not a literal or comment of the same kind and class.
-bool rescan(const Region &g, char first, std::string_view source, size_t b, size_t end, bool stops,
-            bool plain_escapes, size_t *e) {
+// The length of the run of digits that starts the 8 bytes of w (8: all are digits).
+inline size_t digits_in_word(uint64_t w) {
+    constexpr uint64_t kHigh = 0xf0f0f0f0f0f0f0f0ULL, kLow = 0x0f0f0f0f0f0f0f0fULL;
+    // A byte is a digit when its high nibble is 3 and its low nibble plus 6 stays below 16.
+    uint64_t other =
+        ((w & kHigh) ^ 0x3030303030303030ULL) | (((w & kLow) + 0x0606060606060606ULL) & kHigh);
+    return other == 0 ? 8 : static_cast<size_t>(__builtin_ctzll(other)) / 8;
+}
+
+// A number of fewer than 8 plain digits at b (t[b] is a digit): where it ends and its value
+// hash, from one word; false when it is longer or runs on (then lex_number decides).
+inline bool short_number(std::string_view source, size_t b, size_t end, size_t *e, uint64_t *v) {
+    uint64_t w;
+    if (b + 8 <= source.size()) {
+        std::memcpy(&w, source.data() + b, 8);
+    } else if (source.size() >= 8) {
+        // Near the text's end: the word that ends there, shifted (zeros, no digits, after it).
+        std::memcpy(&w, source.data() + source.size() - 8, 8);
+        w >>= 8 * (b + 8 - source.size());
+    } else {
+        return false;
+    }
+    size_t d = digits_in_word(w);
+    if (d == 8) return false;
+    if (b + d > end) d = end - b;
+    if (b + d < end && continues_number(source[b + d])) return false;
+    *e = b + d;
+    // literal_value() of the d digits: one word, masked, with its length.
+    *v = word_step(kLiteralSeed,
+                   (w & (~0ULL >> (64 - 8 * d))) | (static_cast<uint64_t>(0x80 | d) << 56));
+    return true;
+}
+
+// Scans the region `g` again in the new text, from b (a position in it): where it ends and
+// (a literal) its value hash, or false when the text there is not a literal or comment of the
+// same kind and class.
+inline bool rescan(const Region &g, char first, std::string_view source, size_t b, size_t end,
+                   bool nul_terminated, bool plain_escapes, size_t *e, uint64_t *v) {
     const char *t = source.data();
     switch (g.kind) {
         case RegionKind::Number: {
             if (b >= end || t[b] < '0' || t[b] > '9') return false;
             // Most numbers are a few plain digits: an int4 whatever they are.
+            if (short_number(source, b, end, e, v)) {
+                if (g.negated) *v = ~*v;
+                return g.cls == LiteralClass::Int4;
+            }
             size_t d = b + 1;
             while (d < end && t[d] >= '0' && t[d] <= '9')
                 d++;
+            bool same_class;
             if (d - b < 10 && (d == end || !continues_number(t[d]))) {
                 *e = d;
-                return g.cls == LiteralClass::Int4;
+                same_class = g.cls == LiteralClass::Int4;
+            } else {
+                same_class =
+                    lex_number(source, b, end, stops_at(source, end, nul_terminated), e) == g.cls;
             }
-            return lex_number(source, b, end, stops, e) == g.cls;
+            if (!same_class) return false;
+            *v = literal_value(source, b, *e, g.negated);
+            return true;
         }
         case RegionKind::String: {
             if (b >= end || t[b] != '\'') return false;
             bool closed;
             *e = sql::string_constant_end(source, b, plain_escapes, &closed);
-            return closed && *e <= end;
+            if (!closed || *e > end) return false;
+            *v = literal_value(source, b, *e, g.negated);
+            return true;
         }
         case RegionKind::Comment:
             // Of the same kind: has_block_comment stays as it was.
@@ -79,11 +114,9 @@ bool FingerprintCache::replay(const Entry &e, std::string_view source, Statement
     if (e.standard_conforming_strings != opts.standard_conforming_strings) return false;
     const char *t = source.data() + span.begin;
     const size_t n = span.end - span.begin;
-    const bool stops = stops_at(source, span.end, nul_terminated);
     const FingerprintRegions &rs = e.regions;
-    uint32_t changed = 0;  // bit i: region i scanned again
-    size_t new_begin[FingerprintRegions::kMax], new_end[FingerprintRegions::kMax];
-    uint64_t new_value[FingerprintRegions::kMax];
+    *out = e.fp;  // then the literals that differ
+    uint64_t sum = e.values_sum;
 
     size_t xn = 0, xo = 0;  // positions in the new and the kept text
     uint32_t r = 0;
@@ -101,46 +134,20 @@ bool FingerprintCache::replay(const Entry &e, std::string_view source, Statement
         if (g.begin > xo || g.structural) return false;
         size_t b = span.begin + xn - (xo - g.begin);  // the bytes from g.begin to xo are equal
         size_t end_at;
-        if (!rescan(g, e.text[g.begin], source, b, span.end, stops,
-                    !opts.standard_conforming_strings, &end_at))
+        uint64_t v = 0;
+        if (!rescan(g, e.text[g.begin], source, b, span.end, nul_terminated,
+                    !opts.standard_conforming_strings, &end_at, &v))
             return false;
-        changed |= 1u << r;
-        new_begin[r] = b;
-        new_end[r] = end_at;
-        if (g.kind != RegionKind::Comment)
-            new_value[r] = literal_value(source, b, end_at, g.negated);
+        if (g.kind != RegionKind::Comment) {
+            uint64_t mixed = literal_mix(v);
+            sum += values_term(mixed, g.literal) - values_term(g.mixed, g.literal);
+            if (g.literal < kTrackedLiterals) out->literal_hash[g.literal] = literal_hash32(mixed);
+        }
         xn = end_at - span.begin;
         xo = g.end;
         r++;
     }
-
-    // out was zeroed by the caller: the kept fingerprint's fields but the literals'.
-    out->shape = e.fp.shape;
-    out->literals = e.fp.literals;
-    out->has_params = e.fp.has_params;
-    out->has_block_comment = e.fp.has_block_comment;
-    out->complete = e.fp.complete;
-    uint64_t values = 0x13198a2e03707344ULL;
-    uint32_t literals = 0;
-    int64_t delta = static_cast<int64_t>(span.begin);  // new position - kept offset
-    for (uint32_t i = 0; i < rs.n; i++) {
-        const Region &g = rs.r[i];
-        size_t begin = static_cast<size_t>(static_cast<int64_t>(g.begin) + delta);
-        uint64_t v = g.value;
-        if (changed & (1u << i)) {
-            begin = new_begin[i];
-            v = new_value[i];
-            delta = static_cast<int64_t>(new_end[i]) - static_cast<int64_t>(g.end);
-        }
-        if (g.kind == RegionKind::Comment) continue;
-        if (literals < kTrackedLiterals) {
-            out->literal_hash[literals] = literal_hash32(v);
-            out->literal_offset[literals] = static_cast<uint32_t>(begin);
-        }
-        literals++;
-        values = hash_combine(values, v);
-    }
-    out->values = literals == 0 ? 0 : (values == 0 ? 1 : values);
+    out->values = values_result(sum, out->literals);
     return true;
 }
 
@@ -151,9 +158,14 @@ void FingerprintCache::keep(Entry &e, uint64_t key, std::string_view stmt,
     for (uint32_t i = 0; i < r.n; i++)
         literals += r.r[i].kind != RegionKind::Comment ? 1 : 0;
     if (literals != fp.literals) return;  // not every literal has its region: never replayed
+    e.values_sum = kValuesSeed;
+    for (uint32_t i = 0; i < r.n; i++)
+        if (r.r[i].kind != RegionKind::Comment)
+            e.values_sum += values_term(r.r[i].mixed, r.r[i].literal);
     e.key = key;
     e.last_used = ++clock_;
     e.len = static_cast<uint32_t>(stmt.size());
+    e.fixed = r.n > 0 ? r.r[0].begin : e.len;
     e.standard_conforming_strings = opts.standard_conforming_strings;
     e.fp = fp;
     e.regions.n = r.n;
@@ -162,13 +174,14 @@ void FingerprintCache::keep(Entry &e, uint64_t key, std::string_view stmt,
     std::memcpy(e.text, stmt.data(), stmt.size());
 }
 
-StatementFingerprint FingerprintCache::fingerprint(std::string_view source, StatementSpan span,
-                                                   const sql::LexOptions &opts,
-                                                   bool nul_terminated) {
+void FingerprintCache::fingerprint(std::string_view source, StatementSpan span,
+                                   const sql::LexOptions &opts, bool nul_terminated,
+                                   StatementFingerprint *out) {
     if (span.end < span.begin || span.end > source.size() || span.end - span.begin > kMaxText ||
         span.end == span.begin) {
         stats_.scanned++;
-        return fingerprint_statement(source, span, opts, nul_terminated);
+        *out = fingerprint_statement(source, span, opts, nul_terminated);
+        return;
     }
     std::string_view stmt = source.substr(span.begin, span.end - span.begin);
     uint64_t key = key_of(stmt, opts);
@@ -178,26 +191,25 @@ StatementFingerprint FingerprintCache::fingerprint(std::string_view source, Stat
     size_t mru = mru_[set_index];
     for (size_t i = 0; i < kWays; i++) {
         size_t w = (mru + i) % kWays;
-        if (set[w].key != key) continue;
-        StatementFingerprint out;
-        if (replay(set[w], source, span, opts, nul_terminated, &out)) {
+        if (set[w].key != key || !may_replay(set[w], stmt)) continue;
+        if (replay(set[w], source, span, opts, nul_terminated, out)) {
             set[w].last_used = ++clock_;
             mru_[set_index] = static_cast<uint8_t>(w);
             stats_.replayed++;
-            return out;
+            return;
         }
+        stats_.failed++;
     }
     FingerprintRegions regions;
-    StatementFingerprint fp = fingerprint_statement(source, span, opts, nul_terminated, &regions);
+    *out = fingerprint_statement(source, span, opts, nul_terminated, &regions);
     stats_.scanned++;
-    if (fp.complete && !regions.overflow) {
+    if (out->complete && !regions.overflow) {
         Entry *victim = &set[0];
         for (size_t w = 1; w < kWays; w++)
             if (set[w].last_used < victim->last_used) victim = &set[w];
-        keep(*victim, key, stmt, opts, fp, regions);
+        keep(*victim, key, stmt, opts, *out, regions);
         mru_[set_index] = static_cast<uint8_t>(victim - set);
     }
-    return fp;
 }
 
 }  // namespace pg_advisor

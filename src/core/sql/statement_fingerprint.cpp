@@ -3,44 +3,15 @@
 #include <cstring>
 
 #include "core/common/hash.h"
+#include "core/sql/literal_hash.h"
 #include "core/common/no_postgres.h"
 
 namespace pg_advisor {
 namespace {
 
-// The shape hash: each token hashed 8 bytes at a time; its last word carries the token's length
-// in its top byte (0x80 | bytes), which no word of text can (text has no NUL), so token
-// boundaries cannot be confused; a literal is one word with its class (0x40 << 56 | class).
-// Mixed once more at the end.
+// The shape hash: each token hashed with hash_token (literal_hash.h); a literal is one word with
+// its class (0x40 << 56 | class). Mixed once more at the end.
 constexpr uint64_t kShapeSeed = 0xcbf29ce484222325ULL;
-
-inline uint64_t word_step(uint64_t h, uint64_t w) {
-    h = (h ^ w) * 0x9fb21c651e98df25ULL;
-    return h ^ (h >> 32);
-}
-
-// Hashes the n bytes at p; `limit` ends the readable text (a word may be read past the token,
-// never past the text, and masked).
-inline uint64_t hash_token(uint64_t h, const char *p, size_t n, const char *limit) {
-    while (n >= 8) {
-        uint64_t w;
-        std::memcpy(&w, p, 8);
-        h = word_step(h, w);
-        p += 8;
-        n -= 8;
-    }
-    uint64_t w = 0;
-    if (n > 0) {
-        if (p + 8 <= limit) {
-            std::memcpy(&w, p, 8);
-            w &= ~0ULL >> (64 - 8 * n);
-        } else {
-            for (size_t i = 0; i < n; i++)
-                w |= static_cast<uint64_t>(static_cast<unsigned char>(p[i])) << (8 * i);
-        }
-    }
-    return word_step(h, w | (static_cast<uint64_t>(0x80 | n) << 56));
-}
 
 enum CharClass : uint8_t {
     kOther = 0,
@@ -172,8 +143,6 @@ size_t line_comment_end(std::string_view text, size_t pos, size_t end) {
     return nl == std::string_view::npos || nl >= end ? end : nl + 1;
 }
 
-namespace {}  // namespace
-
 LiteralClass classify_number(std::string_view t) {
     unsigned base = 10;
     size_t p = 0;
@@ -244,24 +213,13 @@ bool stops_at(std::string_view text, size_t end, bool nul_terminated) {
     return end < text.size() ? !ident_char(text[end]) : nul_terminated;
 }
 
-uint64_t literal_value(std::string_view text, size_t b, size_t e, bool negated) {
-    uint64_t v =
-        hash_token(0x243f6a8885a308d3ULL, text.data() + b, e - b, text.data() + text.size());
-    return negated ? ~v : v;
-}
-
-uint32_t literal_hash32(uint64_t value) {
-    uint32_t h32 = static_cast<uint32_t>(mix64(value) >> 32);
-    return h32 == 0 ? 1 : h32;
-}
-
 StatementFingerprint fingerprint_statement(std::string_view text, StatementSpan span,
                                            const sql::LexOptions &opts, bool nul_terminated,
                                            FingerprintRegions *regions) {
     StatementFingerprint fp;
     uint64_t h = kShapeSeed;  // the shape
     const char *limit = text.data() + text.size();
-    uint64_t values = 0x13198a2e03707344ULL;
+    uint64_t values = kValuesSeed;
     const bool plain_escapes = !opts.standard_conforming_strings;
     const char *data = text.data();
     const size_t end = span.end;
@@ -292,26 +250,24 @@ StatementFingerprint fingerprint_statement(std::string_view text, StatementSpan 
                                     cls,
                                     structural,
                                     minus_before,
+                                    static_cast<uint8_t>(fp.literals),
                                     v};
     };
-    auto token = [&](size_t b, size_t e) { h = hash_token(h, data + b, e - b, limit); };
-    // One more literal value starting at b: the values fingerprint and the tracked literals.
-    auto value = [&](uint64_t v, size_t b) {
-        if (fp.literals < kTrackedLiterals) {
-            fp.literal_hash[fp.literals] = literal_hash32(v);
-            fp.literal_offset[fp.literals] = static_cast<uint32_t>(b);
-        }
+    auto token = [&](size_t b, size_t e) { h = hash_token(h, data + b, e - b, data, limit); };
+    // One more literal, its value hash mixed: the values fingerprint and the tracked literals.
+    auto value = [&](uint64_t mixed) {
+        if (fp.literals < kTrackedLiterals) fp.literal_hash[fp.literals] = literal_hash32(mixed);
+        values += values_term(mixed, fp.literals);
         fp.literals++;
-        values = hash_combine(values, v);
     };
     auto literal = [&](LiteralClass cls, size_t b, size_t e, RegionKind kind = RegionKind::Other) {
         bool structural = (list_depth >= 0 && depth >= list_depth) ||
                           (modifier_depth >= 0 && depth >= modifier_depth);
         if (structural) token(b, e);  // a position or a type modifier: the value counts
         h = word_step(h, (0x40ULL << 56) | static_cast<uint64_t>(cls));
-        uint64_t v = literal_value(text, b, e, minus_before);
-        region(kind, b, e, cls, structural, v);
-        value(v, b);
+        uint64_t mixed = literal_mix(literal_value(text, b, e, minus_before));
+        region(kind, b, e, cls, structural, mixed);
+        value(mixed);
         prev = Prev::Literal;
         minus_before = false;
     };
@@ -465,9 +421,9 @@ StatementFingerprint fingerprint_statement(std::string_view text, StatementSpan 
                 if ((word.size() == 4 || word.size() == 5) && has_flag(word[0], kConstantWord) &&
                     (is_keyword(word, "true") || is_keyword(word, "false") ||
                      is_keyword(word, "null"))) {
-                    uint64_t v = mix64((word[0] | 0x20) ^ (word.size() << 8));
-                    region(RegionKind::Other, pos, e, LiteralClass::String, false, v);
-                    value(v, pos);
+                    uint64_t mixed = literal_mix(mix64((word[0] | 0x20) ^ (word.size() << 8)));
+                    region(RegionKind::Other, pos, e, LiteralClass::String, false, mixed);
+                    value(mixed);
                 }
                 prev = Prev::Ident;
                 last_ident = word;
@@ -547,8 +503,21 @@ StatementFingerprint fingerprint_statement(std::string_view text, StatementSpan 
         }
     }
     fp.shape = mix64(h) | 1;
-    fp.values = fp.literals == 0 ? 0 : (values == 0 ? 1 : values);
+    fp.values = values_result(values, fp.literals);
     return fp;
+}
+
+}  // namespace pg_advisor
+
+namespace pg_advisor {
+
+uint32_t literal_offsets(const FingerprintRegions &regions, StatementSpan span,
+                         uint32_t (&offsets)[kTrackedLiterals]) {
+    uint32_t n = 0;
+    for (uint32_t i = 0; i < regions.n && n < kTrackedLiterals; i++)
+        if (regions.r[i].kind != RegionKind::Comment)
+            offsets[n++] = static_cast<uint32_t>(span.begin + regions.r[i].begin);
+    return n;
 }
 
 }  // namespace pg_advisor

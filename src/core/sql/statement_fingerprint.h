@@ -21,6 +21,7 @@
 #include <cstdint>
 #include <string_view>
 
+#include "core/sql/literal_hash.h"
 #include "core/sql/query_normalizer.h"
 #include "core/sql/sql_lexer.h"
 #include "core/sql/tracked_literals.h"
@@ -29,12 +30,11 @@ namespace pg_advisor {
 
 struct StatementFingerprint {
     uint64_t shape = 0;
-    uint64_t values = 0;    // 0 when the statement has no literal
+    uint64_t values = 0;    // 0 when the statement has no literal (values_result)
     uint32_t literals = 0;  // literal tokens seen
     // Of the first kTrackedLiterals literals (in text order, TRUE / FALSE / NULL included):
-    // a hash of each value (never 0) and the byte offset where it starts in the text.
+    // a hash of each value (never 0). Where they are: literal_offsets().
     uint32_t literal_hash[kTrackedLiterals] = {};
-    uint32_t literal_offset[kTrackedLiterals] = {};
     bool has_params = false;  // a $n parameter: the text alone does not fix the types
     bool has_block_comment = false;
     bool complete = true;  // false: an unterminated quote or comment (the shape is not trusted)
@@ -74,7 +74,8 @@ struct Region {
     LiteralClass cls;
     bool structural;  // a literal whose value is part of the shape (ORDER BY 2, varchar(5))
     bool negated;     // after an operator ending in '-'
-    uint64_t value;   // the literal's value hash (literal_value)
+    uint8_t literal;  // index among the statement's literals (a comment: of the next one)
+    uint64_t mixed;   // the literal's value hash, mixed (literal_mix)
 };
 struct FingerprintRegions {
     static constexpr uint32_t kMax = 32;
@@ -90,16 +91,18 @@ StatementFingerprint fingerprint_statement(std::string_view source, StatementSpa
                                            bool nul_terminated = false,
                                            FingerprintRegions *regions = nullptr);
 
+// Where the first literals start in the text (offsets from the text's start, not the span's),
+// from the regions of a scan: how many (at most kTrackedLiterals; fewer if regions overflowed).
+uint32_t literal_offsets(const FingerprintRegions &regions, StatementSpan span,
+                         uint32_t (&offsets)[kTrackedLiterals]);
+
 // The scanner's pieces, for the replay (fingerprint_cache.cpp):
 // a number token starting with a digit at pos: its class, and where it ends;
 LiteralClass lex_number(std::string_view text, size_t pos, size_t end, bool stops_at_end,
                         size_t *number_end);
 // whether words and numbers stop at `end` by themselves (see fingerprint_statement);
 bool stops_at(std::string_view text, size_t end, bool nul_terminated);
-// a literal's value hash, its 32-bit form (StatementFingerprint::literal_hash), and where a
-// "--" comment starting at pos ends.
-uint64_t literal_value(std::string_view text, size_t b, size_t e, bool negated);
-uint32_t literal_hash32(uint64_t value);
+// where a "--" comment starting at pos ends (the literal hashes: literal_hash.h).
 size_t line_comment_end(std::string_view text, size_t pos, size_t end);
 
 }  // namespace pg_advisor

@@ -187,7 +187,8 @@ static __attribute__((noinline)) void analyze_statement(PGA_POST_PARSE_PARAMS) {
     pg_advisor::StatementSpan span =
         pg_advisor::statement_span(text, query->stmt_location, query->stmt_len);
     pg_advisor::sql::LexOptions opts = pga_lex_options();
-    pg_advisor::StatementFingerprint fp = fingerprint_cache.fingerprint(text, span, opts, true);
+    pg_advisor::StatementFingerprint fp;
+    fingerprint_cache.fingerprint(text, span, opts, true, &fp);
     uint64 queryid = pga_queryid(query->queryId);
     JumbleState *js = jstate;
     if (queryid == 0) {

@@ -66,14 +66,16 @@ static void capture_shape(Query *parse, const char *query_string, PlannedStmt *s
     ShapeBuilder builder;
     // Where the statement's literals are, to tie each constant to its literal.
     PgaStatementLiterals literals{query_string, NULL, 0};
-    pg_advisor::StatementFingerprint fp;
+    uint32 offsets[pg_advisor::kTrackedLiterals];
     if (query_string != NULL) {
         std::string_view text(query_string);
         pg_advisor::sql::LexOptions opts = pga_lex_options();
-        fp = pg_advisor::fingerprint_statement(
-            text, pg_advisor::statement_span(text, parse->stmt_location, parse->stmt_len), opts);
-        literals.offsets = fp.literal_offset;
-        literals.n = (int)Min(fp.literals, (uint32)pg_advisor::kTrackedLiterals);
+        pg_advisor::StatementSpan span =
+            pg_advisor::statement_span(text, parse->stmt_location, parse->stmt_len);
+        pg_advisor::FingerprintRegions regions;
+        pg_advisor::fingerprint_statement(text, span, opts, false, &regions);
+        literals.offsets = offsets;
+        literals.n = (int)pg_advisor::literal_offsets(regions, span, offsets);
     }
     pga_extract_shape(parse, stmt, params, &builder, query_string != NULL ? &literals : NULL);
     char *blob = static_cast<char *>(palloc(builder.encoded_size()));

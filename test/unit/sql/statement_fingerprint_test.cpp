@@ -23,13 +23,20 @@ StatementFingerprint fp(std::string_view sql, bool standard_conforming_strings =
     EXPECT_EQ(f.values, c.values) << sql.substr(0, 200);
     EXPECT_EQ(f.literals, c.literals) << sql.substr(0, 200);
     EXPECT_EQ(0, std::memcmp(f.literal_hash, c.literal_hash, sizeof f.literal_hash));
-    EXPECT_EQ(0, std::memcmp(f.literal_offset, c.literal_offset, sizeof f.literal_offset));
     EXPECT_EQ(f.complete, c.complete);
     return f;
 }
 
 uint64_t shape(std::string_view sql) {
     return fp(sql).shape;
+}
+
+// Where the first literals of sql start.
+uint32_t offsets(std::string_view sql, uint32_t (&at)[pg_advisor::kTrackedLiterals]) {
+    pg_advisor::FingerprintRegions regions;
+    StatementSpan span{0, sql.size()};
+    fingerprint_statement(sql, span, {}, false, &regions);
+    return pg_advisor::literal_offsets(regions, span, at);
 }
 
 }  // namespace
@@ -243,10 +250,12 @@ TEST(StatementFingerprint, FirstLiteralsAreHashedWithTheirOffsets) {
     std::string_view sql = "SELECT * FROM t WHERE a = 3 AND b = 'x' AND c = -4 AND d = TRUE";
     StatementFingerprint f = fp(sql);
     ASSERT_EQ(f.literals, 4u);
-    EXPECT_EQ(f.literal_offset[0], sql.find('3'));
-    EXPECT_EQ(f.literal_offset[1], sql.find("'x'"));
-    EXPECT_EQ(f.literal_offset[2], sql.find('4'));
-    EXPECT_EQ(f.literal_offset[3], sql.find("TRUE"));
+    uint32_t at[pg_advisor::kTrackedLiterals];
+    ASSERT_EQ(offsets(sql, at), 4u);
+    EXPECT_EQ(at[0], sql.find('3'));
+    EXPECT_EQ(at[1], sql.find("'x'"));
+    EXPECT_EQ(at[2], sql.find('4'));
+    EXPECT_EQ(at[3], sql.find("TRUE"));
     EXPECT_EQ(f.literal_hash[4], 0u);  // beyond the literals: unset
     // The same value hashes the same wherever it is; another value, a negated one and
     // another keyword differently; a hash is never 0.
@@ -261,5 +270,15 @@ TEST(StatementFingerprint, FirstLiteralsAreHashedWithTheirOffsets) {
     static_assert(pg_advisor::kTrackedLiterals == 8, "the README's figure");
     StatementFingerprint many = fp("SELECT 1, 2, 3, 4, 5, 6, 7, 8, 9, 10");
     EXPECT_EQ(many.literals, 10u);
-    EXPECT_EQ(many.literal_offset[7], std::string_view("SELECT 1, 2, 3, 4, 5, 6, 7, 8").size() - 1);
+    std::string_view ten = "SELECT 1, 2, 3, 4, 5, 6, 7, 8, 9, 10";
+    ASSERT_EQ(offsets(ten, at), 8u);
+    EXPECT_EQ(at[7], std::string_view("SELECT 1, 2, 3, 4, 5, 6, 7, 8").size() - 1);
+    // Comments are no literals; offsets are from the text's start, not the span's.
+    std::string_view two = "SELECT 0; /* c */ SELECT -- d\n 5, 'v'";
+    pg_advisor::FingerprintRegions regions;
+    StatementSpan second{two.find("/*"), two.size()};
+    fingerprint_statement(two, second, {}, false, &regions);
+    ASSERT_EQ(pg_advisor::literal_offsets(regions, second, at), 2u);
+    EXPECT_EQ(at[0], two.find('5'));
+    EXPECT_EQ(at[1], two.find("'v'"));
 }
