@@ -18,7 +18,6 @@ extern "C" {
 #include "pg/guc.h"
 #include "pg/shmem/shared_state.h"
 #include "pg/ddl/live_review.h"
-#include "pg/indexes/whatif_planner.h"
 
 extern "C" {
 PGA_MODULE_MAGIC;
@@ -41,5 +40,4 @@ void _PG_init(void) {
     pga_install_utility_hook();
     pga_install_session_callbacks();
     pga_install_invalidation_callbacks();
-    pga_install_whatif_hook();
 }

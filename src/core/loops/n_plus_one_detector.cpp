@@ -135,6 +135,8 @@ __attribute__((always_inline)) inline LoopDetector::Scope &LoopDetector::scope_f
     s.nstatements = 0;
     s.nrecent = 0;
     s.nshapes = 0;
+    s.last_multi_row = kNoRecent;
+    s.last_eligible = kNoRecent;
     s.trace = ev.trace;
     s.request_key = ev.request_key;
     return s;
@@ -163,7 +165,45 @@ __attribute__((always_inline)) inline LoopDetector::ShapeStat &LoopDetector::sha
     return st;
 }
 
-void LoopDetector::choose_parent(const Scope &s, ShapeStat &st, uint64_t queryid) const {
+// The parent of a shape first seen in this scope: walking back from the statement before it,
+// the first multi-row SELECT of another shape, else the first statement of another shape (both
+// eligible, within the recent window). The scope keeps where the newest of each kind is, so the
+// answer needs no walk unless one of them is of the child's own shape (a shape tracked again
+// after its eviction).
+void LoopDetector::choose_parent(const Scope &s, ShapeStat &st, uint64_t queryid,
+                                 uint32_t multi_row, uint32_t eligible) const {
+    auto in_window = [&](uint32_t at) {
+        return at != kNoRecent && s.nrecent - 1 - at < (s.nrecent < kRecent ? s.nrecent : kRecent);
+    };
+    const Recent *parent = nullptr;
+    if (in_window(multi_row)) {
+        parent = &s.recent[multi_row % kRecent];
+        st.parent_choice = ParentChoice::MultiRow;
+    } else if (in_window(eligible)) {
+        parent = &s.recent[eligible % kRecent];
+        st.parent_choice = ParentChoice::Preceding;
+    } else {
+        st.parent_choice = ParentChoice::None;
+        return;
+    }
+    if (parent->queryid == queryid) {
+        walk_for_parent(s, st, queryid);
+        return;
+    }
+    st.parent_queryid = parent->queryid;
+    st.parent_rows = parent->rows;
+    st.parent_relid = parent->relid;
+}
+
+void LoopDetector::note_parent_candidate(Scope &s, const Recent &r) {
+    if (!r.eligible_parent) return;
+    s.last_eligible = s.nrecent - 1;
+    if (static_cast<CommandKind>(r.command) == CommandKind::Select &&
+        (r.rows >= 2 || r.rows_unknown))
+        s.last_multi_row = s.nrecent - 1;
+}
+
+void LoopDetector::walk_for_parent(const Scope &s, ShapeStat &st, uint64_t queryid) const {
     st.parent_choice = ParentChoice::None;
     size_t n = s.nrecent < kRecent ? s.nrecent : kRecent;
     // The newest entry is the statement being fed; look before it.
@@ -294,6 +334,8 @@ size_t LoopDetector::feed(const StatementEvent &ev, ScopeKind kind, uint64_t key
     r.command = ev.command;
     r.eligible_parent = !catalog && ev.relid != 0;
     r.rows_unknown = (ev.flags & kEventRowsUnknown) != 0;
+    const uint32_t multi_row = s.last_multi_row, eligible = s.last_eligible;
+    note_parent_candidate(s, r);
 
     // Plumbing and work-queue idioms are never loops: catalog queries, FOR UPDATE SKIP LOCKED
     // claims, cursor reads, statements that touch no table (SELECT 1 health checks).
@@ -304,7 +346,7 @@ size_t LoopDetector::feed(const StatementEvent &ev, ScopeKind kind, uint64_t key
         st.first_ordinal = ordinal;
         st.command = ev.command;
         st.relid = ev.relid;
-        choose_parent(s, st, ev.queryid);
+        choose_parent(s, st, ev.queryid, multi_row, eligible);
     }
     st.executions++;
     st.last_ordinal = ordinal;

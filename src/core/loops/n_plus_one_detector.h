@@ -155,6 +155,10 @@ class LoopDetector {
         uint32_t nstatements;
         uint32_t nrecent;
         uint32_t nshapes;  // shapes[0..nshapes) are in use
+        // The newest recent entries that may be a parent (a multi-row SELECT; any statement):
+        // their nrecent - 1 at the time, kNoRecent for none.
+        uint32_t last_multi_row;
+        uint32_t last_eligible;
         TraceId trace;
         uint64_t request_key;
         uint64_t shape_ids[kMaxShapes];  // query id of shapes[i]
@@ -166,7 +170,13 @@ class LoopDetector {
                 ShapeFactsLookup facts, void *facts_context);
     Scope &scope_for(ScopeKind kind, uint64_t key, const StatementEvent &ev);
     ShapeStat &shape_for(Scope &s, uint64_t queryid);
-    void choose_parent(const Scope &s, ShapeStat &st, uint64_t queryid) const;
+    static constexpr uint32_t kNoRecent = UINT32_MAX;
+    void choose_parent(const Scope &s, ShapeStat &st, uint64_t queryid, uint32_t multi_row,
+                       uint32_t eligible) const;
+    void walk_for_parent(const Scope &s, ShapeStat &st, uint64_t queryid) const;
+    // The newest recent entry r (at nrecent - 1) may be a parent: the scope's markers follow.
+    static void note_parent_candidate(Scope &s, const Recent &r);
+    friend struct LoopDetectorPeer;  // unit tests: the parent from the markers against a walk
     double noise(const Scope &s, const ShapeStat &st) const;
     static uint32_t distinct(const ShapeStat &st);
     static void add_param(ShapeStat &st, uint64_t fp);

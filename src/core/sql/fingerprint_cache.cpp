@@ -108,9 +108,9 @@ inline bool rescan(const Region &g, char first, std::string_view source, size_t 
 
 }  // namespace
 
-bool FingerprintCache::replay(const Entry &e, std::string_view source, StatementSpan span,
-                              const sql::LexOptions &opts, bool nul_terminated,
-                              StatementFingerprint *out) const {
+__attribute__((always_inline)) inline bool FingerprintCache::replay(
+    const Entry &e, std::string_view source, StatementSpan span, const sql::LexOptions &opts,
+    bool nul_terminated, StatementFingerprint *out) const {
     if (e.standard_conforming_strings != opts.standard_conforming_strings) return false;
     const char *t = source.data() + span.begin;
     const size_t n = span.end - span.begin;

@@ -61,12 +61,13 @@ const StatementEvent &SessionTracker::record(const StatementEvent &ev) {
 
 const StatementEvent &SessionTracker::record_boundary(Boundary b, int64_t now_us,
                                                       bool explicit_xact) {
-    StatementEvent ev{};
+    StatementEvent &ev = next_slot();
     ev.start_us = ev.end_us = now_us;
     ev.command = 6;  // CommandKind::Utility
     ev.boundary = static_cast<uint8_t>(b);
     if (explicit_xact) ev.flags |= kEventExplicitXact;
-    return record(ev);
+    record_in_place(ev);
+    return ev;
 }
 
 const StatementEvent &SessionTracker::at(size_t i) const {

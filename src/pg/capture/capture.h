@@ -53,13 +53,16 @@ void pga_install_utility_hook(void);
 void pga_install_session_callbacks(void);
 void pga_install_invalidation_callbacks(void);
 
-// The constants of a statement parsed just before it runs (simple protocol), handed from
-// post_parse_analyze to the executor: the fingerprint of their values and a hash of each of
-// the first ones (statement_fingerprint.h). False if none is pending.
+// What post_parse_analyze hands to the executor about a statement parsed just before it runs
+// (simple protocol): the fingerprint of its constants' values and a hash of each of the first
+// ones (statement_fingerprint.h), and the pattern entry the backend's cache gave for it (the
+// executor checks its key and generation before counting in it). False if none is pending.
 struct PgaConstants {
     uint64 fingerprint;
     uint32 nliterals;
     uint32 literals[pg_advisor::kTrackedLiterals];
+    pg_advisor::PatternEntry *pattern;  // NULL: look it up
+    uint64 pattern_generation;
 };
 bool pga_take_pending_constants(uint64 queryid, int stmt_location, PgaConstants *out);
 void pga_clear_pending_constants(void);
@@ -70,6 +73,13 @@ pg_advisor::sql::LexOptions pga_lex_options(void);
 // Computes pga_current_scope from a top-level statement's source text: empty without a block
 // comment (most statements: one pass, no strlen first), else from its tags.
 void pga_scope_from_comments(const char *source, int stmt_location, int stmt_len);
+// A top-level statement whose whole text parse analysis found without a block comment (no
+// tags): its executor start need not look (one use; cleared at transaction end).
+struct PgaUncommented {
+    const char *source;
+    int stmt_location;
+};
+extern PgaUncommented pga_uncommented;
 static inline void pga_update_scope(const char *source, int stmt_location, int stmt_len) {
     PgaScope &s = pga_current_scope;
     s.trace = {};
@@ -78,6 +88,10 @@ static inline void pga_update_scope(const char *source, int stmt_location, int s
     s.tags_len = 0;
     s.framework[0] = '\0';
     if (source == NULL) return;
+    bool uncommented =
+        source == pga_uncommented.source && stmt_location == pga_uncommented.stmt_location;
+    pga_uncommented.source = NULL;
+    if (uncommented) return;
     const char *slash = strchr(source, '/');
     while (slash != NULL && slash[1] != '*')
         slash = strchr(slash + 1, '/');
@@ -85,4 +99,24 @@ static inline void pga_update_scope(const char *source, int stmt_location, int s
 }
 
 // Maps a command type to the core's CommandKind.
-pg_advisor::CommandKind pga_command_kind(CmdType cmd);
+static inline pg_advisor::CommandKind pga_command_kind(CmdType cmd) {
+    using pg_advisor::CommandKind;
+    switch (cmd) {
+        case CMD_SELECT:
+            return CommandKind::Select;
+        case CMD_INSERT:
+            return CommandKind::Insert;
+        case CMD_UPDATE:
+            return CommandKind::Update;
+        case CMD_DELETE:
+            return CommandKind::Delete;
+#if PG_VERSION_NUM >= 150000
+        case CMD_MERGE:
+            return CommandKind::Merge;
+#endif
+        case CMD_UTILITY:
+            return CommandKind::Utility;
+        default:
+            return CommandKind::Unknown;
+    }
+}

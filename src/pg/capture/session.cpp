@@ -26,28 +26,7 @@ int pga_nesting_base = 0;
 pg_advisor::SessionTracker pga_session;
 pg_advisor::EntryCache<pg_advisor::PatternEntry, 256> pga_pattern_cache;
 PgaScope pga_current_scope;
-
-pg_advisor::CommandKind pga_command_kind(CmdType cmd) {
-    using pg_advisor::CommandKind;
-    switch (cmd) {
-        case CMD_SELECT:
-            return CommandKind::Select;
-        case CMD_INSERT:
-            return CommandKind::Insert;
-        case CMD_UPDATE:
-            return CommandKind::Update;
-        case CMD_DELETE:
-            return CommandKind::Delete;
-#if PG_VERSION_NUM >= 150000
-        case CMD_MERGE:
-            return CommandKind::Merge;
-#endif
-        case CMD_UTILITY:
-            return CommandKind::Utility;
-        default:
-            return CommandKind::Unknown;
-    }
-}
+PgaUncommented pga_uncommented;
 
 void pga_scope_from_comments(const char *source, int stmt_location, int stmt_len) {
     PgaScope &s = pga_current_scope;
@@ -111,6 +90,7 @@ static void pga_xact_callback(XactEvent event, void *arg) {
             // happens at that level anyway).
             if (event == XACT_EVENT_ABORT) pga_nesting_level = pga_nesting_base;
             pga_clear_pending_constants();
+            pga_uncommented.source = NULL;
             pga_timer_reset();
             break;
         default:

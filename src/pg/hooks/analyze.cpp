@@ -70,7 +70,8 @@ void pga_clear_pending_constants(void) {
 }
 
 static void remember_constants(uint64 queryid, int location,
-                               const pg_advisor::StatementFingerprint &fp) {
+                               const pg_advisor::StatementFingerprint &fp,
+                               pg_advisor::PatternEntry *pattern, uint64 generation) {
     PendingConstants &p = pending[pending_next++ % 4];
     if (p.queryid == 0) pending_count++;
     p.queryid = queryid;
@@ -78,6 +79,8 @@ static void remember_constants(uint64 queryid, int location,
     p.constants.fingerprint = fp.values;
     p.constants.nliterals = Min(fp.literals, (uint32)pg_advisor::kTrackedLiterals);
     memcpy(p.constants.literals, fp.literal_hash, sizeof p.constants.literals);
+    p.constants.pattern = pattern;
+    p.constants.pattern_generation = generation;
 }
 
 // Builds the text stored for a new pattern, in palloc'd memory.
@@ -189,21 +192,30 @@ static __attribute__((noinline)) void analyze_statement(PGA_POST_PARSE_PARAMS) {
     pg_advisor::sql::LexOptions opts = pga_lex_options();
     pg_advisor::StatementFingerprint fp;
     fingerprint_cache.fingerprint(text, span, opts, true, &fp);
+    // The executor reads a top-level statement's tags from the block comments of its whole
+    // text: one that has none (nothing before the statement, no comment in it, no '/' after
+    // it) needs no second look.
+    bool uncommented = pga_nesting_level == 0 && fp.complete && !fp.has_block_comment &&
+                       span.begin == 0 && strchr(source + span.end, '/') == NULL;
+    pga_uncommented.source = uncommented ? source : NULL;
+    pga_uncommented.stmt_location = query->stmt_location;
     uint64 queryid = pga_queryid(query->queryId);
     JumbleState *js = jstate;
     if (queryid == 0) {
         queryid = pga_assign_query_id(pstate, query, &fp, &js);
         if (queryid == 0) return;
     }
-    if (fp.literals > 0) remember_constants(queryid, query->stmt_location, fp);
-
     pg_advisor::PatternKey key =
         pg_advisor::make_pattern_key(GetUserId(), MyDatabaseId, queryid, pga_nesting_level == 0);
     uint64 hash = pg_advisor::PatternEntry::hash_key(key);
-    uint64 generation;
-    if (pga_pattern_cache.find(key, hash, &generation) != nullptr &&
-        generation == pga_pattern_store().generation())
-        return;
+    uint64 generation = 0;
+    pg_advisor::PatternEntry *pattern = pga_pattern_cache.find(key, hash, &generation);
+    bool known = pattern != nullptr && generation == pga_pattern_store().generation();
+    // A known pattern's entry is handed over too: the executor counts in it without a lookup.
+    if (known || fp.literals > 0)
+        remember_constants(queryid, query->stmt_location, fp, known ? pattern : nullptr,
+                           generation);
+    if (known) return;
     pga_run_protected("recording a parsed statement",
                       [&] { note_new_pattern(source, query, js, key, hash); });
 }

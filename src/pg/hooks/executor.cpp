@@ -348,12 +348,17 @@ static PatternEntry *record_pattern_locked(const QueryDesc *queryDesc, const Pat
 
 // Adds an execution to its pattern: without the store's lock when this backend knows where the
 // entry is (the pattern it recorded last, or entry_cache.h), under it otherwise.
+// parsed: the entry the statement's parse analysis found for it (NULL: none handed over).
 static void record_pattern(const QueryDesc *queryDesc, const PatternKey &key,
-                           const ExecutionSample &sample, const ExecutionContext &context) {
+                           const ExecutionSample &sample, const ExecutionContext &context,
+                           PatternEntry *parsed, uint64 parsed_generation) {
     static PatternKey last_key;
     static PatternEntry *last_entry = nullptr;
     static uint64 last_generation = 0;
     PatternStore store = pga_pattern_store();
+    if (parsed != nullptr && record_if_current(*parsed, key, store.generation_word(),
+                                               parsed_generation, sample, context))
+        return;
     if (last_entry != nullptr && memcmp(&last_key, &key, sizeof key) == 0 &&
         record_if_current(*last_entry, key, store.generation_word(), last_generation, sample,
                           context))
@@ -440,7 +445,8 @@ static void record_one_execution(QueryDesc *queryDesc, const ExecutionTiming *ti
     ExecutionContext context{pga_current_scope.tags_fp,
                              std::string_view(pga_current_scope.tags, pga_current_scope.tags_len),
                              app_name.fp, std::string_view(app_name.text, app_name.len)};
-    record_pattern(queryDesc, key, sample, context);
+    record_pattern(queryDesc, key, sample, context, constants.pattern,
+                   constants.pattern_generation);
 
     // Filled where the session keeps it (no copy).
     StatementEvent &ev = pga_session.next_slot();

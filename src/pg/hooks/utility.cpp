@@ -80,7 +80,8 @@ static __attribute__((noinline)) void process_utility(PGA_PROCESS_UTILITY_PARAMS
         IsA(parsetree, TransactionStmt)) {
         Boundary b = boundary_of((TransactionStmt *)parsetree);
         if (b != Boundary::None)
-            pga_run_protected("recording a transaction boundary", [&] {
+            // Nothing here raises (a loop's verdicts are recorded under their own boundary).
+            pga_run_cpp_only("recording a transaction boundary", [&] {
                 bool in_block = pga_in_explicit_block() || b == Boundary::Begin;
                 pga_session.record_boundary(b, GetCurrentTimestamp(), in_block);
                 // A transaction ends: the detector may release its single statement.

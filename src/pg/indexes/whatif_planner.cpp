@@ -279,10 +279,6 @@ static void pga_get_relation_info(PlannerInfo *root, Oid relationObjectId, bool 
     }
 }
 
-void pga_install_whatif_hook(void) {
-    prev_get_relation_info = get_relation_info_hook;
-    get_relation_info_hook = pga_get_relation_info;
-}
 
 // ---- Planning one statement.
 
@@ -431,6 +427,12 @@ static List *plan_relations(const PlannedStmt *ps, List *relids) {
 void pga_plan_analyzed(const PgaAnalyzed *a, PgaHypotheticalIndex **hypos, int n, PgaPlanned *out) {
     PgaHypotheticalIndex **saved = active;
     int saved_n = nactive;
+    // The hook is in place only while pg_advisor plans: no other planning pays for it.
+    get_relation_info_hook_type saved_hook = get_relation_info_hook;
+    if (saved_hook != pga_get_relation_info) {
+        prev_get_relation_info = saved_hook;
+        get_relation_info_hook = pga_get_relation_info;
+    }
     active = hypos;
     nactive = n;
     PG_TRY();
@@ -456,6 +458,7 @@ void pga_plan_analyzed(const PgaAnalyzed *a, PgaHypotheticalIndex **hypos, int n
     {
         active = saved;
         nactive = saved_n;
+        get_relation_info_hook = saved_hook;
     }
     PG_END_TRY();
 }

@@ -65,38 +65,25 @@ static Size shared_size(void) {
     return add_size(size, MAXALIGN(findings_bytes()));
 }
 
-// The addresses derived from pga_shared, kept in backend-local memory: the per-statement path
-// then reads no line of the shared header (a cache miss per statement otherwise). Recomputed
-// if the segment is attached anew (the postmaster after a crash).
-static const PgaSharedView &view(void) {
-    static PgaSharedView v = {};
-    if (v.shared != pga_shared) {
-        char *base = reinterpret_cast<char *>(pga_shared);
-        v.patterns = base + pga_shared->patterns_offset;
-        v.shapes = base + pga_shared->shapes_offset;
-        v.findings = base + pga_shared->findings_offset;
-        v.patterns_lock = pga_shared->patterns_lock;
-        v.shapes_lock = pga_shared->shapes_lock;
-        v.findings_lock = pga_shared->findings_lock;
-        v.shared = pga_shared;
-    }
-    return v;
-}
+PgaSharedView pga_view = {};
 
-PatternStore pga_pattern_store(void) {
-    return PatternStore(view().patterns);
-}
-
-ShapeStore pga_shape_store(void) {
-    return ShapeStore(view().shapes);
+void pga_view_refresh(void) {
+    char *base = reinterpret_cast<char *>(pga_shared);
+    pga_view.patterns = base + pga_shared->patterns_offset;
+    pga_view.shapes = base + pga_shared->shapes_offset;
+    pga_view.findings = base + pga_shared->findings_offset;
+    pga_view.patterns_lock = pga_shared->patterns_lock;
+    pga_view.shapes_lock = pga_shared->shapes_lock;
+    pga_view.findings_lock = pga_shared->findings_lock;
+    pga_view.shared = pga_shared;
 }
 
 FindingStore pga_finding_store(void) {
-    return FindingStore(view().findings);
+    return FindingStore(pga_shared_view().findings);
 }
 
 LWLock *pga_patterns_lock(void) {
-    return view().patterns_lock;
+    return pga_shared_view().patterns_lock;
 }
 
 void pga_require_shared_state(void) {

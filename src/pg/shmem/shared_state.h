@@ -44,9 +44,23 @@ struct PgaSharedView {
     LWLock *findings_lock;
 };
 
+// The addresses derived from pga_shared, kept in backend-local memory: the per-statement path
+// then reads no line of the shared header (a cache miss per statement otherwise). Recomputed
+// if the segment is attached anew (the postmaster after a crash).
+extern PgaSharedView pga_view;
+void pga_view_refresh(void);
+static inline const PgaSharedView &pga_shared_view(void) {
+    if (unlikely(pga_view.shared != pga_shared)) pga_view_refresh();
+    return pga_view;
+}
+
 // The stores; only valid when pga_shared is set.
-pg_advisor::PatternStore pga_pattern_store(void);
-pg_advisor::ShapeStore pga_shape_store(void);
+static inline pg_advisor::PatternStore pga_pattern_store(void) {
+    return pg_advisor::PatternStore(pga_shared_view().patterns);
+}
+static inline pg_advisor::ShapeStore pga_shape_store(void) {
+    return pg_advisor::ShapeStore(pga_shared_view().shapes);
+}
 pg_advisor::FindingStore pga_finding_store(void);
 // The pattern store's lock (what the per-execution path takes, read from local memory).
 LWLock *pga_patterns_lock(void);

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <memory>
+#include <random>
 #include <vector>
 
 #include "core/workload/scan_shape.h"
@@ -516,4 +518,65 @@ TEST(LoopDetector, AScopeWithMoreShapesThanItTracksRecyclesTheLeastRecent) {
     EXPECT_EQ(f[0].distinct_params, 5u);
     EXPECT_EQ(s.executions_of(kChild), 20u);
     EXPECT_EQ(s.verdicts.back().distinct_params, 20u);
+}
+
+namespace pg_advisor {
+
+// Reaches the detector's parent choice: the parent taken from the scope's markers must be the
+// one a walk back through the recent window finds.
+struct LoopDetectorPeer {
+    static void check_random_windows() {
+        auto detector = std::make_unique<LoopDetector>();
+        auto scope = std::make_unique<LoopDetector::Scope>();
+        LoopDetector::Scope &s = *scope;
+        std::mt19937 rng(11);
+        size_t walks = 0, multi_row = 0, preceding = 0, none = 0;
+        for (int round = 0; round < 3000; round++) {
+            s.nrecent = 0;
+            s.last_multi_row = s.last_eligible = LoopDetector::kNoRecent;
+            // Up to twice the window, so that markers fall out of it.
+            int len = static_cast<int>(rng() % (2 * LoopDetector::kRecent + 2));
+            for (int i = 0; i <= len; i++) {
+                LoopDetector::Recent &r = s.recent[s.nrecent % LoopDetector::kRecent];
+                s.nrecent++;
+                r.queryid = 1 + rng() % 5;
+                r.rows = rng() % 8 == 0 ? 3 : rng() % 2;
+                r.relid = static_cast<uint32_t>(rng() % 3);
+                r.command = static_cast<uint8_t>(rng() % 3 == 0 ? CommandKind::Update
+                                                                : CommandKind::Select);
+                r.eligible_parent = rng() % 4 != 0;
+                r.rows_unknown = rng() % 20 == 0;
+                if (i < len) {
+                    LoopDetector::note_parent_candidate(s, r);
+                    continue;
+                }
+                // The last entry is the child, seen for the first time in the scope.
+                LoopDetector::ShapeStat from_markers{}, walked{};
+                detector->choose_parent(s, from_markers, r.queryid, s.last_multi_row,
+                                        s.last_eligible);
+                detector->walk_for_parent(s, walked, r.queryid);
+                ASSERT_EQ(from_markers.parent_choice, walked.parent_choice) << round;
+                if (walked.parent_choice != ParentChoice::None) {
+                    ASSERT_EQ(from_markers.parent_queryid, walked.parent_queryid) << round;
+                    ASSERT_EQ(from_markers.parent_rows, walked.parent_rows) << round;
+                    ASSERT_EQ(from_markers.parent_relid, walked.parent_relid) << round;
+                }
+                walks += 1;
+                multi_row += walked.parent_choice == ParentChoice::MultiRow;
+                preceding += walked.parent_choice == ParentChoice::Preceding;
+                none += walked.parent_choice == ParentChoice::None;
+            }
+        }
+        // Every kind of answer was compared.
+        EXPECT_EQ(walks, 3000u);
+        EXPECT_GT(multi_row, 300u);
+        EXPECT_GT(preceding, 300u);
+        EXPECT_GT(none, 30u) << multi_row << " " << preceding;
+    }
+};
+
+}  // namespace pg_advisor
+
+TEST(LoopDetector, ParentFromTheScopesMarkersIsTheParentAWalkFinds) {
+    LoopDetectorPeer::check_random_windows();
 }
