@@ -279,7 +279,6 @@ static void pga_get_relation_info(PlannerInfo *root, Oid relationObjectId, bool 
     }
 }
 
-
 // ---- Planning one statement.
 
 static const char *statement_kind(Node *stmt) {
