@@ -10,10 +10,17 @@
 #include "core/workload/scan_shape.h"
 #include "core/workload/session_tracker.h"
 
+extern "C" {
+#include "storage/proc.h"
+}
+
+#include "pg/compat.h"
+
 // Executor nesting depth of the current backend (0 = a statement sent by the client). The
 // executor hooks raise and lower it without a try block: an error that skips their exits is
-// recovered from by a (sub)transaction's abort, whose callback (session.cpp) restores the level
-// the subtransaction began at, or pga_nesting_base for the transaction.
+// recovered from by a subtransaction's abort, whose callback (session.cpp) restores the level
+// the subtransaction began at, or by the transaction's end (pga_transaction_sync), which
+// restores pga_nesting_base.
 extern int pga_nesting_level;
 // The nesting level inside the innermost CALL or DO running (0 outside any): where a
 // procedure's transaction control happens, and where an aborted transaction leaves the level.
@@ -21,6 +28,19 @@ extern int pga_nesting_base;
 
 // This backend's recent statements.
 extern pg_advisor::SessionTracker pga_session;
+
+// Transaction ends, noticed by the hooks instead of a transaction callback (a registered one
+// costs every transaction of the backend two calls): the first hook that runs with another
+// local transaction id (parse analysis, utility, executor start) ends the transaction it last
+// saw. What that transaction left behind is dropped (the level an error left raised, timers
+// and constants of executions that never ended, the DDL review's state) and the session's
+// transaction number moves on. A transaction that failed loses its id at once: the ROLLBACK
+// of a failed block sees id 0 and ends it there.
+extern LocalTransactionId pga_synced_lxid;
+void pga_transaction_changed(void);
+static inline void pga_transaction_sync(void) {
+    if (unlikely(PGA_LOCAL_XID() != pga_synced_lxid)) pga_transaction_changed();
+}
 
 // Where the pattern store keeps the patterns this backend records (entry_cache.h).
 extern pg_advisor::EntryCache<pg_advisor::PatternEntry, 256> pga_pattern_cache;
@@ -50,7 +70,7 @@ void pga_install_analyze_hook(void);
 void pga_install_planner_hook(void);
 void pga_install_executor_hooks(void);
 void pga_install_utility_hook(void);
-void pga_install_session_callbacks(void);
+void pga_install_session_callbacks(void);  // the subtransaction callback
 void pga_install_invalidation_callbacks(void);
 
 // What post_parse_analyze hands to the executor about a statement parsed just before it runs
@@ -65,6 +85,7 @@ struct PgaConstants {
     uint64 pattern_generation;
 };
 bool pga_take_pending_constants(uint64 queryid, int stmt_location, PgaConstants *out);
+extern int pga_pending_constants;  // how many are pending
 void pga_clear_pending_constants(void);
 
 // How pg_advisor's own scanners read this session's SQL (standard_conforming_strings).

@@ -1,4 +1,4 @@
-// The backend's session tracker, its current scope, and transaction callbacks.
+// The backend's session tracker, its current scope, and where transactions end.
 #include <exception>
 #include <string_view>
 
@@ -49,7 +49,6 @@ void pga_scope_from_comments(const char *source, int stmt_location, int stmt_len
 // statement ran in (the chained one starts after its commit, with the next id).
 static LocalTransactionId explicit_lxid = InvalidLocalTransactionId;
 static LocalTransactionId chain_origin = InvalidLocalTransactionId;
-static bool chain_survives_abort = false;  // ROLLBACK AND CHAIN: the abort is the chain's
 
 void pga_note_transaction_statement(const TransactionStmt *stmt) {
     if (stmt->kind == TRANS_STMT_BEGIN || stmt->kind == TRANS_STMT_START) {
@@ -57,7 +56,6 @@ void pga_note_transaction_statement(const TransactionStmt *stmt) {
     } else if ((stmt->kind == TRANS_STMT_COMMIT || stmt->kind == TRANS_STMT_ROLLBACK) &&
                stmt->chain) {
         chain_origin = PGA_LOCAL_XID();
-        chain_survives_abort = stmt->kind == TRANS_STMT_ROLLBACK;
     }
 }
 
@@ -71,31 +69,30 @@ bool pga_in_explicit_block(void) {
     return explicit_lxid == now;
 }
 
-// pg_advisor's one transaction callback (each one registered costs every transaction a call).
-static void pga_xact_callback(XactEvent event, void *arg) {
-    if (event == XACT_EVENT_PRE_COMMIT || event == XACT_EVENT_PARALLEL_PRE_COMMIT ||
-        event == XACT_EVENT_PRE_PREPARE)
-        return;
-    if (pga_ddl_transaction_touched) pga_ddl_transaction_event(event);
-    switch (event) {
-        case XACT_EVENT_COMMIT:
-        case XACT_EVENT_ABORT:
-        case XACT_EVENT_PREPARE:
-            // A COMMIT AND CHAIN that failed starts no chained transaction.
-            if (event == XACT_EVENT_ABORT && !chain_survives_abort)
-                chain_origin = InvalidLocalTransactionId;
-            if (!IsParallelWorker()) pga_session.transaction_ended();
-            // An error skipped the executor hooks' exits: back to the level of the procedure
-            // that ends the transaction, or the top (a procedure's own ROLLBACK or COMMIT
-            // happens at that level anyway).
-            if (event == XACT_EVENT_ABORT) pga_nesting_level = pga_nesting_base;
-            pga_clear_pending_constants();
-            pga_uncommented.source = NULL;
-            pga_timer_reset();
-            break;
-        default:
-            break;
-    }
+// The transaction the hooks last saw (its local id).
+LocalTransactionId pga_synced_lxid = InvalidLocalTransactionId;
+
+static void end_transaction(void) {
+    // A chain statement whose commit failed started no chained transaction.
+    if (chain_origin != InvalidLocalTransactionId && !IsTransactionBlock())
+        chain_origin = InvalidLocalTransactionId;
+    pga_session.transaction_ended();
+    // An error skipped the executor hooks' exits: back to the level of the procedure whose
+    // transaction control ended the transaction, or the top (without an error the level is
+    // there already).
+    pga_nesting_level = pga_nesting_base;
+    if (pga_pending_constants > 0) pga_clear_pending_constants();
+    pga_uncommented.source = NULL;
+    pga_timer_reset();
+    if (pga_ddl_transaction_touched) pga_ddl_transaction_event(XACT_EVENT_COMMIT);
+}
+
+void pga_transaction_changed(void) {
+    // A transaction ends by committing, which starts the next one with another local id, or by
+    // aborting, which takes its id at once: a failed transaction block (which runs nothing
+    // but its ROLLBACK or COMMIT) has id 0, and its end is seen there.
+    if (pga_synced_lxid != InvalidLocalTransactionId) end_transaction();
+    pga_synced_lxid = PGA_LOCAL_XID();
 }
 
 // The executor's nesting level when each open subtransaction began, by subtransaction depth:
@@ -117,6 +114,5 @@ static void pga_subxact_callback(SubXactEvent event, SubTransactionId mySubid,
 }
 
 void pga_install_session_callbacks(void) {
-    RegisterXactCallback(pga_xact_callback, NULL);
     RegisterSubXactCallback(pga_subxact_callback, NULL);
 }

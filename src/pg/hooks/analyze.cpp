@@ -41,14 +41,14 @@ struct PendingConstants {
 };
 static PendingConstants pending[4];
 static int pending_next = 0;
-static int pending_count = 0;  // slots with a queryid: most executions find none to look at
+int pga_pending_constants = 0;  // slots with a queryid: most executions find none to look at
 
 bool pga_take_pending_constants(uint64 queryid, int stmt_location, PgaConstants *out) {
-    if (pending_count == 0) return false;
+    if (pga_pending_constants == 0) return false;
     for (PendingConstants &p : pending) {
         if (p.queryid == queryid && p.location == stmt_location) {
             p.queryid = 0;
-            pending_count--;
+            pga_pending_constants--;
             *out = p.constants;
             return true;
         }
@@ -63,17 +63,17 @@ pg_advisor::sql::LexOptions pga_lex_options(void) {
 }
 
 void pga_clear_pending_constants(void) {
-    if (pending_count == 0) return;
+    if (pga_pending_constants == 0) return;
     for (PendingConstants &p : pending)
         p.queryid = 0;
-    pending_count = 0;
+    pga_pending_constants = 0;
 }
 
 static void remember_constants(uint64 queryid, int location,
                                const pg_advisor::StatementFingerprint &fp,
                                pg_advisor::PatternEntry *pattern, uint64 generation) {
     PendingConstants &p = pending[pending_next++ % 4];
-    if (p.queryid == 0) pending_count++;
+    if (p.queryid == 0) pga_pending_constants++;
     p.queryid = queryid;
     p.location = location;
     p.constants.fingerprint = fp.values;
@@ -161,6 +161,7 @@ static pg_advisor::FingerprintCache fingerprint_cache;
 
 static __attribute__((noinline)) void analyze_statement(PGA_POST_PARSE_PARAMS) {
     if (pga_shared == NULL || IsParallelWorker()) return;
+    pga_transaction_sync();
     // pg_advisor's own statements (catalog reads, what-if planning): no id, no shape, no record.
     if (pga_active_function != NULL) return;
     const char *source = pstate->p_sourcetext;

@@ -25,10 +25,6 @@ void pga_timer_calibrate(void) {
     pga_stops_until_calibration = kCalibrateEvery;
 }
 
-void pga_timer_reset(void) {
-    pga_ntimers = 0;
-}
-
 void pga_timer_subxact_aborted(int xact_level) {
     for (int i = pga_ntimers - 1; i >= 0; i--)
         if (pga_timers[i].xact_level >= xact_level) pga_timers[i] = pga_timers[--pga_ntimers];

@@ -86,7 +86,9 @@ static inline bool pga_timer_stop(const QueryDesc *queryDesc, uint64 *elapsed_ns
 }
 
 // Drops every timer (transaction end).
-void pga_timer_reset(void);
+static inline void pga_timer_reset(void) {
+    pga_ntimers = 0;
+}
 
 // Drops the timers started in a subtransaction that aborts, or deeper (its nesting level).
 void pga_timer_subxact_aborted(int xact_level);

@@ -525,6 +525,7 @@ static __attribute__((noinline)) void start_with_instrumentation(QueryDesc *quer
 }
 
 static void pga_ExecutorStart(QueryDesc *queryDesc, int eflags) {
+    pga_transaction_sync();
     int nesting = nesting_of(queryDesc);
     // backfill_under_ddl_lock: only in a transaction that took ACCESS EXCLUSIVE through DDL.
     if (unlikely(pga_ddl_exclusive_xact) && nesting == 0 && !(eflags & EXEC_FLAG_EXPLAIN_ONLY))

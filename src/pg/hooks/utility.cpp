@@ -71,6 +71,7 @@ static bool runs_client_statement(const Node *parsetree) {
 
 static __attribute__((noinline)) void process_utility(PGA_PROCESS_UTILITY_PARAMS) {
     Node *parsetree = pstmt->utilityStmt;
+    pga_transaction_sync();
     // DDL review: the node tag decides first; other statements pay nothing more.
     volatile bool reviewed = pga_ddl_reviewed_tag(nodeTag(parsetree)) &&
                              pga_ddl_review != PGA_ACTION_OFF &&
