@@ -76,7 +76,7 @@ void pga_install_invalidation_callbacks(void);
 // What post_parse_analyze hands to the executor about a statement parsed just before it runs
 // (simple protocol): the fingerprint of its constants' values and a hash of each of the first
 // ones (statement_fingerprint.h), and the pattern entry the backend's cache gave for it (the
-// executor checks its key and generation before counting in it). False if none is pending.
+// executor checks its key and generation before counting in it). NULL if none is pending.
 struct PgaConstants {
     uint64 fingerprint;
     uint32 nliterals;
@@ -84,7 +84,8 @@ struct PgaConstants {
     pg_advisor::PatternEntry *pattern;  // NULL: look it up
     uint64 pattern_generation;
 };
-bool pga_take_pending_constants(uint64 queryid, int stmt_location, PgaConstants *out);
+// The slot stays as it is until the next statement's parse analysis.
+const PgaConstants *pga_take_pending_constants(uint64 queryid, int stmt_location);
 extern int pga_pending_constants;  // how many are pending
 void pga_clear_pending_constants(void);
 

@@ -43,17 +43,16 @@ static PendingConstants pending[4];
 static int pending_next = 0;
 int pga_pending_constants = 0;  // slots with a queryid: most executions find none to look at
 
-bool pga_take_pending_constants(uint64 queryid, int stmt_location, PgaConstants *out) {
-    if (pga_pending_constants == 0) return false;
+const PgaConstants *pga_take_pending_constants(uint64 queryid, int stmt_location) {
+    if (pga_pending_constants == 0) return NULL;
     for (PendingConstants &p : pending) {
         if (p.queryid == queryid && p.location == stmt_location) {
             p.queryid = 0;
             pga_pending_constants--;
-            *out = p.constants;
-            return true;
+            return &p.constants;
         }
     }
-    return false;
+    return NULL;
 }
 
 pg_advisor::sql::LexOptions pga_lex_options(void) {
@@ -155,6 +154,13 @@ static Query *runnable_query(Node *utility) {
     return q->utilityStmt == NULL ? q : NULL;
 }
 
+// Whether a C string has no '/' (what follows a statement: mostly ";" or nothing).
+static inline bool no_slash(const char *p) {
+    for (; *p != '\0'; p++)
+        if (*p == '/') return false;
+    return true;
+}
+
 // This backend's recent statement texts, replayed when only their values differ (about 185 kB
 // of backend memory, touched as it fills).
 static pg_advisor::FingerprintCache fingerprint_cache;
@@ -197,7 +203,7 @@ static __attribute__((noinline)) void analyze_statement(PGA_POST_PARSE_PARAMS) {
     // text: one that has none (nothing before the statement, no comment in it, no '/' after
     // it) needs no second look.
     bool uncommented = pga_nesting_level == 0 && fp.complete && !fp.has_block_comment &&
-                       span.begin == 0 && strchr(source + span.end, '/') == NULL;
+                       span.begin == 0 && no_slash(source + span.end);
     pga_uncommented.source = uncommented ? source : NULL;
     pga_uncommented.stmt_location = query->stmt_location;
     uint64 queryid = pga_queryid(query->queryId);

@@ -405,10 +405,10 @@ static void record_one_execution(QueryDesc *queryDesc, const ExecutionTiming *ti
     uint32 array_items = 0;
     bool params_unknown = false;
     uint64 param_fp = params_fingerprint(queryDesc->params, &array_items, &params_unknown);
-    PgaConstants constants{};
-    uint64 const_fp = pga_take_pending_constants(queryid, stmt->stmt_location, &constants)
-                          ? constants.fingerprint
-                          : 0;
+    static const PgaConstants kNoConstants = {};
+    const PgaConstants *parsed = pga_take_pending_constants(queryid, stmt->stmt_location);
+    const PgaConstants &constants = parsed != NULL ? *parsed : kNoConstants;
+    uint64 const_fp = constants.fingerprint;
     uint64 value_fp = param_fp == 0   ? const_fp
                       : const_fp == 0 ? param_fp
                                       : hash_combine(param_fp, const_fp);
