@@ -49,7 +49,17 @@ extern pg_advisor::EntryCache<pg_advisor::PatternEntry, 256> pga_pattern_cache;
 // or chained to one by COMMIT / ROLLBACK AND CHAIN. IsTransactionBlock() alone is also true for
 // the implicit block of a multi-statement query string, which the client sent in one round
 // trip: batching, not a unit of work.
-bool pga_in_explicit_block(void);
+// Within a transaction the answer changes only with a transaction statement (BEGIN turns an
+// implicit transaction into a block): it is kept for the transaction's id until then.
+extern LocalTransactionId pga_explicit_answered_lxid;
+extern bool pga_explicit_answer;
+bool pga_find_explicit_block(void);
+static inline bool pga_in_explicit_block(void) {
+    LocalTransactionId now = PGA_LOCAL_XID();
+    if (now == pga_explicit_answered_lxid && now != InvalidLocalTransactionId)
+        return pga_explicit_answer;
+    return pga_find_explicit_block();
+}
 // Called by the utility hook after each transaction statement ran.
 struct TransactionStmt;
 void pga_note_transaction_statement(const TransactionStmt *stmt);

@@ -51,11 +51,11 @@ static LocalTransactionId explicit_lxid = InvalidLocalTransactionId;
 static LocalTransactionId chain_origin = InvalidLocalTransactionId;
 
 // pga_in_explicit_block()'s answer for a local transaction id, until a transaction statement.
-static LocalTransactionId answered_lxid = InvalidLocalTransactionId;
-static bool answer = false;
+LocalTransactionId pga_explicit_answered_lxid = InvalidLocalTransactionId;
+bool pga_explicit_answer = false;
 
 void pga_note_transaction_statement(const TransactionStmt *stmt) {
-    answered_lxid = InvalidLocalTransactionId;
+    pga_explicit_answered_lxid = InvalidLocalTransactionId;
     if (stmt->kind == TRANS_STMT_BEGIN || stmt->kind == TRANS_STMT_START) {
         if (IsTransactionBlock()) explicit_lxid = PGA_LOCAL_XID();
     } else if ((stmt->kind == TRANS_STMT_COMMIT || stmt->kind == TRANS_STMT_ROLLBACK) &&
@@ -64,20 +64,17 @@ void pga_note_transaction_statement(const TransactionStmt *stmt) {
     }
 }
 
-// Within a transaction the answer changes only with a transaction statement (BEGIN turns an
-// implicit transaction into a block): it is kept for the transaction's id until then.
-bool pga_in_explicit_block(void) {
+bool pga_find_explicit_block(void) {
     LocalTransactionId now = PGA_LOCAL_XID();
-    if (now == answered_lxid && now != InvalidLocalTransactionId) return answer;
-    answered_lxid = now;
-    answer = false;
+    pga_explicit_answered_lxid = now;
+    pga_explicit_answer = false;
     if (!IsTransactionBlock()) return false;
     if (chain_origin != InvalidLocalTransactionId && chain_origin != now) {
         explicit_lxid = now;  // the first statement of the chained transaction
         chain_origin = InvalidLocalTransactionId;
     }
-    answer = explicit_lxid == now;
-    return answer;
+    pga_explicit_answer = explicit_lxid == now;
+    return pga_explicit_answer;
 }
 
 // The transaction the hooks last saw (its local id).

@@ -492,7 +492,8 @@ static bool sample_this_execution(void) {
     return true;
 }
 
-static bool tracked_at(const QueryDesc *queryDesc, int nesting) {
+static inline __attribute__((always_inline)) bool tracked_at(const QueryDesc *queryDesc,
+                                                             int nesting) {
     return pga_shared != NULL && pga_tracking(nesting) && !IsParallelWorker() &&
            pga_queryid(queryDesc->plannedstmt->queryId) != 0;
 }
