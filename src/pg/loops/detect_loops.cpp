@@ -241,8 +241,7 @@ void pga_detect_transaction_end(uint64 xact_seq, bool allow_guard) {
     configure_detector();
     LoopVerdict out[LoopDetector::kMaxVerdicts];
     size_t n = detector.transaction_ended(xact_seq, out, shape_facts, nullptr);
-    if (n > 0)
-        pga_run_protected("recording a loop", [&] { apply_verdicts(out, n, allow_guard); });
+    if (n > 0) pga_run_protected("recording a loop", [&] { apply_verdicts(out, n, allow_guard); });
 }
 
 void pga_reset_detector(void) {
