@@ -67,4 +67,3 @@ void pga_plan_analyzed(const PgaAnalyzed *a, PgaHypotheticalIndex **hypos, int n
 
 // Whether a planned statement scans the given index.
 bool pga_planned_uses(const PgaPlanned *planned, Oid indexid);
-
