@@ -397,6 +397,10 @@ if [[ "$ATTRIBUTION" == 1 ]]; then
                 result=$(perf script -i "$data" -F comm,pid,ip,sym,dso 2>/dev/null |
                          "$PY" "$SCRIPT_DIR/cpu_share.py" "${LIBRARY[$cfg]}")
                 read -r samples mine share <<<"$(head -n 1 <<<"$result")"
+                # No backend sample is no measurement (perf could not keep up, e.g. with many
+                # clients' DWARF stacks): say so rather than report a share of 0%.
+                [[ "${samples:-0}" -gt 0 ]] ||
+                    die "perf recorded no server backend samples ($cfg -M $proto -c $clients); run with ATTRIBUTION=0"
                 printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$proto" "$clients" "$cfg" "$samples" "$mine" "$share" >>"$ATTR"
                 log "attribution run $attr_run -M $proto -c $clients  $(printf '%-18s' "$cfg")  ${share}% of $samples samples"
                 sed -n '2,6p' <<<"$result" >&2
