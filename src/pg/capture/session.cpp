@@ -92,7 +92,7 @@ static void end_transaction(void) {
     if (pga_pending_constants > 0) pga_clear_pending_constants();
     pga_uncommented.source = NULL;
     pga_timer_reset();
-    if (pga_ddl_transaction_touched) pga_ddl_transaction_event(XACT_EVENT_COMMIT);
+    if (pga_ddl_transaction_touched) pga_ddl_transaction_end();
 }
 
 void pga_transaction_changed(void) {

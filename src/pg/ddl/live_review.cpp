@@ -132,21 +132,11 @@ static __attribute__((noinline)) void end_ddl_transaction(void) {
 
 bool pga_ddl_transaction_touched = false;
 
-void pga_ddl_transaction_event(XactEvent event) {
-    switch (event) {
-        case XACT_EVENT_COMMIT:
-        case XACT_EVENT_ABORT:
-        case XACT_EVENT_PARALLEL_COMMIT:
-        case XACT_EVENT_PARALLEL_ABORT:
-        case XACT_EVENT_PREPARE:
-            // Every transaction ends here: nothing to do unless it recorded DDL.
-            if (nsavepoints > 0 || state != nullptr) end_ddl_transaction();
-            pga_ddl_exclusive_xact = false;
-            pga_ddl_transaction_touched = state != nullptr;
-            break;
-        default:
-            break;
-    }
+void pga_ddl_transaction_end(void) {
+    // Committed or aborted alike: nothing to do unless the transaction recorded DDL.
+    if (nsavepoints > 0 || state != nullptr) end_ddl_transaction();
+    pga_ddl_exclusive_xact = false;
+    pga_ddl_transaction_touched = state != nullptr;
 }
 
 namespace {
@@ -279,7 +269,7 @@ void pga_define_ddl_gucs(void) {
 void pga_ddl_install(void) {
     pga_ddl_history_install();
     // From the start: a savepoint taken before the backend's first DDL must be followed too.
-    // (Transaction ends come through pga_ddl_transaction_event.)
+    // (Transaction ends come through pga_ddl_transaction_end.)
     RegisterSubXactCallback(subxact_callback, NULL);
 }
 

@@ -24,11 +24,11 @@ extern bool pga_allow_unsafe_ddl;
 void pga_define_ddl_gucs(void);
 // Shared memory of the history and the savepoint callback (from _PG_init).
 void pga_ddl_install(void);
-// A transaction event, from pg_advisor's one transaction callback (capture/session.cpp), when
-// the DDL review has something to end: a savepoint it follows or a migration state (from the
-// backend's first reviewed DDL on).
+// A transaction ended, as the capture hooks see it (capture.h: pga_transaction_sync), called
+// when the DDL review has something to end: a savepoint it follows or a migration state (from
+// the backend's first reviewed DDL on).
 extern bool pga_ddl_transaction_touched;
-void pga_ddl_transaction_event(XactEvent event);
+void pga_ddl_transaction_end(void);
 
 // Before a reviewed statement runs: reviews it and reports its findings (LOG / WARNING), or
 // raises ERROR for a blocking one.
