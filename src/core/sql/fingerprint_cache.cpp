@@ -65,18 +65,8 @@ inline bool rescan(const Region &g, char first, std::string_view source, size_t 
                 if (g.negated) *v = ~*v;
                 return g.cls == LiteralClass::Int4;
             }
-            size_t d = b + 1;
-            while (d < end && t[d] >= '0' && t[d] <= '9')
-                d++;
-            bool same_class;
-            if (d - b < 10 && (d == end || !continues_number(t[d]))) {
-                *e = d;
-                same_class = g.cls == LiteralClass::Int4;
-            } else {
-                same_class =
-                    lex_number(source, b, end, stops_at(source, end, nul_terminated), e) == g.cls;
-            }
-            if (!same_class) return false;
+            if (lex_number(source, b, end, stops_at(source, end, nul_terminated), e) != g.cls)
+                return false;
             *v = literal_value(source, b, *e, g.negated);
             return true;
         }
@@ -165,7 +155,6 @@ void FingerprintCache::keep(Entry &e, uint64_t key, std::string_view stmt,
     e.key = key;
     e.last_used = ++clock_;
     e.len = static_cast<uint32_t>(stmt.size());
-    e.fixed = r.n > 0 ? r.r[0].begin : e.len;
     e.standard_conforming_strings = opts.standard_conforming_strings;
     e.fp = fp;
     e.regions.n = r.n;

@@ -55,7 +55,6 @@ class FingerprintCache {
         uint64_t key = 0;  // 0: empty
         uint64_t last_used = 0;
         uint32_t len = 0;
-        uint32_t fixed = 0;  // where the first literal or comment begins (len: none)
         bool standard_conforming_strings = true;
         StatementFingerprint fp;
         uint64_t values_sum = 0;  // of fp.values, before values_result()
@@ -79,7 +78,8 @@ class FingerprintCache {
     // a text that differs from e before it cannot. Two kept texts of one key mostly differ
     // there ("+ 1" and "+ -1"): the right one is found without a replay of the other.
     static bool may_replay(const Entry &e, std::string_view stmt) {
-        size_t f = e.fixed;
+        if (e.regions.n == 0) return true;
+        size_t f = e.regions.r[0].begin;
         if (f == 0 || f >= stmt.size() || f >= e.len) return true;
         if (stmt[f - 1] != e.text[f - 1]) return false;
         char a = stmt[f], b = e.text[f];

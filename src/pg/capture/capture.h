@@ -97,7 +97,11 @@ struct PgaConstants {
 // The slot stays as it is until the next statement's parse analysis.
 const PgaConstants *pga_take_pending_constants(uint64 queryid, int stmt_location);
 extern int pga_pending_constants;  // how many are pending
-void pga_clear_pending_constants(void);
+void pga_drop_pending_constants(void);
+// Forgets them (transaction end); mostly there are none.
+static inline void pga_clear_pending_constants(void) {
+    if (pga_pending_constants > 0) pga_drop_pending_constants();
+}
 
 // How pg_advisor's own scanners read this session's SQL (standard_conforming_strings).
 pg_advisor::sql::LexOptions pga_lex_options(void);

@@ -89,7 +89,7 @@ static void end_transaction(void) {
     // transaction control ended the transaction, or the top (without an error the level is
     // there already).
     pga_nesting_level = pga_nesting_base;
-    if (pga_pending_constants > 0) pga_clear_pending_constants();
+    pga_clear_pending_constants();
     pga_uncommented.source = NULL;
     pga_timer_reset();
     if (pga_ddl_transaction_touched) pga_ddl_transaction_end();

@@ -61,8 +61,7 @@ pg_advisor::sql::LexOptions pga_lex_options(void) {
     return opts;
 }
 
-void pga_clear_pending_constants(void) {
-    if (pga_pending_constants == 0) return;
+void pga_drop_pending_constants(void) {
     for (PendingConstants &p : pending)
         p.queryid = 0;
     pga_pending_constants = 0;
@@ -161,7 +160,7 @@ static inline bool no_slash(const char *p) {
     return true;
 }
 
-// This backend's recent statement texts, replayed when only their values differ (about 185 kB
+// This backend's recent statement texts, replayed when only their values differ (about 187 kB
 // of backend memory, touched as it fills).
 static pg_advisor::FingerprintCache fingerprint_cache;
 
